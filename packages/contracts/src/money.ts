@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 alphabetic currency code, e.g. `USD`. */
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD')
+  .refine((c) => isoCurrencies.has(c), {
+    error: (i) => `${String(i.input)} is not an ISO 4217 currency code`,
+  });
+export type CurrencyCode = z.infer<typeof CurrencyCode>;
+
+/** An amount of money in integer minor units (cents for USD, yen for JPY). Never a float. */
+export const Money = z.strictObject({
+  amountMinor: z.int({ error: 'must be a whole number of minor units (e.g. cents), not a fraction' }),
+  currency: CurrencyCode,
+});
+export type Money = z.infer<typeof Money>;
+
+/** Money that cannot be negative: budgets, bids, estimates, usage. */
+export const NonNegativeMoney = Money.extend({
+  amountMinor: z
+    .int({ error: 'must be a whole number of minor units (e.g. cents), not a fraction' })
+    .nonnegative('must not be negative'),
+});
+export type NonNegativeMoney = z.infer<typeof NonNegativeMoney>;
+
+/** Number of digits after the decimal point for a currency (2 for USD, 0 for JPY, 3 for BHD). */
+export function minorUnitDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
+}
+
+/** Formats money for people, e.g. `USD 1,234.50`. */
+export function formatMoney(m: Money): string {
+  const digits = minorUnitDigits(m.currency);
+  const value = m.amountMinor / 10 ** digits;
+  return `${m.currency} ${value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}

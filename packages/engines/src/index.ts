@@ -1,0 +1,12 @@
+export { redisServerBinary, temporalBinary } from './binaries';
+export { EngineFailedToStart, EngineMissing } from './errors';
+export { freePort, freePorts } from './free-port';
+export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from './redis-server';
+export { repoRoot } from './repo-root';
+export { SupervisedProcess } from './supervised-process';
+export {
+  shotcallerSearchAttributes,
+  startTemporalDevServer,
+  type TemporalDevServerHandle,
+  type TemporalDevServerOptions,
+} from './temporal-dev-server';

@@ -1,0 +1,256 @@
+import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import type { Redis } from 'ioredis';
+import type { EventLogKeys } from './keys';
+import { type RawEntry, type StoredEvent, toStoredEvent } from './stream-entry';
+
+export interface DeliveryContext {
+  entryId: string;
+  /** 1 on first delivery; more when the event was claimed back from a stalled or failing consumer. */
+  deliveries: number;
+  group: string;
+  consumer: string;
+}
+
+export type EventHandler = (event: ShotcallerEvent, context: DeliveryContext) => Promise<void>;
+
+export interface ConsumerOptions {
+  group: string;
+  /** Unique per running process, e.g. `budget-<host>-<pid>`; a restart under the same name picks up its own pending events. */
+  consumer: string;
+  handler: EventHandler;
+  /** Where a new group starts: `0` replays the whole log (default), `$` only what comes next. */
+  startAt?: '0' | '$';
+  batchSize?: number;
+  blockMs?: number;
+  /** An event unacknowledged this long is claimed by another consumer of the group. */
+  claimIdleMs?: number;
+  /** Attempts after which an event goes to the dead-letter stream with its last error. */
+  maxDeliveries?: number;
+  /** Told about every handler failure and dead letter, for logging. */
+  onError?: (error: unknown, info: { entryId: string; eventId: string; deadLettered: boolean }) => void;
+}
+
+/**
+ * One consumer of a consumer group: at-least-once delivery with explicit acknowledgement. Events a dead
+ * consumer left pending are claimed after `claimIdleMs`; an event that keeps failing is dead-lettered.
+ */
+export class GroupConsumer {
+  private blocking: Redis | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private lastClaimAt = 0;
+  private readonly batchSize: number;
+  private readonly blockMs: number;
+  private readonly claimIdleMs: number;
+  private readonly maxDeliveries: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: EventLogKeys,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 50;
+    this.blockMs = options.blockMs ?? 1_000;
+    this.claimIdleMs = options.claimIdleMs ?? 30_000;
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  get name(): string {
+    return this.options.consumer;
+  }
+
+  /** Creates the group if needed and starts consuming in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await ensureGroup(this.redis, this.keys.stream, this.options.group, this.options.startAt ?? '0');
+    this.blocking = this.redis.duplicate();
+    this.blocking.on('error', () => {});
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the event in hand, then stops; unacknowledged events stay pending for the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.blocking?.disconnect();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    // Our own pending entries first: a restart under the same name resumes where it stopped.
+    await this.readOwnPending();
+    while (this.running) {
+      try {
+        if (Date.now() - this.lastClaimAt >= Math.min(this.claimIdleMs, 5_000)) await this.claimStalled();
+        const reply = (await this.blocking!.xreadgroup(
+          'GROUP',
+          this.options.group,
+          this.options.consumer,
+          'COUNT',
+          this.batchSize,
+          'BLOCK',
+          Math.min(this.blockMs, this.claimIdleMs),
+          'STREAMS',
+          this.keys.stream,
+          '>',
+        )) as Array<[string, RawEntry[]]> | null;
+        for (const raw of reply?.[0]?.[1] ?? []) {
+          await this.process(toStoredEvent(raw), 1);
+        }
+      } catch (error) {
+        if (!this.running) return;
+        this.options.onError?.(error, { entryId: '', eventId: '', deadLettered: false });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  private async readOwnPending(): Promise<void> {
+    let after = '0';
+    while (this.running) {
+      const reply = (await this.redis.xreadgroup(
+        'GROUP',
+        this.options.group,
+        this.options.consumer,
+        'COUNT',
+        this.batchSize,
+        'STREAMS',
+        this.keys.stream,
+        after,
+      )) as Array<[string, RawEntry[]]> | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) return;
+      const deliveries = await this.deliveryCounts(entries.map((e) => e[0]));
+      for (const raw of entries) {
+        // An entry trimmed while pending comes back with no fields: nothing to do but acknowledge it.
+        if (!raw[1]) await this.redis.xack(this.keys.stream, this.options.group, raw[0]);
+        else await this.process(toStoredEvent(raw), deliveries.get(raw[0]) ?? 1);
+        after = raw[0];
+      }
+    }
+  }
+
+  /** Takes over entries other consumers left unacknowledged for longer than `claimIdleMs`. */
+  private async claimStalled(): Promise<void> {
+    this.lastClaimAt = Date.now();
+    let cursor = '0-0';
+    do {
+      const [next, entries, deleted] = (await this.redis.xautoclaim(
+        this.keys.stream,
+        this.options.group,
+        this.options.consumer,
+        this.claimIdleMs,
+        cursor,
+        'COUNT',
+        this.batchSize,
+      )) as [string, Array<RawEntry | null>, string[]?];
+      cursor = next;
+      if (deleted && deleted.length > 0)
+        await this.redis.xack(this.keys.stream, this.options.group, ...deleted);
+      const claimed = entries.filter((e): e is RawEntry => e !== null);
+      if (claimed.length === 0) continue;
+      const deliveries = await this.deliveryCounts(claimed.map((e) => e[0]));
+      for (const raw of claimed) {
+        const stored = toStoredEvent(raw);
+        const count = deliveries.get(stored.entryId) ?? 1;
+        if (count > this.maxDeliveries) {
+          // Consumers kept dying on it without recording an error: a poison pill that crashes the process.
+          const last = await this.redis.hget(this.keys.failures(this.options.group), stored.entryId);
+          await this.deadLetter(
+            stored,
+            last ?? `no consumer acknowledged it after ${count - 1} deliveries`,
+            count - 1,
+          );
+        } else {
+          await this.process(stored, count);
+        }
+      }
+    } while (this.running && cursor !== '0-0');
+  }
+
+  private async deliveryCounts(ids: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (ids.length === 0) return counts;
+    const rows = (await this.redis.xpending(
+      this.keys.stream,
+      this.options.group,
+      ids[0]!,
+      ids.at(-1)!,
+      ids.length,
+      this.options.consumer,
+    )) as Array<[string, string, number, number]>;
+    for (const [id, , , delivered] of rows) counts.set(id, Number(delivered));
+    return counts;
+  }
+
+  private async process(stored: StoredEvent, deliveries: number): Promise<void> {
+    let event: ShotcallerEvent;
+    try {
+      event = parseEvent(JSON.parse(stored.json));
+    } catch (error) {
+      // A malformed or unknown event will never parse: retrying cannot help.
+      await this.deadLetter(stored, `cannot be parsed: ${(error as Error).message}`, deliveries);
+      this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
+      return;
+    }
+    try {
+      await this.options.handler(event, {
+        entryId: stored.entryId,
+        deliveries,
+        group: this.options.group,
+        consumer: this.options.consumer,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const deadLettered = deliveries >= this.maxDeliveries;
+      if (deadLettered) await this.deadLetter(stored, message, deliveries);
+      // Otherwise it stays pending and is claimed again after claimIdleMs, by us or another consumer.
+      else await this.redis.hset(this.keys.failures(this.options.group), stored.entryId, message);
+      this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered });
+      return;
+    }
+    if (deliveries > 1) {
+      await this.redis
+        .multi()
+        .xack(this.keys.stream, this.options.group, stored.entryId)
+        .hdel(this.keys.failures(this.options.group), stored.entryId)
+        .exec();
+    } else {
+      await this.redis.xack(this.keys.stream, this.options.group, stored.entryId);
+    }
+  }
+
+  private async deadLetter(stored: StoredEvent, error: string, deliveries: number): Promise<void> {
+    await this.redis.scDeadLetter(
+      this.keys.stream,
+      this.keys.deadLetters,
+      this.keys.failures(this.options.group),
+      this.options.group,
+      stored.entryId,
+      stored.eventId,
+      stored.type,
+      stored.json,
+      error,
+      String(deliveries),
+    );
+  }
+}
+
+/** Creates a consumer group (and the stream) unless it exists. */
+export async function ensureGroup(
+  redis: Redis,
+  stream: string,
+  group: string,
+  startAt: '0' | '$',
+): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, group, startAt, 'MKSTREAM');
+  } catch (error) {
+    if (!/BUSYGROUP/.test((error as Error).message)) throw error;
+  }
+}

@@ -1,0 +1,7 @@
+export type { AppendResult, DeadLetter, EventLogOptions, GroupStatus } from './event-log';
+export { EventLog } from './event-log';
+export type { ConsumerOptions, DeliveryContext, EventHandler } from './group-consumer';
+export { ensureGroup, GroupConsumer } from './group-consumer';
+export { deploymentPrefix, type EventLogKeys, eventLogKeys } from './keys';
+export { type GroupPosition, safeTrimBound } from './retention';
+export { compareStreamIds, nextStreamId, streamIdTime } from './stream-id';

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { Redis, Result } from 'ioredis';
+
+const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
+
+const scripts = {
+  scAppendEvent: { numberOfKeys: 2, lua: lua('append-event') },
+  scDeadLetter: { numberOfKeys: 3, lua: lua('dead-letter') },
+  scTrimAcknowledged: { numberOfKeys: 2, lua: lua('trim-acknowledged') },
+};
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    scAppendEvent(
+      stream: string,
+      ids: string,
+      id: string,
+      type: string,
+      json: string,
+    ): Result<[string, number], Context>;
+    scDeadLetter(
+      stream: string,
+      deadLetters: string,
+      failures: string,
+      group: string,
+      entryId: string,
+      eventId: string,
+      type: string,
+      json: string,
+      error: string,
+      deliveries: string,
+    ): Result<number, Context>;
+    scTrimAcknowledged(stream: string, ids: string, bound: string, batch: string): Result<number, Context>;
+  }
+}
+
+const installed = new WeakSet<Redis>();
+
+/** Registers the event log's Lua scripts on a connection (ioredis runs them by SHA, loading when needed). */
+export function withEventLogScripts(redis: Redis): Redis {
+  if (!installed.has(redis)) {
+    for (const [name, def] of Object.entries(scripts)) redis.defineCommand(name, def);
+    installed.add(redis);
+  }
+  return redis;
+}

@@ -1,0 +1,16 @@
+/** A raw stream entry as Redis returns it: `[id, [field, value, field, value, …]]`. */
+export type RawEntry = [string, string[]];
+
+export interface StoredEvent {
+  entryId: string;
+  eventId: string;
+  type: string;
+  /** The CloudEvent as stored, not yet validated. */
+  json: string;
+}
+
+export function toStoredEvent([entryId, fields]: RawEntry): StoredEvent {
+  const map: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]!] = fields[i + 1]!;
+  return { entryId, eventId: map.id ?? '', type: map.type ?? '', json: map.event ?? '' };
+}

@@ -1,0 +1,253 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { EventLog, type GroupConsumer } from '@shotcaller/events';
+import { eventually, testRedis } from '@shotcaller/testkit';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aSubmittedEvent, aUsageEvent } from './event-factory';
+
+let redis: Redis;
+let url: string;
+let log: EventLog;
+let deployment: string;
+const consumers: GroupConsumer[] = [];
+
+beforeEach(() => {
+  ({ redis, deployment, url } = testRedis());
+  log = new EventLog(redis, { deployment });
+});
+
+afterEach(async () => {
+  await Promise.all(consumers.splice(0).map((c) => c.stop()));
+  redis.disconnect();
+});
+
+function consume(
+  group: string,
+  name: string,
+  handler: Parameters<EventLog['consumer']>[0]['handler'],
+  extra = {},
+) {
+  const c = log.consumer({ group, consumer: name, handler, blockMs: 100, claimIdleMs: 300, ...extra });
+  consumers.push(c);
+  return c;
+}
+
+describe('the event log', () => {
+  it('stores an event appended twice only once', async () => {
+    const event = aUsageEvent(1);
+    const first = await log.append(event);
+    const second = await log.append(event);
+    const [third] = await log.appendMany([event]);
+    expect(first.appended).toBe(true);
+    expect(second).toEqual({ entryId: first.entryId, appended: false });
+    expect(third).toEqual({ entryId: first.entryId, appended: false });
+    expect(await log.length()).toBe(1);
+  });
+
+  it('keeps every key of a deployment under one Redis Cluster hash tag', async () => {
+    await log.append(aUsageEvent(1));
+    const keys = await redis.keys(`*${deployment}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith(`{sc:${deployment}}:`)).toBe(true);
+  });
+
+  it('shares the work of one group between two consumers, each event handled once', async () => {
+    await log.appendMany(Array.from({ length: 200 }, (_, i) => aUsageEvent(i)));
+    const seenBy = new Map<string, string[]>();
+    const record = (name: string) => async (e: { id: string }) => {
+      seenBy.set(e.id, [...(seenBy.get(e.id) ?? []), name]);
+      await new Promise((r) => setTimeout(r, 2));
+    };
+    await consume('budget', 'a', record('a'), { batchSize: 10 }).start();
+    await consume('budget', 'b', record('b'), { batchSize: 10 }).start();
+    await eventually(
+      () => seenBy.size,
+      (n) => n === 200,
+      '200 events handled',
+    );
+    const counts = { a: 0, b: 0 };
+    for (const names of seenBy.values()) {
+      expect(names).toHaveLength(1);
+      counts[names[0] as 'a' | 'b']++;
+    }
+    expect(counts.a).toBeGreaterThan(0);
+    expect(counts.b).toBeGreaterThan(0);
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0,
+      'all acknowledged',
+    );
+  });
+
+  it('loses no event when a consumer process is killed with events in flight', async () => {
+    const events = Array.from({ length: 20 }, (_, i) => aUsageEvent(i));
+    await log.appendMany(events);
+    const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, url, deployment, 'budget'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await eventually(
+      () => log.groups(),
+      (g) => (g[0]?.pending ?? 0) > 0,
+      'the doomed consumer to take events',
+    );
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const handled = new Set<string>();
+    await consume('budget', 'survivor', async (e) => {
+      handled.add(e.id);
+    }).start();
+    await eventually(
+      () => handled.size,
+      (n) => n === 20,
+      'every event handled by the survivor',
+    );
+    expect([...handled].sort()).toEqual(events.map((e) => e.id).sort());
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0 && g[0]?.lag === 0,
+      'nothing left pending',
+    );
+  });
+
+  it('dead-letters a poison event with its error after N tries and goes on with the rest', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => aUsageEvent(i));
+    const poison = events[3]!;
+    await log.appendMany(events);
+    let attempts = 0;
+    const handled = new Set<string>();
+    await consume(
+      'budget',
+      'a',
+      async (e) => {
+        if (e.id === poison.id) {
+          attempts++;
+          throw new Error('rate card for provider "local" is missing');
+        }
+        handled.add(e.id);
+      },
+      { maxDeliveries: 3, claimIdleMs: 100 },
+    ).start();
+    const [dead] = await eventually(
+      () => log.deadLetters('budget'),
+      (d) => d.length === 1,
+      'a dead letter',
+    );
+    expect(dead).toMatchObject({
+      group: 'budget',
+      eventId: poison.id,
+      type: poison.type,
+      deliveries: 3,
+      error: 'rate card for provider "local" is missing',
+    });
+    expect(JSON.parse(dead!.json)).toEqual(poison);
+    expect(attempts).toBe(3);
+    expect(handled.size).toBe(9);
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0,
+      'the poison event acknowledged',
+    );
+  });
+
+  it('dead-letters an event that does not match the catalogue without calling the handler', async () => {
+    const bad = { ...aUsageEvent(1), data: { shotId: 'x' } };
+    await log.append(bad as never);
+    let called = 0;
+    await consume('budget', 'a', async () => {
+      called++;
+    }).start();
+    const [dead] = await eventually(
+      () => log.deadLetters('budget'),
+      (d) => d.length === 1,
+      'a dead letter',
+    );
+    expect(dead!.error).toMatch(/data\.taskId/);
+    expect(called).toBe(0);
+  });
+
+  it('rebuilds by replay a projection identical to the one built live', async () => {
+    const live = new Map<string, number>();
+    const apply = (map: Map<string, number>, e: Awaited<ReturnType<typeof aUsageEvent>>) => {
+      if (e.type === 'io.shotcaller.genai.usage.recorded.v1') {
+        map.set(e.data.shotId, (map.get(e.data.shotId) ?? 0) + e.data.cost.amountMinor);
+      } else if (e.type === 'io.shotcaller.shot.submitted.v1') {
+        map.set(`submitted:${e.data.shotId}`, 1);
+      }
+    };
+    await consume('projection', 'a', async (e) => apply(live, e)).start();
+    const events = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 0 ? aSubmittedEvent(i) : aUsageEvent(i % 50, i),
+    );
+    for (let i = 0; i < events.length; i += 50) await log.appendMany(events.slice(i, i + 50));
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.lag === 0 && g[0]?.pending === 0,
+      'the live projection caught up',
+    );
+
+    const rebuilt = new Map<string, number>();
+    for await (const { event } of log.replay({ batch: 64 })) apply(rebuilt, event);
+    expect(rebuilt).toEqual(live);
+    expect(rebuilt.size).toBeGreaterThan(50);
+  });
+
+  it('replays from a given entry id onwards', async () => {
+    const results = await log.appendMany(Array.from({ length: 10 }, (_, i) => aUsageEvent(i)));
+    const ids: string[] = [];
+    for await (const { event } of log.replay({ after: results[6]!.entryId })) ids.push(event.id);
+    expect(ids).toHaveLength(3);
+    const from: string[] = [];
+    for await (const { entryId } of log.replay({ from: results[6]!.entryId })) from.push(entryId);
+    expect(from[0]).toBe(results[6]!.entryId);
+  });
+
+  it('never trims an event that some group has not acknowledged', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => aUsageEvent(i));
+    await log.appendMany(events);
+    const slowSeen = new Set<string>();
+    await consume('fast', 'f', async () => {}).start();
+    // The slow group acknowledges the first 25 events and fails on the rest for now.
+    await consume(
+      'slow',
+      's',
+      async (e) => {
+        if (events.findIndex((x) => x.id === e.id) >= 25) throw new Error('not yet');
+        slowSeen.add(e.id);
+      },
+      { claimIdleMs: 60_000, maxDeliveries: 100 },
+    ).start();
+    await eventually(
+      () => log.groups(),
+      (g) => g.find((x) => x.name === 'fast')?.pending === 0 && g.every((x) => x.lag === 0),
+      'both groups read everything',
+    );
+    await eventually(
+      () => slowSeen.size,
+      (n) => n === 25,
+      'the slow group handled 25',
+    );
+
+    const removed = await log.trim();
+    expect(removed).toBe(25);
+    const left: string[] = [];
+    for await (const { event } of log.replay()) left.push(event.id);
+    expect(left).toEqual(events.slice(25).map((e) => e.id));
+    // A trimmed event's id leaves the index too, so the index never outgrows the log.
+    expect(await redis.hlen(log.keys.ids)).toBe(15);
+  });
+
+  it('keeps acknowledged events younger than the retention period', async () => {
+    await log.appendMany(Array.from({ length: 5 }, (_, i) => aUsageEvent(i)));
+    await consume('fast', 'f', async () => {}).start();
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.lag === 0 && g[0]?.pending === 0,
+      'caught up',
+    );
+    expect(await log.trim({ retentionMs: 60 * 60 * 1000 })).toBe(0);
+    expect(await log.trim({ retentionMs: 1, now: Date.now() + 1000 })).toBe(5);
+  });
+});

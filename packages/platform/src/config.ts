@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/**
+ * Shotcaller's one configuration object, read once at start-up and passed down. Every field has a
+ * default that runs on a laptop with nothing configured; docs/configuration.md lists them.
+ */
+export const ShotcallerConfig = z.strictObject({
+  /** Names this deployment; every Redis key it owns starts with `{sc:<deployment>}:`. */
+  deployment: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits or "-"')
+    .default('dev'),
+  /** Where Shotcaller keeps files: outputs, manifests, a Redis started for itself. */
+  dataDir: z.string().min(1).default('.shotcaller'),
+  redis: z
+    .strictObject({
+      /** An existing Redis; when absent `shotcaller` starts its own redis-server. */
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .optional(),
+    })
+    .prefault({}),
+  temporal: z
+    .strictObject({
+      /** host:port of an existing Temporal frontend; when absent `shotcaller` starts a dev server. */
+      address: z.string().min(1).optional(),
+      namespace: z.string().min(1).default('default'),
+      taskQueue: z.string().min(1).default('shotcaller-vendor'),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: LogLevel.default('info') }).prefault({}),
+  api: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65_535).default(8080),
+    })
+    .prefault({}),
+  events: z
+    .strictObject({
+      /** How long a consumer blocks on the stream before checking for stalled work. */
+      blockMs: z.int().positive().default(1_000),
+      /** An event left unacknowledged this long by a consumer is claimed by another. */
+      claimIdleMs: z.int().positive().default(30_000),
+      /** Deliveries after which an event goes to the dead-letter stream. */
+      maxDeliveries: z.int().positive().default(5),
+      /** Events older than this that every group has acknowledged may be trimmed; absent keeps all. */
+      retentionMs: z.int().positive().optional(),
+    })
+    .prefault({}),
+});
+export type ShotcallerConfig = z.infer<typeof ShotcallerConfig>;
+export type ShotcallerConfigInput = z.input<typeof ShotcallerConfig>;
+
+/** The configuration file could not be read. */
+export class ConfigFileUnreadable extends ShotcallerError {
+  readonly code = 'config_file_unreadable';
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`Cannot read configuration file ${path}: ${reason}`);
+  }
+}
+
+type Tree = { [key: string]: unknown };
+
+function setPath(tree: Tree, path: string[], value: unknown): void {
+  let node = tree;
+  for (const key of path.slice(0, -1)) {
+    node[key] = typeof node[key] === 'object' && node[key] !== null ? node[key] : {};
+    node = node[key] as Tree;
+  }
+  node[path.at(-1)!] = value;
+}
+
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prior = out[key];
+    out[key] =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      typeof prior === 'object' &&
+      prior
+        ? deepMerge(prior as Tree, value as Tree)
+        : value;
+  }
+  return out;
+}
+
+const integer = (v: string) => (/^-?\d+$/.test(v) ? Number(v) : v);
+
+/** Environment variables and the config path each one sets. */
+export const environmentVariables: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
+  ['SHOTCALLER_DEPLOYMENT', ['deployment'], String],
+  ['SHOTCALLER_DATA_DIR', ['dataDir'], String],
+  ['REDIS_URL', ['redis', 'url'], String],
+  ['TEMPORAL_ADDRESS', ['temporal', 'address'], String],
+  ['TEMPORAL_NAMESPACE', ['temporal', 'namespace'], String],
+  ['SHOTCALLER_TEMPORAL_TASK_QUEUE', ['temporal', 'taskQueue'], String],
+  ['LOG_LEVEL', ['log', 'level'], String],
+  ['SHOTCALLER_API_HOST', ['api', 'host'], String],
+  ['SHOTCALLER_API_PORT', ['api', 'port'], integer],
+  ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
+  ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],
+  ['SHOTCALLER_EVENTS_RETENTION_MS', ['events', 'retentionMs'], integer],
+];
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A YAML or JSON file; defaults to $SHOTCALLER_CONFIG when set. */
+  file?: string;
+  /** Applied last, e.g. from command-line flags. */
+  overrides?: Tree;
+}
+
+/** Reads defaults < file < environment < overrides into one validated config; bad values name their field. */
+export function loadConfig(options: LoadConfigOptions = {}): ShotcallerConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.SHOTCALLER_CONFIG;
+  let fromFile: Tree = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigFileUnreadable(file, (error as Error).message);
+    }
+    const parsed: unknown = parseYaml(text);
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new ConfigFileUnreadable(file, 'it must hold a mapping of settings');
+    }
+    fromFile = (parsed ?? {}) as Tree;
+  }
+  const fromEnv: Tree = {};
+  for (const [name, path, convert] of environmentVariables) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(fromEnv, path, convert(value));
+  }
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});
+  return parseOrThrow(
+    ShotcallerConfig,
+    merged,
+    file ? `configuration (${file} and environment)` : 'configuration',
+  );
+}

@@ -1,0 +1,9 @@
+export {
+  ConfigFileUnreadable,
+  environmentVariables,
+  type LoadConfigOptions,
+  loadConfig,
+  ShotcallerConfig,
+  type ShotcallerConfigInput,
+} from './config';
+export { createLogger, type Logger, type LoggerOptions, redactedPaths } from './logger';

@@ -1,0 +1,2 @@
+export { aConsent, aPerformer, aShotRequest } from './factories';
+export { eventually, testRedis } from './redis';

@@ -17,6 +17,8 @@ export function toFieldIssues(error: z.ZodError, prefix: readonly PropertyKey[] 
       for (const key of issue.keys) {
         out.push({ path: formatPath([...base, key]), message: 'unknown field' });
       }
+    } else if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+      out.push({ path: formatPath(base), message: 'is required' });
     } else {
       out.push({ path: formatPath(base), message: issue.message });
     }

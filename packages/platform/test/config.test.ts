@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationFailed } from '@shotcaller/contracts';
+import { ConfigFileUnreadable, loadConfig } from '@shotcaller/platform';
+import { describe, expect, it } from 'vitest';
+
+const file = (text: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'sc-config-')), 'shotcaller.yaml');
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('configuration', () => {
+  it('runs with nothing configured, on documented defaults', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.deployment).toBe('dev');
+    expect(config.redis.url).toBeUndefined();
+    expect(config.temporal).toEqual({ namespace: 'default', taskQueue: 'shotcaller-vendor' });
+    expect(config.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.events.claimIdleMs).toBe(30_000);
+  });
+
+  it('takes the file, then the environment over it', () => {
+    const path = file('deployment: prod\napi:\n  port: 9000\nevents:\n  maxDeliveries: 7\n');
+    const config = loadConfig({
+      env: { SHOTCALLER_API_PORT: '9100', REDIS_URL: 'redis://10.0.0.5:6379' },
+      file: path,
+    });
+    expect(config.deployment).toBe('prod');
+    expect(config.api.port).toBe(9100);
+    expect(config.events.maxDeliveries).toBe(7);
+    expect(config.redis.url).toBe('redis://10.0.0.5:6379');
+  });
+
+  it('reads the file named by SHOTCALLER_CONFIG', () => {
+    const path = file('deployment: from-env-file\n');
+    expect(loadConfig({ env: { SHOTCALLER_CONFIG: path } }).deployment).toBe('from-env-file');
+  });
+
+  it('names the field and the source of a bad value', () => {
+    const path = file('api:\n  port: 99999\n');
+    expect(() => loadConfig({ env: {}, file: path })).toThrow(ValidationFailed);
+    expect(() => loadConfig({ env: {}, file: path })).toThrow(/api\.port/);
+    expect(() => loadConfig({ env: { SHOTCALLER_API_PORT: 'eighty' } })).toThrow(/api\.port/);
+    expect(() => loadConfig({ env: { REDIS_URL: 'localhost:6379' } })).toThrow(
+      /redis\.url: must be a redis:\/\//,
+    );
+    expect(() => loadConfig({ env: { SHOTCALLER_DEPLOYMENT: 'Prod Main' } })).toThrow(/deployment/);
+  });
+
+  it('refuses unknown settings rather than ignoring a typo', () => {
+    const path = file('api:\n  prot: 9000\n');
+    expect(() => loadConfig({ env: {}, file: path })).toThrow(/api\.prot: unknown field/);
+  });
+
+  it('says which file it could not read', () => {
+    expect(() => loadConfig({ env: {}, file: '/nonexistent/shotcaller.yaml' })).toThrow(ConfigFileUnreadable);
+    expect(() => loadConfig({ env: {}, file: file('- a list\n') })).toThrow(/must hold a mapping/);
+  });
+});

@@ -47,13 +47,7 @@ export class EventLog {
 
   /** Appends an event; appending an event whose id is already in the log stores nothing. */
   async append(event: ShotcallerEvent | EventEnvelope): Promise<AppendResult> {
-    const [entryId, appended] = await this.redis.scAppendEvent(
-      this.keys.stream,
-      this.keys.ids,
-      event.id,
-      event.type,
-      JSON.stringify(event),
-    );
+    const [entryId, appended] = await this.redis.scAppendEvent(...this.appendArgs(event));
     return { entryId, appended: appended === 1 };
   }
 
@@ -61,14 +55,45 @@ export class EventLog {
   async appendMany(events: ReadonlyArray<ShotcallerEvent | EventEnvelope>): Promise<AppendResult[]> {
     if (events.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const e of events)
-      pipeline.scAppendEvent(this.keys.stream, this.keys.ids, e.id, e.type, JSON.stringify(e));
+    for (const e of events) pipeline.scAppendEvent(...this.appendArgs(e));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply]) => {
       if (error) throw error;
       const [entryId, appended] = reply as [string, number];
       return { entryId, appended: appended === 1 };
     });
+  }
+
+  private appendArgs(
+    e: ShotcallerEvent | EventEnvelope,
+  ): [string, string, string, string, string, string, string] {
+    const subject = e.subject ?? '';
+    return [
+      this.keys.stream,
+      this.keys.ids,
+      this.keys.subject(subject),
+      e.id,
+      e.type,
+      JSON.stringify(e),
+      subject,
+    ];
+  }
+
+  /** The events about one subject (a shot id), oldest first. */
+  async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
+    const ids = await this.redis.lrange(this.keys.subject(subject), 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.xrange(this.keys.stream, id, id);
+    const replies = (await pipeline.exec()) ?? [];
+    const out: Array<{ entryId: string; event: ShotcallerEvent }> = [];
+    for (const [error, reply] of replies) {
+      if (error) throw error;
+      const [raw] = reply as RawEntry[];
+      // A trimmed event leaves its id behind in the subject index; there is nothing left to show.
+      if (raw) out.push({ entryId: raw[0], event: parseEvent(JSON.parse(toStoredEvent(raw).json)) });
+    }
+    return out;
   }
 
   /** Reads the log in order, validating each event; `after` is exclusive, `from` inclusive. */

@@ -4,4 +4,5 @@ export type { ConsumerOptions, DeliveryContext, EventHandler } from './group-con
 export { ensureGroup, GroupConsumer } from './group-consumer';
 export { deploymentPrefix, type EventLogKeys, eventLogKeys } from './keys';
 export { type GroupPosition, safeTrimBound } from './retention';
+export { appendEventLuaFunction, withEventLogScripts } from './scripts';
 export { compareStreamIds, nextStreamId, streamIdTime } from './stream-id';

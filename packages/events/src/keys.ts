@@ -15,6 +15,8 @@ export interface EventLogKeys {
   deadLetters: string;
   /** group → { stream entry id → failures and last error } for events a handler threw on. */
   failures(group: string): string;
+  /** Entry ids of the events about one subject (a shot id), in order. */
+  subject(subject: string): string;
 }
 
 export function eventLogKeys(deployment: string): EventLogKeys {
@@ -24,5 +26,6 @@ export function eventLogKeys(deployment: string): EventLogKeys {
     ids: `${p}events:ids`,
     deadLetters: `${p}events:dead`,
     failures: (group) => `${p}events:failures:${group}`,
+    subject: (subject) => `${p}events:subject:${subject}`,
   };
 }

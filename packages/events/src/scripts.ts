@@ -3,8 +3,11 @@ import type { Redis, Result } from 'ioredis';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
 
+/** The Lua function `append_event(stream, ids, subject_index, id, type, json, subject)`, for scripts of other packages that append events atomically with their own writes. */
+export const appendEventLuaFunction = lua('lib-append-event');
+
 const scripts = {
-  scAppendEvent: { numberOfKeys: 2, lua: lua('append-event') },
+  scAppendEvent: { numberOfKeys: 3, lua: appendEventLuaFunction + lua('append-event') },
   scDeadLetter: { numberOfKeys: 3, lua: lua('dead-letter') },
   scTrimAcknowledged: { numberOfKeys: 2, lua: lua('trim-acknowledged') },
 };

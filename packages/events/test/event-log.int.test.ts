@@ -251,3 +251,13 @@ describe('the event log', () => {
     expect(await log.trim({ retentionMs: 1, now: Date.now() + 1000 })).toBe(5);
   });
 });
+
+describe('a subject history', () => {
+  it('lists the events about one shot in order, without scanning the log', async () => {
+    const events = Array.from({ length: 9 }, (_, i) => aUsageEvent(i % 3));
+    await log.appendMany(events);
+    await log.append(events[0]!);
+    const history = await log.bySubject('shot-1');
+    expect(history.map((h) => h.event.id)).toEqual([events[1]!.id, events[4]!.id, events[7]!.id]);
+  });
+});

@@ -17,9 +17,11 @@ declare module 'ioredis' {
     scAppendEvent(
       stream: string,
       ids: string,
+      subjectIndex: string,
       id: string,
       type: string,
       json: string,
+      subject: string,
     ): Result<[string, number], Context>;
     scDeadLetter(
       stream: string,

@@ -1,0 +1,14 @@
+export { IdempotencyConflict, IllegalTransition, ShotBusy, ShotNotFound } from './errors';
+export { shotKeys } from './keys';
+export { assertTransition, canTransition, finalStates, transitions } from './lifecycle';
+export {
+  bullPrefix,
+  createQueue,
+  priorities,
+  type QueueName,
+  queueNames,
+  ShotJob,
+  shotJobId,
+} from './queues';
+export { ShotRecord } from './shot-record';
+export { type ChangeOptions, type ListOptions, type PendingEvent, pending, ShotStore } from './shot-store';

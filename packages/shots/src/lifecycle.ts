@@ -1,0 +1,34 @@
+import type { ShotState } from '@shotcaller/contracts';
+import { IllegalTransition } from './errors';
+
+/**
+ * The legal moves of a shot. `held` is left for `routing` when consent arrives (the pre-check runs
+ * again) or for `queued` when a TD overrides a held AI shot to a vendor; `in-review` goes back to
+ * `in-progress` when a vendor is asked for changes.
+ */
+export const transitions: Readonly<Record<ShotState, readonly ShotState[]>> = {
+  submitted: ['routing', 'cancelled'],
+  routing: ['held', 'queued', 'failed', 'cancelled'],
+  held: ['routing', 'queued', 'cancelled'],
+  queued: ['in-progress', 'rerouted', 'held', 'cancelled', 'failed'],
+  'in-progress': ['delivered', 'failed', 'rerouted', 'held', 'cancelled'],
+  delivered: ['in-review', 'approved', 'rejected', 'in-progress', 'cancelled'],
+  'in-review': ['approved', 'rejected', 'in-progress', 'cancelled'],
+  rejected: ['rerouted', 'submitted', 'cancelled'],
+  rerouted: ['queued', 'held', 'cancelled'],
+  failed: ['submitted', 'rerouted', 'cancelled'],
+  approved: [],
+  cancelled: [],
+};
+
+/** States a shot never leaves. */
+export const finalStates: readonly ShotState[] = ['approved', 'cancelled'];
+
+export function canTransition(from: ShotState, to: ShotState): boolean {
+  return transitions[from].includes(to);
+}
+
+/** Throws {@link IllegalTransition} unless `from → to` is a legal move. */
+export function assertTransition(shotId: string, from: ShotState, to: ShotState): void {
+  if (!canTransition(from, to)) throw new IllegalTransition(shotId, from, to, transitions[from]);
+}

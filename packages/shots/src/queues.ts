@@ -1,0 +1,41 @@
+import { deploymentPrefix } from '@shotcaller/events';
+import { type ConnectionOptions, Queue, type QueueOptions } from 'bullmq';
+import { z } from 'zod';
+
+export const queueNames = { intake: 'intake', genai: 'genai', vendor: 'vendor', notify: 'notify' } as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+/** BullMQ keys sit under the deployment's hash tag too, so its multi-key scripts work on Redis Cluster. */
+export function bullPrefix(deployment: string): string {
+  return `${deploymentPrefix(deployment)}bull`;
+}
+
+/** What the intake, genai and vendor queues carry: only the shot id; the store holds the rest. */
+export const ShotJob = z.strictObject({ shotId: z.string().min(1), attempt: z.int().positive() });
+export type ShotJob = z.infer<typeof ShotJob>;
+
+/** Job id of a shot on a queue: one job per shot and attempt, so a repeated add is a no-op. */
+export function shotJobId(job: ShotJob, step = ''): string {
+  return `${job.shotId}-a${job.attempt}${step ? `-${step}` : ''}`;
+}
+
+export const priorities = { urgent: 1, high: 2, normal: 3, low: 4 } as const;
+
+export function createQueue(
+  name: QueueName,
+  connection: ConnectionOptions,
+  deployment: string,
+  options: Partial<QueueOptions> = {},
+): Queue<ShotJob> {
+  return new Queue<ShotJob>(name, {
+    connection,
+    prefix: bullPrefix(deployment),
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    },
+    ...options,
+  });
+}

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { appendEventLuaFunction } from '@shotcaller/events';
+import type { Redis, Result } from 'ioredis';
+
+const lua = (name: string) =>
+  appendEventLuaFunction + readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    scCreateShot(...keysAndArgs: string[]): Result<[string, number], Context>;
+    scTransitionShot(...keysAndArgs: string[]): Result<string[], Context>;
+  }
+}
+
+const installed = new WeakSet<Redis>();
+
+export function withShotScripts(redis: Redis): Redis {
+  if (!installed.has(redis)) {
+    redis.defineCommand('scCreateShot', { numberOfKeys: 9, lua: lua('create-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 8, lua: lua('transition-shot') });
+    installed.add(redis);
+  }
+  return redis;
+}

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import {
+  type EventDataInput,
+  type EventType,
+  makeEvent,
+  type ShotcallerEvent,
+  type ShotRequest,
+  type ShotState,
+} from '@shotcaller/contracts';
+import { EventLog, eventLogKeys } from '@shotcaller/events';
+import type { Redis } from 'ioredis';
+import { v7 as uuidv7 } from 'uuid';
+import { IdempotencyConflict, ShotBusy, ShotNotFound } from './errors';
+import { type ShotKeys, shotKeys } from './keys';
+import { assertTransition } from './lifecycle';
+import { withShotScripts } from './scripts';
+import { ShotRecord } from './shot-record';
+
+/** An event to append with a shot change: its type and data; the store fills in the envelope. */
+export interface PendingEvent<T extends EventType = EventType> {
+  type: T;
+  data: EventDataInput<T>;
+  /** A deterministic id makes a retried write append once. */
+  id?: string;
+}
+
+export function pending<T extends EventType>(type: T, data: EventDataInput<T>, id?: string): PendingEvent<T> {
+  return id === undefined ? { type, data } : { type, data, id };
+}
+
+export interface ChangeOptions {
+  /** The new state, checked against the lifecycle; absent rewrites the shot where it is. */
+  to?: ShotState;
+  patch?: (shot: ShotRecord) => Partial<ShotRecord>;
+  events: (shot: ShotRecord) => PendingEvent[];
+  /** Who or what makes the change, e.g. `/shotcaller/dev/router`. */
+  source: string;
+  causationId?: string;
+  now: Date;
+}
+
+export interface ListOptions {
+  show?: string;
+  state?: ShotState;
+  route?: 'genai' | 'vendor';
+  /** Shows the caller may see; `*` for all. */
+  visibleShows: readonly string[] | '*';
+  offset?: number;
+  limit: number;
+}
+
+function fingerprint(request: ShotRequest): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 32);
+}
+
+/** Shots in Redis. Every change is one atomic compare-and-set that also appends the events saying so. */
+export class ShotStore {
+  readonly keys: ShotKeys;
+  readonly log: EventLog;
+  private readonly redis: Redis;
+  private readonly streamKeys;
+
+  constructor(
+    redis: Redis,
+    readonly deployment: string,
+  ) {
+    this.redis = withShotScripts(redis);
+    this.keys = shotKeys(deployment);
+    this.streamKeys = eventLogKeys(deployment);
+    this.log = new EventLog(redis, { deployment });
+  }
+
+  /** Creates a shot from a request, or returns the one its idempotency key already made. */
+  async create(
+    request: ShotRequest,
+    opts: { submittedBy: string; source: string; now: Date },
+  ): Promise<{ shot: ShotRecord; created: boolean }> {
+    const id = `sh-${uuidv7()}`;
+    const now = opts.now.toISOString();
+    const record: ShotRecord = {
+      id,
+      show: request.show,
+      request,
+      state: 'submitted',
+      attempt: 1,
+      submittedBy: opts.submittedBy,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const event = makeEvent(
+      'io.shotcaller.shot.submitted.v1',
+      { shotId: id, request, submittedBy: opts.submittedBy },
+      { source: opts.source, correlationId: id, subject: id, show: request.show, time: opts.now },
+    );
+    const print = fingerprint(request);
+    const k = this.keys;
+    const [owner, created] = await this.redis.scCreateShot(
+      k.idempotency(request.show),
+      k.shot(id),
+      k.all,
+      k.byShow(request.show),
+      k.byState('submitted'),
+      k.byShowState(request.show, 'submitted'),
+      this.streamKeys.stream,
+      this.streamKeys.ids,
+      this.streamKeys.subject(id),
+      request.idempotencyKey,
+      `${id}|${print}`,
+      id,
+      'submitted',
+      JSON.stringify(record),
+      String(opts.now.getTime()),
+      event.id,
+      event.type,
+      JSON.stringify(event),
+    );
+    if (created === 1) return { shot: record, created: true };
+    const [existingId, existingPrint] = owner.split('|') as [string, string];
+    if (existingPrint !== print) throw new IdempotencyConflict(request.idempotencyKey, existingId);
+    return { shot: await this.require(existingId), created: false };
+  }
+
+  async get(id: string): Promise<ShotRecord | undefined> {
+    const [record, version] = await this.redis.hmget(this.keys.shot(id), 'record', 'version');
+    if (!record || !version) return undefined;
+    return ShotRecord.parse({ ...JSON.parse(record), version: Number(version) });
+  }
+
+  async require(id: string): Promise<ShotRecord> {
+    const shot = await this.get(id);
+    if (!shot) throw new ShotNotFound(id);
+    return shot;
+  }
+
+  async getMany(ids: readonly string[]): Promise<ShotRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.shot(id), 'record', 'version');
+    const replies = (await pipeline.exec()) ?? [];
+    const out: ShotRecord[] = [];
+    for (const [error, reply] of replies) {
+      if (error) throw error;
+      const [record, version] = reply as [string | null, string | null];
+      if (record && version) out.push(ShotRecord.parse({ ...JSON.parse(record), version: Number(version) }));
+    }
+    return out;
+  }
+
+  /**
+   * Applies a lifecycle move (checked against the state machine) and appends its events atomically.
+   * Retries when another writer got there first, re-reading the shot so the move is judged afresh.
+   */
+  async change(id: string, options: ChangeOptions): Promise<{ shot: ShotRecord; events: ShotcallerEvent[] }> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.require(id);
+      const to = options.to ?? current.state;
+      if (options.to !== undefined) assertTransition(id, current.state, to);
+      const next: ShotRecord = {
+        ...current,
+        ...(options.patch?.(current) ?? {}),
+        state: to,
+        updatedAt: options.now.toISOString(),
+        version: current.version + 1,
+      };
+      const events = options.events(current).map((p) =>
+        makeEvent(p.type, p.data as never, {
+          source: options.source,
+          correlationId: id,
+          subject: id,
+          show: current.show,
+          time: options.now,
+          ...(p.id === undefined ? {} : { id: p.id }),
+          ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
+        }),
+      );
+      const k = this.keys;
+      const reply = await this.redis.scTransitionShot(
+        k.shot(id),
+        this.streamKeys.stream,
+        this.streamKeys.ids,
+        this.streamKeys.subject(id),
+        k.byState(current.state),
+        k.byState(to),
+        k.byShowState(current.show, current.state),
+        k.byShowState(current.show, to),
+        String(current.version),
+        to,
+        JSON.stringify({ ...next, version: undefined }),
+        id,
+        String(Date.parse(current.createdAt)),
+        String(events.length),
+        ...events.flatMap((e) => [e.id, e.type, JSON.stringify(e)]),
+      );
+      if (reply[0] === 'ok') return { shot: next, events };
+      if (reply[0] === 'missing') throw new ShotNotFound(id);
+    }
+    throw new ShotBusy(id);
+  }
+
+  /** Shots newest first, filtered by show, state and route, limited to the shows the caller may see. */
+  async list(options: ListOptions): Promise<{ shots: ShotRecord[]; nextOffset?: number }> {
+    const k = this.keys;
+    const index =
+      options.show && options.state
+        ? k.byShowState(options.show, options.state)
+        : options.show
+          ? k.byShow(options.show)
+          : options.state
+            ? k.byState(options.state)
+            : k.all;
+    const visible = (s: ShotRecord) =>
+      (options.visibleShows === '*' || options.visibleShows.includes(s.show)) &&
+      (options.route === undefined || s.route === options.route);
+    const out: ShotRecord[] = [];
+    let offset = options.offset ?? 0;
+    const page = Math.max(options.limit, 100);
+    for (;;) {
+      const ids = await this.redis.zrevrange(index, offset, offset + page - 1);
+      const shots = await this.getMany(ids);
+      for (let i = 0; i < shots.length; i++) {
+        if (!visible(shots[i]!)) continue;
+        out.push(shots[i]!);
+        if (out.length === options.limit) {
+          const consumed = offset + ids.indexOf(shots[i]!.id) + 1;
+          const more = (await this.redis.zcard(index)) > consumed;
+          return more ? { shots: out, nextOffset: consumed } : { shots: out };
+        }
+      }
+      if (ids.length < page) return { shots: out };
+      offset += page;
+    }
+  }
+
+  /** The shot's events, oldest first. */
+  history(id: string): ReturnType<EventLog['bySubject']> {
+    return this.log.bySubject(id);
+  }
+
+  async count(state?: ShotState): Promise<number> {
+    return this.redis.zcard(state ? this.keys.byState(state) : this.keys.all);
+  }
+}

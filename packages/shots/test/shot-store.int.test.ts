@@ -1,0 +1,129 @@
+import { IdempotencyConflict, IllegalTransition, pending, ShotStore } from '@shotcaller/shots';
+import { aShotRequest, testRedis } from '@shotcaller/testkit';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let redis: Redis;
+let store: ShotStore;
+const now = new Date('2026-11-25T10:00:00Z');
+const opts = { submittedBy: 'td@studio.test', source: '/test', now };
+
+beforeEach(() => {
+  const r = testRedis();
+  redis = r.redis;
+  store = new ShotStore(redis, r.deployment);
+});
+afterEach(() => redis.disconnect());
+
+describe('the shot store', () => {
+  it('creates a shot and its submitted event together', async () => {
+    const { shot, created } = await store.create(aShotRequest(), opts);
+    expect(created).toBe(true);
+    expect(shot.state).toBe('submitted');
+    const history = await store.history(shot.id);
+    expect(history.map((h) => h.event.type)).toEqual(['io.shotcaller.shot.submitted.v1']);
+    expect(await store.get(shot.id)).toEqual(shot);
+  });
+
+  it('makes one shot from the same request sent twice', async () => {
+    const request = aShotRequest();
+    const first = await store.create(request, opts);
+    const second = await store.create(request, opts);
+    expect(second.created).toBe(false);
+    expect(second.shot.id).toBe(first.shot.id);
+    expect(await store.count()).toBe(1);
+    expect(await store.log.length()).toBe(1);
+  });
+
+  it('refuses the same idempotency key for a different request', async () => {
+    const request = aShotRequest();
+    await store.create(request, opts);
+    await expect(store.create({ ...request, brief: 'Something else entirely' }, opts)).rejects.toThrow(
+      IdempotencyConflict,
+    );
+  });
+
+  it('moves a shot and appends the events of the move in one step', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    const { shot: routing } = await store.change(shot.id, {
+      to: 'routing',
+      events: () => [],
+      source: '/test',
+      now,
+    });
+    const { shot: queued, events } = await store.change(shot.id, {
+      to: 'queued',
+      patch: () => ({ route: 'genai' }),
+      events: (s) => [
+        pending('io.shotcaller.shot.queued.v1', { shotId: s.id, route: 'genai', queue: 'genai' }),
+      ],
+      source: '/test',
+      now,
+    });
+    expect(routing.version).toBe(2);
+    expect(queued).toMatchObject({ state: 'queued', route: 'genai', version: 3 });
+    expect(events[0]).toMatchObject({ subject: shot.id, correlationid: shot.id, show: 'NTH' });
+    expect(
+      (await store.list({ state: 'queued', visibleShows: '*', limit: 10 })).shots.map((s) => s.id),
+    ).toEqual([shot.id]);
+    expect((await store.list({ state: 'submitted', visibleShows: '*', limit: 10 })).shots).toEqual([]);
+  });
+
+  it('refuses an illegal move and writes nothing', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    const before = await store.log.length();
+    await expect(
+      store.change(shot.id, {
+        to: 'approved',
+        events: (s) => [pending('io.shotcaller.shot.approved.v1', { shotId: s.id, by: 'x' })],
+        source: '/test',
+        now,
+      }),
+    ).rejects.toThrow(IllegalTransition);
+    expect(await store.log.length()).toBe(before);
+    expect((await store.require(shot.id)).state).toBe('submitted');
+  });
+
+  it('lets only one of two racing writers cancel a shot', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    const cancel = () =>
+      store.change(shot.id, {
+        to: 'cancelled',
+        events: (s) => [
+          pending('io.shotcaller.shot.cancelled.v1', { shotId: s.id, by: 'td', reason: 'cut' }),
+        ],
+        source: '/test',
+        now,
+      });
+    const results = await Promise.allSettled([cancel(), cancel(), cancel()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(IllegalTransition);
+    }
+    const types = (await store.history(shot.id)).map((h) => h.event.type);
+    expect(types.filter((t) => t === 'io.shotcaller.shot.cancelled.v1')).toHaveLength(1);
+  });
+
+  it('pages through a show newest first, and hides shows the caller may not see', async () => {
+    for (let i = 0; i < 7; i++) {
+      await store.create(aShotRequest({ show: 'NTH' }), { ...opts, now: new Date(now.getTime() + i * 1000) });
+    }
+    await store.create(aShotRequest({ show: 'OTHER' }), opts);
+    const first = await store.list({ show: 'NTH', visibleShows: ['NTH'], limit: 5 });
+    expect(first.shots).toHaveLength(5);
+    expect(first.nextOffset).toBe(5);
+    const second = await store.list({
+      show: 'NTH',
+      visibleShows: ['NTH'],
+      limit: 5,
+      offset: first.nextOffset,
+    });
+    expect(second.shots).toHaveLength(2);
+    expect(second.nextOffset).toBeUndefined();
+    const created = [...first.shots, ...second.shots].map((s) => s.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    const all = await store.list({ visibleShows: ['NTH'], limit: 100 });
+    expect(all.shots.every((s) => s.show === 'NTH')).toBe(true);
+    expect(all.shots).toHaveLength(7);
+  });
+});

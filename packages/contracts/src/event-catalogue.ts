@@ -33,6 +33,7 @@ export const eventCatalogue = {
     decision: RoutingDecision,
     precheck: PrecheckResult,
   }),
+  'io.shotcaller.shot.routing.started.v1': z.strictObject({ shotId: ShotId, attempt: z.int().positive() }),
   'io.shotcaller.shot.held.v1': z.strictObject({
     shotId: ShotId,
     precheck: PrecheckResult,

@@ -1,3 +1,4 @@
+export * from './api';
 export * from './compliance';
 export * from './errors';
 export * from './event-catalogue';
@@ -5,6 +6,7 @@ export * from './event-envelope';
 export * from './events';
 export * from './money';
 export * from './routing-decision';
+export * from './shot';
 export * from './shot-request';
 export * from './shot-state';
 export * from './validation';

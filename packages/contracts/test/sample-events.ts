@@ -28,6 +28,7 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     },
     precheck,
   },
+  'io.shotcaller.shot.routing.started.v1': { shotId: 's1', attempt: 1 },
   'io.shotcaller.shot.held.v1': {
     shotId: 's1',
     precheck: { ...precheck, outcome: 'hold' },

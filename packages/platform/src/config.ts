@@ -3,6 +3,18 @@ import { parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
+/** One API token, stored as the SHA-256 of the token so the config never holds a usable secret. */
+export const TokenEntry = z.strictObject({
+  name: z.string().min(1),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be the hex SHA-256 of the token (shotcaller token hash)'),
+  role: z.enum(['td', 'accountant', 'compliance', 'vendor', 'admin']),
+  /** Shows this token may see; `*` for every show. */
+  shows: z.array(z.string().min(1)).min(1).default(['*']),
+  /** For vendor tokens: the vendor whose tickets it may see. */
+  vendorId: z.string().min(1).optional(),
+});
+export type TokenEntry = z.infer<typeof TokenEntry>;
+
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /**
@@ -39,6 +51,17 @@ export const ShotcallerConfig = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.int().min(0).max(65_535).default(8080),
+      /** Larger request bodies get 413. */
+      bodyLimitBytes: z.int().positive().default(1_048_576),
+      /** Most shots one batch submission may carry. */
+      maxBatch: z.int().positive().default(500),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      /** A YAML file with a `tokens:` list, read at start-up (kept out of the main config so it can be a secret). */
+      tokensFile: z.string().min(1).optional(),
+      tokens: z.array(TokenEntry).default([]),
     })
     .prefault({}),
   events: z
@@ -108,6 +131,7 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['LOG_LEVEL', ['log', 'level'], String],
   ['SHOTCALLER_API_HOST', ['api', 'host'], String],
   ['SHOTCALLER_API_PORT', ['api', 'port'], integer],
+  ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],
   ['SHOTCALLER_EVENTS_RETENTION_MS', ['events', 'retentionMs'], integer],

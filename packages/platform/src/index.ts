@@ -5,5 +5,6 @@ export {
   loadConfig,
   ShotcallerConfig,
   type ShotcallerConfigInput,
+  TokenEntry,
 } from './config';
 export { createLogger, type Logger, type LoggerOptions, redactedPaths } from './logger';

@@ -10,5 +10,12 @@ export {
   ShotJob,
   shotJobId,
 } from './queues';
+export {
+  type Actor,
+  ComplianceHoldNotOverridable,
+  OverrideUnchanged,
+  ShotCommands,
+  type ShotQueues,
+} from './shot-commands';
 export { ShotRecord } from './shot-record';
 export { type ChangeOptions, type ListOptions, type PendingEvent, pending, ShotStore } from './shot-store';

@@ -1,0 +1,78 @@
+import { Problem } from '@shotcaller/contracts';
+import { z } from 'zod';
+import type { RouteSpec } from './route-spec';
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+function openApiPath(url: string): string {
+  return url
+    .replace(/::/g, '\u0000')
+    .replace(/:([A-Za-z_]+)/g, '{$1}')
+    .replace(/\u0000/g, ':');
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): unknown[] {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+/** The OpenAPI 3.1 description of the API, generated from the same zod schemas the routes parse with. */
+export function openApiDocument(
+  routes: readonly RouteSpec[],
+  info: { version: string },
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const problem = jsonSchema(Problem, 'output');
+  for (const spec of routes) {
+    const path = openApiPath(spec.url);
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries(spec.responses)) {
+      responses[status] = {
+        description: r.description,
+        ...(r.schema
+          ? { content: { [r.contentType ?? 'application/json']: { schema: jsonSchema(r.schema, 'output') } } }
+          : {}),
+        ...(!r.schema && r.contentType ? { content: { [r.contentType]: {} } } : {}),
+      };
+    }
+    responses.default = {
+      description: 'An RFC 9457 problem document',
+      content: { 'application/problem+json': { schema: problem } },
+    };
+    paths[path] ??= {};
+    paths[path]![spec.method.toLowerCase()] = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      ...(spec.permission
+        ? { security: [{ bearer: [] }], 'x-permission': spec.permission }
+        : { security: [] }),
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shotcaller API',
+      version: info.version,
+      description: 'Routes VFX shots to generative-AI workers or vendors, with budget and compliance.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}

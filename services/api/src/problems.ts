@@ -1,0 +1,89 @@
+import { type Problem, ShotcallerError, ValidationFailed } from '@shotcaller/contracts';
+
+/** HTTP status of each error code; anything not here that is ours is a 400, anything else a 500. */
+const statusOf: Record<string, number> = {
+  validation_failed: 400,
+  batch_too_large: 413,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  shot_not_found: 404,
+  illegal_transition: 409,
+  idempotency_conflict: 409,
+  shot_busy: 409,
+  compliance_hold: 409,
+  override_unchanged: 409,
+  ticket_closed: 409,
+  consent_not_found: 404,
+  alert_not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  malformed_json: 400,
+};
+
+const titles: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  500: 'Internal error',
+  503: 'Unavailable',
+};
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+/** Turns anything thrown while handling a request into an RFC 9457 problem document. */
+export function toProblem(error: unknown, instance?: string): Problem {
+  let status = 500;
+  let code = 'internal_error';
+  let detail = 'Something went wrong on our side; the error is in the server log';
+  let errors: Problem['errors'];
+  if (error instanceof ShotcallerError) {
+    code = error.code;
+    status = statusOf[code] ?? 400;
+    detail = error.message;
+    if (error instanceof ValidationFailed) errors = error.issues;
+  } else if (isFastifyClientError(error)) {
+    status = error.statusCode!;
+    ({ code, detail } = describeFastifyError(error));
+  }
+  return {
+    type: `urn:shotcaller:problem:${code}`,
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(instance ? { instance } : {}),
+    ...(errors ? { errors } : {}),
+  };
+}
+
+function isFastifyClientError(error: unknown): error is FastifyLikeError {
+  const status = (error as FastifyLikeError | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function describeFastifyError(error: FastifyLikeError): { code: string; detail: string } {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', detail: 'The request body is larger than this server accepts' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported_media_type', detail: 'Send the body as application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'malformed_json', detail: 'The body is empty; send a JSON document' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'malformed_json', detail: `The body is not valid JSON: ${error.message}` };
+    default:
+      if (error.statusCode === 400 && /JSON/i.test(error.message)) {
+        return { code: 'malformed_json', detail: `The body is not valid JSON: ${error.message}` };
+      }
+      return { code: error.code?.toLowerCase() ?? 'bad_request', detail: error.message };
+  }
+}

@@ -1,0 +1,241 @@
+import {
+  CancelRequest,
+  type FieldIssue,
+  ListShotsQuery,
+  OverrideRequest,
+  RejectRequest,
+  ReviewRequest,
+  Shot,
+  ShotListResponse,
+  ShotRequest,
+  ShotView,
+  SubmitBatchRequest,
+  SubmitBatchResponse,
+  toFieldIssues,
+  ValidationFailed,
+} from '@shotcaller/contracts';
+import { type Actor, type ShotCommands, ShotNotFound, type ShotStore } from '@shotcaller/shots';
+import { z } from 'zod';
+import { canSeeShow, type Principal } from '../auth';
+import { BatchTooLarge, Forbidden } from '../errors';
+import { type RouteSpec, route } from '../route-spec';
+
+const ShotParams = z.strictObject({ id: z.string().min(1).max(200) });
+
+export interface ShotRoutesDeps {
+  store: ShotStore;
+  commands: ShotCommands;
+  maxBatch: number;
+  source: string;
+}
+
+function actorOf(principal: Principal, source: string): Actor {
+  return { name: principal.name, source };
+}
+
+function assertMayUseShow(principal: Principal, show: string): void {
+  if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not act on show ${show}`);
+}
+
+export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps): RouteSpec[] {
+  // A shot of a show the caller may not see does not exist for them.
+  const visibleShot = async (principal: Principal, id: string) => {
+    const shot = await store.require(id);
+    if (!canSeeShow(principal, shot.show)) throw new ShotNotFound(id);
+    return shot;
+  };
+
+  return [
+    route({
+      method: 'POST',
+      url: '/v1/shots',
+      summary: 'Submit one shot (idempotent on its idempotencyKey)',
+      tag: 'shots',
+      permission: 'shots:submit',
+      body: ShotRequest,
+      responses: {
+        201: { description: 'Created', schema: Shot },
+        200: { description: 'The shot this idempotency key already created', schema: Shot },
+      },
+      handler: async ({ principal, body, reply }) => {
+        assertMayUseShow(principal, body.show);
+        const { shot, created } = await commands.submit(body, actorOf(principal, source));
+        reply.code(created ? 201 : 200).header('location', `/v1/shots/${shot.id}`);
+        return shot;
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots::batch',
+      summary: 'Submit a sequence of shots; by default all or nothing',
+      tag: 'shots',
+      permission: 'shots:submit',
+      body: SubmitBatchRequest,
+      responses: {
+        200: { description: 'What happened to each shot, by index', schema: SubmitBatchResponse },
+      },
+      handler: async ({ principal, body }) => {
+        if (body.shots.length > maxBatch) throw new BatchTooLarge(body.shots.length, maxBatch);
+        const parsed = body.shots.map((input, index) => {
+          const result = ShotRequest.safeParse(input);
+          if (!result.success) return { index, errors: toFieldIssues(result.error, ['shots', index]) };
+          if (!canSeeShow(principal, result.data.show)) {
+            return {
+              index,
+              errors: [
+                {
+                  path: `shots[${index}].show`,
+                  message: `this token may not submit shots for ${result.data.show}`,
+                },
+              ],
+            };
+          }
+          return { index, request: result.data };
+        });
+        markRepeatedKeys(parsed);
+        const invalid = parsed.flatMap((p) => p.errors ?? []);
+        if (invalid.length > 0 && !body.partial)
+          throw new ValidationFailed('batch (nothing was submitted)', invalid);
+        const results: SubmitBatchResponse['results'] = [];
+        for (const p of parsed) {
+          if (!p.request || p.errors) {
+            results.push({ index: p.index, status: 'invalid', errors: p.errors ?? [] });
+            continue;
+          }
+          const { shot, created } = await commands.submit(p.request, actorOf(principal, source));
+          results.push({ index: p.index, status: created ? 'created' : 'existing', shotId: shot.id });
+        }
+        return { results };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/shots',
+      summary: 'List shots, newest first, filtered by show, state and route',
+      tag: 'shots',
+      permission: 'shots:read',
+      query: ListShotsQuery,
+      responses: { 200: { description: 'A page of shots', schema: ShotListResponse } },
+      handler: async ({ principal, query }) => {
+        if (query.show) assertMayUseShow(principal, query.show);
+        const page = await store.list({
+          ...(query.show ? { show: query.show } : {}),
+          ...(query.state ? { state: query.state } : {}),
+          ...(query.route ? { route: query.route } : {}),
+          visibleShows: principal.shows,
+          limit: query.limit,
+          ...(query.cursor === undefined ? {} : { offset: query.cursor }),
+        });
+        return {
+          shots: page.shots,
+          ...(page.nextOffset === undefined ? {} : { nextCursor: page.nextOffset }),
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/shots/:id',
+      summary: 'A shot: state, route, the decision with its reasons, and its event history',
+      tag: 'shots',
+      permission: 'shots:read',
+      params: ShotParams,
+      responses: { 200: { description: 'The shot', schema: ShotView } },
+      handler: async ({ principal, params }) => {
+        const shot = await visibleShot(principal, params.id);
+        const history = await store.history(shot.id);
+        return { ...shot, history: history.map((h) => h.event) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/override',
+      summary: 'Force a route, with a reason (audited); a compliance hold cannot be forced onto genai',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: OverrideRequest,
+      responses: { 200: { description: 'The shot, rerouted', schema: Shot } },
+      handler: async ({ principal, params, body }) => {
+        await visibleShot(principal, params.id);
+        return commands.override(params.id, body.route, body.reason, actorOf(principal, source));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/cancel',
+      summary: 'Cancel a shot that is not final',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: CancelRequest,
+      responses: { 200: { description: 'The cancelled shot', schema: Shot } },
+      handler: async ({ principal, params, body }) => {
+        await visibleShot(principal, params.id);
+        return commands.cancel(params.id, body.reason, actorOf(principal, source));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/retry',
+      summary: 'Route a failed or rejected shot again, as a new attempt',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      responses: { 200: { description: 'The shot, resubmitted', schema: Shot } },
+      handler: async ({ principal, params }) => {
+        await visibleShot(principal, params.id);
+        return commands.retry(params.id, actorOf(principal, source));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/approve',
+      summary: 'Approve delivered work',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: ReviewRequest,
+      responses: { 200: { description: 'The approved shot', schema: Shot } },
+      handler: async ({ principal, params, body }) => {
+        await visibleShot(principal, params.id);
+        return commands.approve(params.id, body.note, actorOf(principal, source));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/reject',
+      summary: 'Reject delivered work; rejected AI work is rerouted to a vendor',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: RejectRequest,
+      responses: { 200: { description: 'The shot after rejection', schema: Shot } },
+      handler: async ({ principal, params, body }) => {
+        await visibleShot(principal, params.id);
+        return commands.reject(params.id, body.note, actorOf(principal, source));
+      },
+    }),
+  ];
+}
+
+/** Two shots of one batch with the same idempotency key but different content cannot both be meant. */
+function markRepeatedKeys(
+  parsed: Array<{ index: number; request?: ShotRequest; errors?: FieldIssue[] }>,
+): void {
+  const seen = new Map<string, { index: number; json: string }>();
+  for (const p of parsed) {
+    if (!p.request) continue;
+    const key = `${p.request.show}\u0000${p.request.idempotencyKey}`;
+    const json = JSON.stringify(p.request);
+    const first = seen.get(key);
+    if (!first) seen.set(key, { index: p.index, json });
+    else if (first.json !== json) {
+      p.errors = [
+        {
+          path: `shots[${p.index}].idempotencyKey`,
+          message: `repeats the key of shots[${first.index}] with different content`,
+        },
+      ];
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import type { ShotCommands, ShotStore } from '@shotcaller/shots';
+import type { Queue } from 'bullmq';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Authenticator } from './auth';
+import { createMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { toProblem } from './problems';
+import { type RouteSpec, registerRoutes } from './route-spec';
+import { eventRoutes } from './routes/events';
+import { shotRoutes } from './routes/shots';
+import { systemRoutes } from './routes/system';
+
+export const apiVersion = '0.1.0';
+
+export interface ApiDeps {
+  config: ShotcallerConfig;
+  redis: Redis;
+  store: ShotStore;
+  commands: ShotCommands;
+  queues: Record<string, Queue>;
+  authenticator: Authenticator;
+  logger: Logger;
+  /** Routes other roles' packages contribute (budget, compliance, vendor tickets…). */
+  extraRoutes?: RouteSpec[];
+}
+
+/** Every route of the API, in one list: what is registered and what the OpenAPI document describes. */
+export function apiRoutes(
+  deps: Omit<ApiDeps, 'authenticator' | 'logger'>,
+  metrics = createMetrics({}),
+): RouteSpec[] {
+  const source = `/shotcaller/${deps.config.deployment}/api`;
+  const routes: RouteSpec[] = [
+    ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
+    ...eventRoutes({ redis: deps.redis, log: deps.store.log }),
+    ...(deps.extraRoutes ?? []),
+  ];
+  routes.push(
+    ...systemRoutes({
+      redis: deps.redis,
+      metrics,
+      openApi: () => openApiDocument(routes, { version: apiVersion }),
+    }),
+  );
+  return routes;
+}
+
+/** Builds the HTTP API: auth on every route but the probes, zod-parsed inputs, RFC 9457 errors. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: deps.config.api.bodyLimitBytes,
+    disableRequestLogging: true,
+    // Request ids in problem documents let a TD quote the failing call to an admin.
+    genReqId: () => crypto.randomUUID(),
+  });
+  const metrics = createMetrics(deps.queues);
+  // The API speaks JSON only; a text body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onResponse', async (request, reply) => {
+    const routeUrl = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route: routeUrl, status: reply.statusCode });
+    metrics.duration.observe({ method: request.method, route: routeUrl }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500)
+      deps.logger.error({ route: routeUrl, status: reply.statusCode, reqId: request.id }, 'request failed');
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const problem = toProblem(error, `/requests/${request.id}`);
+    if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
+    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const problem = {
+      type: 'urn:shotcaller:problem:not_found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json`,
+      code: 'not_found',
+      instance: `/requests/${request.id}`,
+    };
+    return reply.code(404).type('application/problem+json').send(problem);
+  });
+
+  registerRoutes(app, apiRoutes(deps, metrics), deps.authenticator);
+  return app;
+}

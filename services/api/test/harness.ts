@@ -1,0 +1,93 @@
+import { Authenticator, buildApi, hashToken, type RouteSpec } from '@shotcaller/api';
+import { createLogger, loadConfig } from '@shotcaller/platform';
+import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
+import { testRedis } from '@shotcaller/testkit';
+import type { FastifyInstance } from 'fastify';
+
+/** Tokens of every role; `td` and `accountant` see show NTH only, `admin` sees all. */
+export const tokens = {
+  td: 'tok-td',
+  tdOther: 'tok-td-other',
+  accountant: 'tok-accountant',
+  compliance: 'tok-compliance',
+  vendor: 'tok-vendor',
+  admin: 'tok-admin',
+} as const;
+
+const entries = [
+  { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td' as const, shows: ['NTH'] },
+  { name: 'omar (td, other show)', sha256: hashToken(tokens.tdOther), role: 'td' as const, shows: ['OTHER'] },
+  {
+    name: 'ines (accountant)',
+    sha256: hashToken(tokens.accountant),
+    role: 'accountant' as const,
+    shows: ['NTH'],
+  },
+  {
+    name: 'cleo (compliance)',
+    sha256: hashToken(tokens.compliance),
+    role: 'compliance' as const,
+    shows: ['*'],
+  },
+  {
+    name: 'pixelworks',
+    sha256: hashToken(tokens.vendor),
+    role: 'vendor' as const,
+    shows: ['*'],
+    vendorId: 'pixelworks',
+  },
+  { name: 'root (admin)', sha256: hashToken(tokens.admin), role: 'admin' as const, shows: ['*'] },
+];
+
+export interface Harness {
+  app: FastifyInstance;
+  url: string;
+  store: ShotStore;
+  commands: ShotCommands;
+  deployment: string;
+  close(): Promise<void>;
+}
+
+/** The api role on the test run's Redis, listening on a free port. */
+export async function startApi(
+  options: { maxBatch?: number; bodyLimitBytes?: number; extraRoutes?: RouteSpec[] } = {},
+): Promise<Harness> {
+  const { redis, deployment } = testRedis();
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      deployment,
+      api: {
+        port: 0,
+        ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
+        ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+      },
+    },
+  });
+  const store = new ShotStore(redis, deployment);
+  const intake = createQueue('intake', redis, deployment);
+  const commands = new ShotCommands(store, { intake });
+  const app = await buildApi({
+    config,
+    redis,
+    store,
+    commands,
+    queues: { intake },
+    authenticator: new Authenticator(entries),
+    logger: createLogger({ role: 'api', level: 'silent' }),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    store,
+    commands,
+    deployment,
+    async close() {
+      await app.close();
+      await intake.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import {
+  EventEnvelope,
+  type EventType,
+  type ListShotsQuery,
+  Problem,
+  type Route,
+  Shot,
+  ShotListResponse,
+  type ShotRequestInput,
+  ShotView,
+  SubmitBatchResponse,
+} from '@shotcaller/contracts';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { z } from 'zod';
+import { ApiError, ApiUnreachable } from './api-error';
+
+export interface ClientOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+export interface LiveEvent {
+  /** The stream entry id; pass it as `after` to resume. */
+  id: string;
+  event: EventEnvelope & { type: EventType };
+}
+
+/** A typed client of the Shotcaller HTTP API; every response is validated before it is returned. */
+export class ShotcallerClient {
+  private readonly baseUrl: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  /** Calls any route and parses the JSON reply with `schema`; throws {@link ApiError} on a problem. */
+  async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<{ status: number; data: z.output<S> }> {
+    const response = await this.send(method, path, body);
+    const text = await response.text();
+    if (!response.ok) throw this.problem(response.status, text);
+    return { status: response.status, data: schema.parse(text ? JSON.parse(text) : undefined) };
+  }
+
+  /** Calls a route that answers with text (CSV, metrics). */
+  async text(method: string, path: string): Promise<string> {
+    const response = await this.send(method, path);
+    const text = await response.text();
+    if (!response.ok) throw this.problem(response.status, text);
+    return text;
+  }
+
+  async submitShot(request: ShotRequestInput): Promise<{ shot: Shot; created: boolean }> {
+    const { status, data } = await this.request('POST', '/v1/shots', Shot, request);
+    return { shot: data, created: status === 201 };
+  }
+
+  async submitBatch(
+    shots: readonly unknown[],
+    options: { partial?: boolean } = {},
+  ): Promise<SubmitBatchResponse> {
+    return (
+      await this.request('POST', '/v1/shots:batch', SubmitBatchResponse, {
+        shots,
+        partial: options.partial ?? false,
+      })
+    ).data;
+  }
+
+  async getShot(id: string): Promise<ShotView> {
+    return (await this.request('GET', `/v1/shots/${encodeURIComponent(id)}`, ShotView)).data;
+  }
+
+  async listShots(query: z.input<typeof ListShotsQuery> = {}): Promise<ShotListResponse> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return (await this.request('GET', `/v1/shots${qs ? `?${qs}` : ''}`, ShotListResponse)).data;
+  }
+
+  /** Every shot matching `query`, page after page. */
+  async *allShots(query: Omit<z.input<typeof ListShotsQuery>, 'cursor'> = {}): AsyncGenerator<Shot> {
+    let cursor: number | undefined;
+    do {
+      const page = await this.listShots({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+      yield* page.shots;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+  }
+
+  async override(id: string, route: Route, reason: string): Promise<Shot> {
+    return (
+      await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/override`, Shot, { route, reason })
+    ).data;
+  }
+
+  async cancel(id: string, reason: string): Promise<Shot> {
+    return (await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/cancel`, Shot, { reason })).data;
+  }
+
+  async retry(id: string): Promise<Shot> {
+    return (await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/retry`, Shot, {})).data;
+  }
+
+  async approve(id: string, note = ''): Promise<Shot> {
+    return (await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/approve`, Shot, { note })).data;
+  }
+
+  async reject(id: string, note: string): Promise<Shot> {
+    return (await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/reject`, Shot, { note })).data;
+  }
+
+  /** Live events (Server-Sent Events) until `signal` aborts; `types` are prefixes such as `shot.` or `budget.`. */
+  async *events(
+    options: { show?: string; types?: string[]; after?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<LiveEvent> {
+    const params = new URLSearchParams();
+    if (options.show) params.set('show', options.show);
+    if (options.types?.length) params.set('type', options.types.join(','));
+    if (options.after) params.set('after', options.after);
+    const qs = params.toString();
+    const response = await this.send('GET', `/v1/events${qs ? `?${qs}` : ''}`, undefined, options.signal);
+    if (!response.ok) throw this.problem(response.status, await response.text());
+    if (!response.body) return;
+    const stream = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream());
+    try {
+      for await (const message of stream) {
+        if (!message.id) continue;
+        yield { id: message.id, event: EventEnvelope.parse(JSON.parse(message.data)) as LiveEvent['event'] };
+      }
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      throw error;
+    }
+  }
+
+  private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    try {
+      return await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/json, application/problem+json, text/event-stream',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiUnreachable(
+        this.baseUrl,
+        (error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message,
+      );
+    }
+  }
+
+  private problem(status: number, text: string): ApiError {
+    let parsed: Problem | undefined;
+    try {
+      parsed = Problem.parse(JSON.parse(text));
+    } catch {}
+    return new ApiError(
+      status,
+      parsed ?? {
+        type: 'about:blank',
+        title: 'Error',
+        status,
+        detail: text.slice(0, 500) || `HTTP ${status}`,
+        code: `http_${status}`,
+      },
+    );
+  }
+}

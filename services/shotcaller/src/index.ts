@@ -1,0 +1,5 @@
+export { describeShot } from './commands/shots';
+export { exitCodes } from './exit-codes';
+export { type Io, processIo } from './output';
+export { addCommands, type CommandPlugin, runCli } from './program';
+export { csvColumns, readShotFiles, ShotFileUnreadable, validateEntries } from './shot-files';

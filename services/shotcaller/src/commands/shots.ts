@@ -29,10 +29,7 @@ function shotRow(s: Shot) {
 
 export function describeShot(s: ShotView): string {
   const lines = [
-    `${s.id}  ${s.show} ${s.request.episode ?? ''} ${s.request.sequence}/${s.request.shot}`.replace(
-      /\s+/g,
-      ' ',
-    ),
+    `${s.id}  ${[s.show, s.request.episode, `${s.request.sequence}/${s.request.shot}`].filter(Boolean).join(' ')}`,
     `  state      ${s.state}${s.route ? ` (route ${s.route}${s.provider ? `, ${s.provider}` : ''})` : ''}`,
     `  frames     ${s.request.frames.start}-${s.request.frames.end} @ ${s.request.fps} fps, ${s.request.resolution.width}x${s.request.resolution.height}`,
     `  category   ${s.request.category} (${s.request.complexity}), deliverable ${s.request.deliverable}`,

@@ -1,0 +1,155 @@
+import type { Route } from '@shotcaller/contracts';
+import type { Logger } from '@shotcaller/platform';
+import {
+  bullPrefix,
+  pending,
+  priorities,
+  type QueueName,
+  queueNames,
+  type ShotJob,
+  ShotJob as ShotJobSchema,
+  type ShotRecord,
+  type ShotStore,
+} from '@shotcaller/shots';
+import { type ConnectionOptions, type Queue, Worker } from 'bullmq';
+import type { RouteDecider } from './route-decider';
+
+export interface RouterOptions {
+  connection: ConnectionOptions;
+  deployment: string;
+  store: ShotStore;
+  decider: RouteDecider;
+  /** Where routed work goes. */
+  workQueues: Record<Route, Queue<ShotJob>>;
+  logger: Logger;
+  concurrency?: number;
+  clock?: () => Date;
+}
+
+export type RoutingOutcome = 'queued' | 'held' | 'requeued' | 'stale' | 'missing' | 'not-routable';
+
+/** Job id of a shot's work job: one per queued version, so re-adding after a crash is a no-op. */
+export function workJobId(shot: ShotRecord): string {
+  return `${shot.id}-v${shot.version}`;
+}
+
+/** The router role: a BullMQ worker on the intake queue that checks, decides and enqueues each shot. */
+export class Router {
+  readonly worker: Worker<ShotJob, RoutingOutcome>;
+  private readonly clock: () => Date;
+  private readonly source: string;
+
+  constructor(private readonly options: RouterOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.source = `/shotcaller/${options.deployment}/router`;
+    this.worker = new Worker<ShotJob, RoutingOutcome>(
+      queueNames.intake,
+      (job) => this.route(ShotJobSchema.parse(job.data)),
+      {
+        connection: options.connection,
+        prefix: bullPrefix(options.deployment),
+        concurrency: options.concurrency ?? 8,
+        autorun: false,
+      },
+    );
+    this.worker.on('failed', (job, error) => {
+      options.logger.warn(
+        { shotId: job?.data.shotId, attempt: job?.attemptsMade, err: error },
+        'routing failed; BullMQ will retry',
+      );
+    });
+  }
+
+  start(): void {
+    void this.worker.run();
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+
+  /** Routes one shot. Safe to run twice for the same job: every step checks where the shot already is. */
+  async route(job: ShotJob): Promise<RoutingOutcome> {
+    const { store } = this.options;
+    let shot = await store.get(job.shotId);
+    if (!shot) return 'missing';
+    if (shot.attempt !== job.attempt) return 'stale';
+    if (shot.state === 'queued' && shot.route) {
+      // A crash after the move but before the enqueue: put the work job in place (its id makes this idempotent).
+      await this.enqueueWork(shot, shot.route);
+      return 'requeued';
+    }
+    const now = this.clock();
+    if (shot.state === 'submitted') {
+      ({ shot } = await store.change(shot.id, {
+        to: 'routing',
+        events: (s) => [
+          pending('io.shotcaller.shot.routing.started.v1', { shotId: s.id, attempt: s.attempt }),
+        ],
+        source: this.source,
+        now,
+      }));
+    }
+    if (shot.state !== 'routing' && shot.state !== 'rerouted') return 'not-routable';
+
+    const { decision, precheck } = await this.options.decider.decide(shot, now);
+    if (precheck.outcome === 'hold') {
+      const blocking = precheck.findings.filter((f) => !f.satisfied).map((f) => f.reason);
+      await store.change(shot.id, {
+        to: 'held',
+        patch: () => ({
+          decision,
+          precheck,
+          route: decision.route,
+          forcedRoute: undefined,
+          pendingOverride: undefined,
+        }),
+        events: (s) => [
+          pending('io.shotcaller.shot.held.v1', {
+            shotId: s.id,
+            precheck,
+            reason: blocking.join('; ') || 'compliance hold',
+          }),
+        ],
+        source: this.source,
+        now,
+      });
+      return 'held';
+    }
+    const { shot: queued } = await store.change(shot.id, {
+      to: 'queued',
+      patch: () => ({
+        decision,
+        precheck,
+        route: decision.route,
+        provider: decision.provider,
+        forcedRoute: undefined,
+        pendingOverride: undefined,
+      }),
+      events: (s) => [
+        pending('io.shotcaller.shot.routed.v1', { shotId: s.id, decision, precheck }),
+        pending('io.shotcaller.shot.queued.v1', {
+          shotId: s.id,
+          route: decision.route,
+          queue: decision.route,
+        }),
+      ],
+      source: this.source,
+      now,
+    });
+    await this.enqueueWork(queued, decision.route);
+    return 'queued';
+  }
+
+  private async enqueueWork(shot: ShotRecord, route: Route): Promise<void> {
+    const queue = this.options.workQueues[route];
+    await queue.add(
+      route satisfies QueueName,
+      { shotId: shot.id, attempt: shot.attempt },
+      {
+        jobId: workJobId(shot),
+        priority: priorities[shot.request.priority],
+      },
+    );
+  }
+}

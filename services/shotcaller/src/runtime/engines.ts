@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startRedisServer, startTemporalDevServer } from '@shotcaller/engines';
+import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+
+export interface Engines {
+  redisUrl: string;
+  temporalAddress?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects to the configured Redis and Temporal, or starts them for this process when none is
+ * configured: a redis-server with its AOF under the data dir, and a Temporal dev server whose state
+ * file is there too, so a restarted `shotcaller start` finds its work again.
+ */
+export async function ensureEngines(config: ShotcallerConfig, logger: Logger, needs: { temporal: boolean }): Promise<Engines> {
+  const stops: Array<() => Promise<void>> = [];
+  const dataDir = resolve(config.dataDir);
+  let redisUrl = config.redis.url;
+  if (!redisUrl) {
+    mkdirSync(`${dataDir}/redis`, { recursive: true });
+    const redis = await startRedisServer({ dataDir: `${dataDir}/redis` });
+    stops.push(() => redis.stop());
+    redisUrl = redis.url;
+    logger.info({ url: redisUrl, dataDir: redis.dataDir }, 'started redis-server');
+  }
+  let temporalAddress = config.temporal.address;
+  if (!temporalAddress && needs.temporal) {
+    mkdirSync(dataDir, { recursive: true });
+    const temporal = await startTemporalDevServer({ namespace: config.temporal.namespace, dbFile: `${dataDir}/temporal.db` });
+    stops.push(() => temporal.stop());
+    temporalAddress = temporal.address;
+    logger.info({ address: temporalAddress }, 'started temporal dev server');
+  }
+  return {
+    redisUrl,
+    ...(temporalAddress ? { temporalAddress } : {}),
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}

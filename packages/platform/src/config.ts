@@ -15,6 +15,26 @@ export const TokenEntry = z.strictObject({
 });
 export type TokenEntry = z.infer<typeof TokenEntry>;
 
+/** A receiver of signed webhooks (Standard Webhooks). */
+export const WebhookTarget = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-"'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** The signing secret, base64 with an optional `whsec_` prefix, as Standard Webhooks defines it. */
+  secret: z.string().min(16),
+  /** Event type prefixes (after `io.shotcaller.`) to deliver, e.g. `compliance.alert.`. */
+  types: z.array(z.string().min(1)).min(1).default(['compliance.alert.', 'budget.threshold.']),
+  shows: z.array(z.string()).default(['*']),
+});
+export type WebhookTarget = z.infer<typeof WebhookTarget>;
+
+export const EmailTarget = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-"'),
+  to: z.array(z.email()).min(1),
+  types: z.array(z.string().min(1)).min(1).default(['compliance.alert.', 'budget.threshold.']),
+  shows: z.array(z.string()).default(['*']),
+});
+export type EmailTarget = z.infer<typeof EmailTarget>;
+
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /**
@@ -62,6 +82,26 @@ export const ShotcallerConfig = z.strictObject({
       /** A YAML file with a `tokens:` list, read at start-up (kept out of the main config so it can be a secret). */
       tokensFile: z.string().min(1).optional(),
       tokens: z.array(TokenEntry).default([]),
+    })
+    .prefault({}),
+  notify: z
+    .strictObject({
+      webhooks: z.array(WebhookTarget).default([]),
+      email: z.array(EmailTarget).default([]),
+      smtp: z
+        .strictObject({
+          host: z.string().min(1),
+          port: z.int().min(1).max(65_535).default(587),
+          secure: z.boolean().default(false),
+          user: z.string().optional(),
+          password: z.string().optional(),
+          from: z.string().min(3).default('Shotcaller <shotcaller@localhost>'),
+        })
+        .optional(),
+      /** Delivery attempts before a notification is dead-lettered for an admin to re-drive. */
+      attempts: z.int().positive().default(8),
+      /** First retry delay; each next one doubles. */
+      backoffMs: z.int().positive().default(2_000),
     })
     .prefault({}),
   events: z

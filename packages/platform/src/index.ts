@@ -6,5 +6,7 @@ export {
   ShotcallerConfig,
   type ShotcallerConfigInput,
   TokenEntry,
+  WebhookTarget,
+  EmailTarget,
 } from './config';
 export { createLogger, type Logger, type LoggerOptions, redactedPaths } from './logger';

@@ -1,0 +1,150 @@
+import { parseEvent } from '@shotcaller/contracts';
+import { EventLog, type GroupConsumer } from '@shotcaller/events';
+import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import { bullPrefix, queueNames } from '@shotcaller/shots';
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createTransport, type Transporter } from 'nodemailer';
+import { deliver } from './deliver';
+import { type Target, wants } from './targets';
+
+interface NotifyJob {
+  targetId: string;
+  event: string;
+}
+
+export interface NotifierOptions {
+  redis: Redis;
+  connection: ConnectionOptions;
+  config: ShotcallerConfig;
+  logger: Logger;
+  consumerName: string;
+  clock?: () => Date;
+}
+
+export interface DeadNotification {
+  jobId: string;
+  targetId: string;
+  eventId: string;
+  type: string;
+  error: string;
+  attempts: number;
+}
+
+/**
+ * The notifier role. A consumer group on the event log turns each wanted event into one job per target
+ * on the notify queue (job id = target + event id, so an event seen twice is sent once); a BullMQ worker
+ * delivers with retries and backoff; what runs out of attempts stays in the failed set for an admin.
+ */
+export class Notifier {
+  readonly queue: Queue<NotifyJob>;
+  private readonly worker: Worker<NotifyJob>;
+  private readonly consumer: GroupConsumer;
+  private readonly targets: Map<string, Target>;
+  private readonly mailer: Transporter | undefined;
+
+  constructor(private readonly options: NotifierOptions) {
+    const { config } = options;
+    const prefix = bullPrefix(config.deployment);
+    this.targets = new Map<string, Target>([
+      ...config.notify.webhooks.map((w) => [`webhook:${w.id}`, { kind: 'webhook' as const, ...w }] as const),
+      ...config.notify.email.map((e) => [`email:${e.id}`, { kind: 'email' as const, ...e }] as const),
+    ]);
+    this.mailer = config.notify.smtp
+      ? createTransport({
+          host: config.notify.smtp.host,
+          port: config.notify.smtp.port,
+          secure: config.notify.smtp.secure,
+          ...(config.notify.smtp.user
+            ? { auth: { user: config.notify.smtp.user, pass: config.notify.smtp.password ?? '' } }
+            : {}),
+        })
+      : undefined;
+    this.queue = new Queue<NotifyJob>(queueNames.notify, {
+      connection: options.connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: config.notify.attempts,
+        backoff: { type: 'exponential', delay: config.notify.backoffMs },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+        removeOnFail: false,
+      },
+    });
+    this.worker = new Worker<NotifyJob>(queueNames.notify, (job) => this.deliverJob(job), {
+      connection: options.connection,
+      prefix,
+      concurrency: 8,
+      autorun: false,
+    });
+    this.worker.on('failed', (job, error) =>
+      options.logger.warn(
+        { target: job?.data.targetId, attempt: job?.attemptsMade, err: error.message },
+        'notification not delivered',
+      ),
+    );
+    this.consumer = new EventLog(options.redis, { deployment: config.deployment }).consumer({
+      group: 'notifier',
+      consumer: options.consumerName,
+      startAt: '$',
+      claimIdleMs: config.events.claimIdleMs,
+      maxDeliveries: config.events.maxDeliveries,
+      handler: async (event) => {
+        const jobs = [...this.targets.entries()]
+          .filter(([, target]) => wants(target, event))
+          .map(([targetId]) => ({
+            name: targetId,
+            data: { targetId, event: JSON.stringify(event) },
+            opts: { jobId: `${targetId}:${event.id}`.replace(/:/g, '_') },
+          }));
+        if (jobs.length > 0) await this.queue.addBulk(jobs);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+    void this.worker.run();
+  }
+
+  async close(): Promise<void> {
+    await this.consumer.stop();
+    await this.worker.close();
+    await this.queue.close();
+    this.mailer?.close();
+  }
+
+  /** Notifications that ran out of attempts, for an admin to look at and re-drive. */
+  async deadLetters(): Promise<DeadNotification[]> {
+    const jobs = await this.queue.getFailed(0, 999);
+    return jobs.map((job) => {
+      const event = JSON.parse(job.data.event) as { id: string; type: string };
+      return {
+        jobId: job.id ?? '',
+        targetId: job.data.targetId,
+        eventId: event.id,
+        type: event.type,
+        error: job.failedReason,
+        attempts: job.attemptsMade,
+      };
+    });
+  }
+
+  /** Sends a dead-lettered notification again, with a fresh set of attempts. */
+  async redrive(jobId: string): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) throw new Error(`No notification ${jobId}`);
+    await job.retry('failed', { resetAttemptsMade: true });
+  }
+
+  private async deliverJob(job: Job<NotifyJob>): Promise<void> {
+    const target = this.targets.get(job.data.targetId);
+    // A target removed from the configuration since: nothing to deliver to.
+    if (!target) return;
+    const event = parseEvent(JSON.parse(job.data.event));
+    await deliver(target, event, {
+      ...(this.mailer ? { mailer: this.mailer } : {}),
+      from: this.options.config.notify.smtp?.from ?? '',
+      now: this.options.clock ?? (() => new Date()),
+    });
+  }
+}

@@ -1,6 +1,7 @@
 export { redisServerBinary, temporalBinary } from './binaries';
 export { EngineFailedToStart, EngineMissing } from './errors';
 export { freePort, freePorts } from './free-port';
+export { type RedisClusterHandle, startRedisCluster } from './redis-cluster';
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from './redis-server';
 export { repoRoot } from './repo-root';
 export { SupervisedProcess } from './supervised-process';

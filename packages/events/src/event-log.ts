@@ -1,7 +1,6 @@
 import { type EventEnvelope, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
-import type { Redis } from 'ioredis';
 import { type ConsumerOptions, GroupConsumer } from './group-consumer';
-import { type EventLogKeys, eventLogKeys } from './keys';
+import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
 import { type RawEntry, toStoredEvent } from './stream-entry';
@@ -26,7 +25,7 @@ export interface DeadLetter {
 export interface GroupStatus {
   name: string;
   pending: number;
-  /** Entries not yet delivered to the group (null when Redis cannot tell after a trim). */
+  /** Entries not yet delivered to the group (null when RedisClient cannot tell after a trim). */
   lag: number | null;
   lastDeliveredId: string;
 }
@@ -35,12 +34,12 @@ export interface EventLogOptions {
   deployment: string;
 }
 
-/** The deployment's event log: one Redis Stream of CloudEvents, the source of truth for every view. */
+/** The deployment's event log: one RedisClient Stream of CloudEvents, the source of truth for every view. */
 export class EventLog {
   readonly keys: EventLogKeys;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
-  constructor(redis: Redis, options: EventLogOptions) {
+  constructor(redis: RedisClient, options: EventLogOptions) {
     this.redis = withEventLogScripts(redis);
     this.keys = eventLogKeys(options.deployment);
   }

@@ -1,6 +1,5 @@
 import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
-import type { Redis } from 'ioredis';
-import type { EventLogKeys } from './keys';
+import type { EventLogKeys, RedisClient } from './keys';
 import { type RawEntry, type StoredEvent, toStoredEvent } from './stream-entry';
 
 export interface DeliveryContext {
@@ -35,7 +34,7 @@ export interface ConsumerOptions {
  * consumer left pending are claimed after `claimIdleMs`; an event that keeps failing is dead-lettered.
  */
 export class GroupConsumer {
-  private blocking: Redis | undefined;
+  private blocking: RedisClient | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private lastClaimAt = 0;
@@ -45,7 +44,7 @@ export class GroupConsumer {
   private readonly maxDeliveries: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: EventLogKeys,
     private readonly options: ConsumerOptions,
   ) {
@@ -243,7 +242,7 @@ export class GroupConsumer {
 
 /** Creates a consumer group (and the stream) unless it exists. */
 export async function ensureGroup(
-  redis: Redis,
+  redis: RedisClient,
   stream: string,
   group: string,
   startAt: '0' | '$',

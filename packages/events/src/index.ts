@@ -2,7 +2,7 @@ export type { AppendResult, DeadLetter, EventLogOptions, GroupStatus } from './e
 export { EventLog } from './event-log';
 export type { ConsumerOptions, DeliveryContext, EventHandler } from './group-consumer';
 export { ensureGroup, GroupConsumer } from './group-consumer';
-export { deploymentPrefix, type EventLogKeys, eventLogKeys } from './keys';
+export { deploymentPrefix, type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 export { type GroupPosition, safeTrimBound } from './retention';
 export { appendEventLuaFunction, withEventLogScripts } from './scripts';
 export { compareStreamIds, nextStreamId, streamIdTime } from './stream-id';

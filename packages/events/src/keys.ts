@@ -29,3 +29,6 @@ export function eventLogKeys(deployment: string): EventLogKeys {
     subject: (subject) => `${p}events:subject:${subject}`,
   };
 }
+
+/** A connection to one Redis or to a Redis Cluster: the event log works on both. */
+export type RedisClient = import('ioredis').Redis | import('ioredis').Cluster;

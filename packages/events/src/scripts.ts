@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './keys';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
 
@@ -39,10 +40,10 @@ declare module 'ioredis' {
   }
 }
 
-const installed = new WeakSet<Redis>();
+const installed = new WeakSet<RedisClient>();
 
 /** Registers the event log's Lua scripts on a connection (ioredis runs them by SHA, loading when needed). */
-export function withEventLogScripts(redis: Redis): Redis {
+export function withEventLogScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
     for (const [name, def] of Object.entries(scripts)) redis.defineCommand(name, def);
     installed.add(redis);

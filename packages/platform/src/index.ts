@@ -1,5 +1,6 @@
 export {
   ConfigFileUnreadable,
+  EmailTarget,
   environmentVariables,
   type LoadConfigOptions,
   loadConfig,
@@ -7,6 +8,5 @@ export {
   type ShotcallerConfigInput,
   TokenEntry,
   WebhookTarget,
-  EmailTarget,
 } from './config';
 export { createLogger, type Logger, type LoggerOptions, redactedPaths } from './logger';

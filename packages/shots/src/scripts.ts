@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { appendEventLuaFunction } from '@shotcaller/events';
-import type { Redis, Result } from 'ioredis';
+import { appendEventLuaFunction, type RedisClient } from '@shotcaller/events';
+import type { Result } from 'ioredis';
 
 const lua = (name: string) =>
   appendEventLuaFunction + readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
@@ -12,9 +12,9 @@ declare module 'ioredis' {
   }
 }
 
-const installed = new WeakSet<Redis>();
+const installed = new WeakSet<RedisClient>();
 
-export function withShotScripts(redis: Redis): Redis {
+export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
     redis.defineCommand('scCreateShot', { numberOfKeys: 9, lua: lua('create-shot') });
     redis.defineCommand('scTransitionShot', { numberOfKeys: 8, lua: lua('transition-shot') });

@@ -7,8 +7,7 @@ import {
   type ShotRequest,
   type ShotState,
 } from '@shotcaller/contracts';
-import { EventLog, eventLogKeys } from '@shotcaller/events';
-import type { Redis } from 'ioredis';
+import { EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
@@ -53,15 +52,15 @@ function fingerprint(request: ShotRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 32);
 }
 
-/** Shots in Redis. Every change is one atomic compare-and-set that also appends the events saying so. */
+/** Shots in RedisClient. Every change is one atomic compare-and-set that also appends the events saying so. */
 export class ShotStore {
   readonly keys: ShotKeys;
   readonly log: EventLog;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly streamKeys;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     readonly deployment: string,
   ) {
     this.redis = withShotScripts(redis);

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { type RedisClusterHandle, startRedisCluster } from '@shotcaller/engines';
+import { EventLog } from '@shotcaller/events';
+import { bullPrefix, createQueue, ShotStore } from '@shotcaller/shots';
+import { aShotRequest, eventually } from '@shotcaller/testkit';
+import { Worker } from 'bullmq';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let cluster: RedisClusterHandle;
+let client: Cluster;
+const deployment = `c-${randomBytes(4).toString('hex')}`;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ masters: 3 });
+  client = cluster.connect();
+}, 60_000);
+afterAll(async () => {
+  client?.disconnect();
+  await cluster?.stop();
+});
+
+describe('on a three-master Redis Cluster', () => {
+  it('keeps a deployment in one slot while other deployments spread over the masters', async () => {
+    const slots = new Set<number>();
+    for (let i = 0; i < 12; i++)
+      slots.add((await client.cluster('KEYSLOT', `{sc:dep-${i}}:events`)) as number);
+    expect(slots.size).toBeGreaterThan(1);
+    const mine = await client.cluster('KEYSLOT', `{sc:${deployment}}:events`);
+    expect(await client.cluster('KEYSLOT', `{sc:${deployment}}:shot:sh-1`)).toBe(mine);
+    expect(await client.cluster('KEYSLOT', `${bullPrefix(deployment)}:intake:wait`)).toBe(mine);
+  });
+
+  it('runs the shot store and the event log, Lua scripts included', async () => {
+    const store = new ShotStore(client, deployment);
+    const request = aShotRequest();
+    const { shot } = await store.create(request, { submittedBy: 'td', source: '/test', now: new Date() });
+    expect(
+      (await store.create(request, { submittedBy: 'td', source: '/test', now: new Date() })).created,
+    ).toBe(false);
+    await store.change(shot.id, { to: 'routing', events: () => [], source: '/test', now: new Date() });
+    const log = new EventLog(client, { deployment });
+    const seen: string[] = [];
+    const consumer = log.consumer({
+      group: 'g',
+      consumer: 'c1',
+      blockMs: 100,
+      handler: async (e) => void seen.push(e.type),
+    });
+    await consumer.start();
+    await eventually(
+      () => seen,
+      (s) => s.includes('io.shotcaller.shot.submitted.v1'),
+      'the event consumed',
+    );
+    await consumer.stop();
+    expect((await store.history(shot.id)).map((h) => h.event.type)).toEqual([
+      'io.shotcaller.shot.submitted.v1',
+    ]);
+  });
+
+  it('runs a BullMQ queue and worker under the deployment prefix', async () => {
+    const queue = createQueue('intake', client, deployment);
+    const done: string[] = [];
+    const worker = new Worker(
+      'intake',
+      async (job) => {
+        done.push(job.data.shotId);
+      },
+      { connection: client, prefix: bullPrefix(deployment) },
+    );
+    await queue.addBulk(
+      Array.from({ length: 20 }, (_, i) => ({ name: 'route', data: { shotId: `sh-${i}`, attempt: 1 } })),
+    );
+    await eventually(
+      () => done.length,
+      (n) => n === 20,
+      '20 jobs done',
+    );
+    await worker.close();
+    await queue.close();
+  });
+});

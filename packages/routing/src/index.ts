@@ -1,0 +1,14 @@
+export type { Condition } from './conditions';
+export { estimateRoutes, UnknownProvider } from './estimate';
+export { evaluateCondition, evaluatePolicy, type PolicyInput } from './evaluate';
+export { explainDecision } from './explain';
+export {
+  checkPolicyAgainstRates,
+  PolicyProviderUnknown,
+  type PolicyRule,
+  parsePolicy,
+  type RoutingPolicy,
+  RoutingPolicyFile,
+} from './policy';
+export { parseRateCards, RateCards } from './rate-cards';
+export { YamlSyntaxError } from './yaml-file';

@@ -1,0 +1,32 @@
+import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import type { Redis } from 'ioredis';
+
+export const roleNames = [
+  'api',
+  'router',
+  'genai-worker',
+  'vendor-worker',
+  'temporal-worker',
+  'budget',
+  'compliance',
+  'notifier',
+] as const;
+export type RoleName = (typeof roleNames)[number];
+
+/** What every role gets: the configuration, a Redis connection, the engines' addresses, a logger per role. */
+export interface RoleContext {
+  config: ShotcallerConfig;
+  redis: Redis;
+  redisUrl: string;
+  temporalAddress?: string;
+  logger(role: RoleName): Logger;
+  /** A name unique to this process, for consumer groups and Temporal worker identity. */
+  instance: string;
+}
+
+export interface RunningRole {
+  name: RoleName;
+  stop(): Promise<void>;
+}
+
+export type RoleStarter = (ctx: RoleContext) => Promise<RunningRole>;

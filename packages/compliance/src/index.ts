@@ -1,0 +1,6 @@
+export { catalogue } from './catalogue';
+export { approvalsOf, matchingConsents, territoryCovered, usesNeeded } from './consent-match';
+export { PrecheckInput, ProviderProfile } from './context';
+export { precheck } from './precheck';
+export { ConsentAlreadyRevoked, ConsentNotFound, ConsentRegistry } from './registry';
+export type { Outcome, Rule } from './rule';

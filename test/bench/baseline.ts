@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 import { totalCommands } from './redis-stats';
 
 /** Bare BullMQ: add `n` jobs in bulk, one worker that does nothing; jobs per second and commands per job. */
-export async function bareBullmq(redis: Redis, n: number): Promise<{ jobsPerSecond: number; commandsPerJob: number }> {
+export async function bareBullmq(
+  redis: Redis,
+  n: number,
+): Promise<{ jobsPerSecond: number; commandsPerJob: number }> {
   const prefix = `bench-${Date.now()}`;
   const queue = new Queue('baseline', { connection: redis, prefix });
   const commandsBefore = await totalCommands(redis);
@@ -22,7 +25,9 @@ export async function bareBullmq(redis: Redis, n: number): Promise<{ jobsPerSeco
     );
   });
   for (let i = 0; i < n; i += 500) {
-    await queue.addBulk(Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ name: 'noop', data: { i: i + j } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ name: 'noop', data: { i: i + j } })),
+    );
   }
   await finished;
   const seconds = (performance.now() - started) / 1000;

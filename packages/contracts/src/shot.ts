@@ -23,6 +23,8 @@ export const Shot = z.object({
   forcedRoute: Route.optional(),
   /** The override behind `forcedRoute`, recorded on the decision when routing applies it. */
   pendingOverride: RouteOverride.optional(),
+  /** The BullMQ job carrying the shot's current work, so a reroute can withdraw it. */
+  workJobId: z.string().optional(),
   vendorWorkflowId: z.string().optional(),
   lastError: z.string().optional(),
   /** Bumped by every write; a write names the version it read (optimistic concurrency). */

@@ -67,6 +67,30 @@ export const ShotcallerConfig = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: LogLevel.default('info') }).prefault({}),
+  routing: z
+    .strictObject({
+      /** The routing policy YAML; the bundled examples/policy.yaml when absent. */
+      policyFile: z.string().min(1).optional(),
+      /** The rate cards YAML; the bundled examples/rate-cards.yaml when absent. */
+      rateCardsFile: z.string().min(1).optional(),
+      concurrency: z.int().positive().default(8),
+    })
+    .prefault({}),
+  genai: z
+    .strictObject({
+      /** What each provider does with data and where its model came from, for the compliance rules. */
+      providers: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            trainsOnInputs: z.boolean().default(false),
+            trainingDataLicence: z.enum(['licensed', 'owned', 'public-domain', 'unknown']).default('unknown'),
+            enterpriseSecured: z.boolean().default(false),
+          }),
+        )
+        .default([{ name: 'local', trainsOnInputs: false, trainingDataLicence: 'owned', enterpriseSecured: true }]),
+    })
+    .prefault({}),
   api: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
@@ -172,6 +196,8 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_API_HOST', ['api', 'host'], String],
   ['SHOTCALLER_API_PORT', ['api', 'port'], integer],
   ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
+  ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
+  ['SHOTCALLER_RATE_CARDS_FILE', ['routing', 'rateCardsFile'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],
   ['SHOTCALLER_EVENTS_RETENTION_MS', ['events', 'retentionMs'], integer],

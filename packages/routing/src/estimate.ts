@@ -6,7 +6,15 @@ import {
   ShotcallerError,
   type ShotRequest,
 } from '@shotcaller/contracts';
-import { add, formatDecimal, fromInteger, multiply, parseDecimal, toMinorUnits } from './decimal';
+import {
+  add,
+  type Decimal,
+  formatDecimal,
+  fromInteger,
+  multiply,
+  parseDecimal,
+  toMinorUnits,
+} from './decimal';
 import type { RateCards } from './rate-cards';
 
 const perCategory = <T>(map: { default: T } & Record<string, T>, category: string): T =>
@@ -39,7 +47,7 @@ export function estimateRoutes(
   const provider = rates.genai.providers[providerName];
   if (!provider) throw new UnknownProvider(providerName);
 
-  let genaiCost;
+  let genaiCost: Decimal;
   let genaiBasis: string;
   const p = provider.pricing;
   if (p.kind === 'gpu-seconds') {
@@ -59,6 +67,10 @@ export function estimateRoutes(
     });
     genaiCost = { units: numerator.units / fps.units, scale: numerator.scale + 12 };
     genaiBasis = `${frames} frames at ${shot.fps} fps × ${rates.currency} ${p.pricePerSecond}/second of footage`;
+  }
+  if (provider.overheadPerShot !== '0') {
+    genaiCost = add(genaiCost, parseDecimal(provider.overheadPerShot));
+    genaiBasis += ` + ${rates.currency} ${provider.overheadPerShot} artist time`;
   }
   const genaiHours = provider.turnaround.setupHours + (frames * provider.turnaround.secondsPerFrame) / 3600;
 

@@ -15,7 +15,7 @@ export function explainDecision(decision: RoutingDecision): string {
   for (const m of decision.matchedRules)
     lines.push(`  ${m.ruleId === decision.decidedBy ? '*' : '-'} ${m.ruleId} → ${m.outcome}: ${m.reason}`);
   for (const e of [decision.estimates.genai, decision.estimates.vendor]) {
-    lines.push(`${`${e.route} estimate:`.padEnd(16)}${formatMoney(e.cost)}, ${e.turnaroundHours} h`);
+    lines.push(`${`${e.route} estimate:`.padEnd(18)}${formatMoney(e.cost)}, ${e.turnaroundHours} h`);
     lines.push(`  ${e.basis}`);
   }
   lines.push(decision.explanation);

@@ -33,6 +33,8 @@ const FootagePricing = z.strictObject({
 
 export const GenaiProviderCard = z.strictObject({
   pricing: z.discriminatedUnion('kind', [GpuPricing, FramePricing, FootagePricing]),
+  /** Artist time per shot to prompt, supervise and review the generation. */
+  overheadPerShot: DecimalString.default('0'),
   turnaround: z.strictObject({
     setupHours: z.number().nonnegative(),
     secondsPerFrame: z.number().nonnegative(),

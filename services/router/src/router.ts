@@ -92,6 +92,10 @@ export class Router {
     }
     if (shot.state !== 'routing' && shot.state !== 'rerouted') return 'not-routable';
 
+    // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
+    if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
+      await this.options.workQueues[shot.route].remove(shot.workJobId).catch(() => 0);
+    }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
     if (precheck.outcome === 'hold') {
       const blocking = precheck.findings.filter((f) => !f.satisfied).map((f) => f.reason);
@@ -118,11 +122,12 @@ export class Router {
     }
     const { shot: queued } = await store.change(shot.id, {
       to: 'queued',
-      patch: () => ({
+      patch: (s) => ({
         decision,
         precheck,
         route: decision.route,
         provider: decision.provider,
+        workJobId: `${s.id}-v${s.version + 1}`,
         forcedRoute: undefined,
         pendingOverride: undefined,
       }),

@@ -1,7 +1,9 @@
 import { ShotcallerError } from '@shotcaller/contracts';
 import { ApiError, ApiUnreachable, ShotcallerClient } from '@shotcaller/sdk';
 import { Command, CommanderError } from 'commander';
+import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
+import { registerStartCommand } from './commands/start';
 import { registerTokenCommands } from './commands/token';
 import { exitCodes } from './exit-codes';
 import { type Io, processIo } from './output';
@@ -9,7 +11,12 @@ import { type Io, processIo } from './output';
 /** Extra command groups other roles' packages add (start, demo, budget, consent…). */
 export type CommandPlugin = (program: Command, ctx: CommandContext) => void;
 
-const plugins: CommandPlugin[] = [registerShotCommands, registerTokenCommands];
+const plugins: CommandPlugin[] = [
+  registerShotCommands,
+  registerPolicyCommands,
+  registerTokenCommands,
+  registerStartCommand,
+];
 
 export function addCommands(plugin: CommandPlugin): void {
   plugins.push(plugin);

@@ -14,7 +14,11 @@ export interface Engines {
  * configured: a redis-server with its AOF under the data dir, and a Temporal dev server whose state
  * file is there too, so a restarted `shotcaller start` finds its work again.
  */
-export async function ensureEngines(config: ShotcallerConfig, logger: Logger, needs: { temporal: boolean }): Promise<Engines> {
+export async function ensureEngines(
+  config: ShotcallerConfig,
+  logger: Logger,
+  needs: { temporal: boolean },
+): Promise<Engines> {
   const stops: Array<() => Promise<void>> = [];
   const dataDir = resolve(config.dataDir);
   let redisUrl = config.redis.url;
@@ -28,7 +32,10 @@ export async function ensureEngines(config: ShotcallerConfig, logger: Logger, ne
   let temporalAddress = config.temporal.address;
   if (!temporalAddress && needs.temporal) {
     mkdirSync(dataDir, { recursive: true });
-    const temporal = await startTemporalDevServer({ namespace: config.temporal.namespace, dbFile: `${dataDir}/temporal.db` });
+    const temporal = await startTemporalDevServer({
+      namespace: config.temporal.namespace,
+      dbFile: `${dataDir}/temporal.db`,
+    });
     stops.push(() => temporal.stop());
     temporalAddress = temporal.address;
     logger.info({ address: temporalAddress }, 'started temporal dev server');

@@ -26,6 +26,8 @@ export interface RoleContext {
 
 export interface RunningRole {
   name: RoleName;
+  /** Where it listens, for roles that do. */
+  url?: string;
   stop(): Promise<void>;
 }
 

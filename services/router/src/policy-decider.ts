@@ -1,0 +1,81 @@
+import {
+  type ConsentRegistry,
+  matchingConsents,
+  type ProviderProfile,
+  precheck,
+  usesNeeded,
+} from '@shotcaller/compliance';
+import type { Money, PrecheckResult, RoutingDecision, Shot } from '@shotcaller/contracts';
+import { estimateRoutes, evaluatePolicy, type RateCards, type RoutingPolicy } from '@shotcaller/routing';
+import type { RouteDecider } from './route-decider';
+
+export interface PolicyDeciderOptions {
+  policy: RoutingPolicy;
+  rates: RateCards;
+  registry: ConsentRegistry;
+  /** What each genai provider does with data, for the model-provenance rules. */
+  providers: Record<string, ProviderProfile>;
+  /** What is left on a budget line, when the budget tracker runs. */
+  budgetRemaining?: (shot: Shot) => Promise<Money | undefined>;
+}
+
+/** Decides with the routing policy and the rate cards, then runs the compliance pre-check for the chosen route. */
+export class PolicyDecider implements RouteDecider {
+  constructor(private readonly options: PolicyDeciderOptions) {}
+
+  async decide(shot: Shot, now: Date): Promise<{ decision: RoutingDecision; precheck: PrecheckResult }> {
+    const { policy, rates, registry } = this.options;
+    const request = shot.request;
+    const [consents, approvals, budgetRemaining] = await Promise.all([
+      registry.consentsFor(request.performers.map((p) => p.id)),
+      registry.approvalsFor(request.show),
+      this.options.budgetRemaining?.(shot),
+    ]);
+    const consentOnFile = request.performers
+      .filter((p) => p.kind === 'human' && usesNeeded(p).length > 0)
+      .every(
+        (p) =>
+          matchingConsents(consents, {
+            performer: p,
+            show: request.show,
+            territories: request.territories,
+            now,
+          }).covering.length > 0,
+      );
+    const estimates = estimateRoutes(request, rates);
+    const decision = evaluatePolicy(policy, {
+      shot: request,
+      estimates,
+      consentOnFile,
+      now,
+      ...(budgetRemaining ? { budgetRemaining } : {}),
+      ...(shot.forcedRoute
+        ? {
+            forced: {
+              route: shot.forcedRoute,
+              reason: shot.pendingOverride?.reason ?? shot.lastError ?? 'rerouted',
+              ...(shot.pendingOverride ? { override: shot.pendingOverride } : {}),
+            },
+          }
+        : {}),
+    });
+    const result = precheck({
+      shot: request,
+      shotId: shot.id,
+      route: decision.route,
+      ...(decision.provider && this.options.providers[decision.provider]
+        ? { provider: this.options.providers[decision.provider] }
+        : {}),
+      consents,
+      approvals,
+      // A shot that already had a vendor ticket and now goes to AI may displace union crew.
+      history: {
+        previouslyBidOrAwardedToUnionVendor: Boolean(shot.vendorWorkflowId) && decision.route === 'genai',
+      },
+      now,
+    });
+    if (result.outcome === 'allow' && result.consentIds.length > 0)
+      await registry.noteReliance(shot.id, result.consentIds);
+    return { decision, precheck: result };
+  }
+}

@@ -1,0 +1,108 @@
+import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
+import { ConsentRegistry, ProviderProfile } from '@shotcaller/compliance';
+import { Notifier } from '@shotcaller/notifier';
+import { PolicyDecider, Router } from '@shotcaller/router';
+import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
+import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
+import { loadRoutingFiles } from './routing-files';
+
+const api: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const store = new ShotStore(redis, config.deployment);
+  const queues = {
+    intake: createQueue('intake', redis, config.deployment),
+    genai: createQueue('genai', redis, config.deployment),
+    vendor: createQueue('vendor', redis, config.deployment),
+  };
+  const tokens = [
+    ...config.auth.tokens,
+    ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : []),
+  ];
+  if (tokens.length === 0)
+    ctx
+      .logger('api')
+      .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
+  const app = await buildApi({
+    config,
+    redis,
+    store,
+    commands: new ShotCommands(store, { intake: queues.intake }),
+    queues,
+    authenticator: new Authenticator(tokens),
+    logger: ctx.logger('api'),
+  });
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  ctx.logger('api').info({ url }, 'api listening');
+  return {
+    name: 'api',
+    url,
+    async stop() {
+      await app.close();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+};
+
+const router: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const { policy, rates } = loadRoutingFiles(config);
+  const workQueues = {
+    genai: createQueue('genai', redis, config.deployment),
+    vendor: createQueue('vendor', redis, config.deployment),
+  };
+  const instance = new Router({
+    connection: redis,
+    deployment: config.deployment,
+    store: new ShotStore(redis, config.deployment),
+    decider: new PolicyDecider({
+      policy,
+      rates,
+      registry: new ConsentRegistry(redis, config.deployment),
+      providers: Object.fromEntries(config.genai.providers.map((p) => [p.name, ProviderProfile.parse(p)])),
+    }),
+    workQueues,
+    logger: ctx.logger('router'),
+    concurrency: config.routing.concurrency,
+  });
+  instance.start();
+  ctx
+    .logger('router')
+    .info({ policy: policy.id, version: policy.policyVersion.slice(0, 12) }, 'router started');
+  return {
+    name: 'router',
+    async stop() {
+      await instance.close();
+      await Promise.all(Object.values(workQueues).map((q) => q.close()));
+    },
+  };
+};
+
+const notifier: RoleStarter = async (ctx) => {
+  const instance = new Notifier({
+    redis: ctx.redis,
+    connection: ctx.redis,
+    config: ctx.config,
+    logger: ctx.logger('notifier'),
+    consumerName: ctx.instance,
+  });
+  await instance.start();
+  return { name: 'notifier', stop: () => instance.close() };
+};
+
+/** The roles this version of Shotcaller can run, in start order. */
+export const roles: Partial<Record<RoleName, RoleStarter>> = { api, router, notifier };
+
+export async function startRoles(names: readonly RoleName[], ctx: RoleContext): Promise<RunningRole[]> {
+  const running: RunningRole[] = [];
+  try {
+    for (const name of names) {
+      const start = roles[name];
+      if (!start) throw new Error(`Role ${name} is not part of this version of Shotcaller yet`);
+      running.push(await start(ctx));
+    }
+  } catch (error) {
+    for (const r of running.reverse()) await r.stop();
+    throw error;
+  }
+  return running;
+}

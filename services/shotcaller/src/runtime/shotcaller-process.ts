@@ -1,0 +1,55 @@
+import { hostname } from 'node:os';
+import { createLogger, type ShotcallerConfig } from '@shotcaller/platform';
+import { Redis } from 'ioredis';
+import { ensureEngines } from './engines';
+import type { RoleName, RunningRole } from './role';
+import { roles, startRoles } from './roles';
+
+export interface RunningShotcaller {
+  roles: RunningRole[];
+  redisUrl: string;
+  apiUrl?: string;
+  redis: Redis;
+  stop(): Promise<void>;
+}
+
+/** Every role this version can run. */
+export const availableRoles = Object.keys(roles) as RoleName[];
+
+/** Starts the engines if none are configured, then the roles, in one process. */
+export async function startShotcaller(
+  config: ShotcallerConfig,
+  names: readonly RoleName[] = availableRoles,
+): Promise<RunningShotcaller> {
+  const logger = createLogger({ role: 'shotcaller', level: config.log.level, deployment: config.deployment });
+  const needsTemporal = names.some((n) => n === 'vendor-worker' || n === 'temporal-worker');
+  const engines = await ensureEngines(config, logger, { temporal: needsTemporal });
+  // BullMQ workers need commands that never give up while Redis restarts: maxRetriesPerRequest null.
+  const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: null });
+  try {
+    const running = await startRoles(names, {
+      config,
+      redis,
+      redisUrl: engines.redisUrl,
+      ...(engines.temporalAddress ? { temporalAddress: engines.temporalAddress } : {}),
+      logger: (role) => logger.child({ role }),
+      instance: `${hostname()}-${process.pid}`,
+    });
+    const apiUrl = running.find((r) => r.url)?.url;
+    return {
+      roles: running,
+      redisUrl: engines.redisUrl,
+      ...(apiUrl ? { apiUrl } : {}),
+      redis,
+      async stop() {
+        for (const role of [...running].reverse()) await role.stop();
+        redis.disconnect();
+        await engines.stop();
+      },
+    };
+  } catch (error) {
+    redis.disconnect();
+    await engines.stop();
+    throw error;
+  }
+}

@@ -36,7 +36,7 @@ export class ConsentRegistry {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly deployment: string,
+    deployment: string,
   ) {
     this.log = new EventLog(redis, { deployment });
     this.p = `${deploymentPrefix(deployment)}compliance:`;

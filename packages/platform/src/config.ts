@@ -88,7 +88,9 @@ export const ShotcallerConfig = z.strictObject({
             enterpriseSecured: z.boolean().default(false),
           }),
         )
-        .default([{ name: 'local', trainsOnInputs: false, trainingDataLicence: 'owned', enterpriseSecured: true }]),
+        .default([
+          { name: 'local', trainsOnInputs: false, trainingDataLicence: 'owned', enterpriseSecured: true },
+        ]),
     })
     .prefault({}),
   api: z

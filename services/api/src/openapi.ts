@@ -6,10 +6,11 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
 function openApiPath(url: string): string {
+  // `::` is Fastify's escaped literal colon (`/v1/shots::batch`); `:name` a parameter.
   return url
-    .replace(/::/g, '\u0000')
-    .replace(/:([A-Za-z_]+)/g, '{$1}')
-    .replace(/\u0000/g, ':');
+    .split('::')
+    .map((part) => part.replace(/:([A-Za-z_]+)/g, '{$1}'))
+    .join(':');
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): unknown[] {

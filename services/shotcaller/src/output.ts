@@ -15,7 +15,7 @@ export const processIo: Io = {
 };
 
 export function table(head: string[], rows: Array<Array<string | number | undefined>>): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({ head, style: { head: [], border: [], compact: true } });
   for (const row of rows) t.push(row.map((c) => (c === undefined ? '' : String(c))));
   return t.toString();
 }

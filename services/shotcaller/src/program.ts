@@ -1,6 +1,7 @@
 import { ShotcallerError } from '@shotcaller/contracts';
 import { ApiError, ApiUnreachable, ShotcallerClient } from '@shotcaller/sdk';
 import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
 import { registerStartCommand } from './commands/start';
@@ -16,6 +17,7 @@ const plugins: CommandPlugin[] = [
   registerPolicyCommands,
   registerTokenCommands,
   registerStartCommand,
+  registerDemoCommand,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -76,7 +76,10 @@ function csvRowToInput(row: Record<string, string>, file: string, line: number):
   const set = (path: string, value: unknown) => {
     const keys = path.split('.');
     let node = out;
-    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) {
+      node[k] ??= {};
+      node = node[k] as Record<string, unknown>;
+    }
     node[keys.at(-1)!] = value;
   };
   for (const [column, raw] of Object.entries(row)) {

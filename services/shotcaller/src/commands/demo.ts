@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashToken } from '@shotcaller/api';
+import { ConsentRegistry } from '@shotcaller/compliance';
+import { ConsentRecord, formatMoney, type Shot } from '@shotcaller/contracts';
+import { repoRoot } from '@shotcaller/engines';
+import { loadConfig } from '@shotcaller/platform';
+import { ShotcallerClient } from '@shotcaller/sdk';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { table } from '../output';
+import { startShotcaller } from '../runtime/shotcaller-process';
+import { readShotFiles, validateEntries } from '../shot-files';
+import type { CommandContext } from './shots';
+
+const settled = new Set(['queued', 'held', 'in-progress', 'delivered', 'approved', 'cancelled', 'failed']);
+
+export function registerDemoCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('demo')
+    .description(
+      'play the demo production (examples/): its own Redis, every role in this process, a 20-shot collapse sequence',
+    )
+    .option('--serve', 'keep running after the summary, so the API can be explored')
+    .option('--port <port>', 'API port with --serve', '8080')
+    .action(async (opts: { serve?: boolean; port: string }) => {
+      const examples = join(repoRoot(), 'examples');
+      const token = `sc_demo_${randomBytes(12).toString('hex')}`;
+      const config = loadConfig({
+        env: { ...process.env, REDIS_URL: '', TEMPORAL_ADDRESS: '' },
+        overrides: {
+          deployment: 'demo',
+          dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-demo-')),
+          log: { level: 'warn' },
+          api: { port: opts.serve ? Number(opts.port) : 0 },
+          routing: {
+            policyFile: join(examples, 'policy.yaml'),
+            rateCardsFile: join(examples, 'rate-cards.yaml'),
+          },
+          auth: { tokens: [{ name: 'demo admin', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
+        },
+      });
+      ctx.io.out('Starting Shotcaller: its own redis-server, then the api, router and notifier roles…');
+      const running = await startShotcaller(config);
+      try {
+        const client = new ShotcallerClient({ baseUrl: running.apiUrl!, token });
+        const registry = new ConsentRegistry(running.redis, config.deployment);
+        const consents = z
+          .strictObject({ consents: z.array(ConsentRecord) })
+          .parse(parseYaml(readFileSync(join(examples, 'consents.yaml'), 'utf8')));
+        for (const c of consents.consents) await registry.recordConsent(c);
+        ctx.io.out(`Recorded ${consents.consents.length} consent(s) from examples/consents.yaml.`);
+
+        const { valid, problems } = validateEntries(readShotFiles([join(examples, 'sequence.yaml')]));
+        if (problems.length > 0)
+          throw new Error(`examples/sequence.yaml has invalid shots: ${JSON.stringify(problems)}`);
+        const reply = await client.submitBatch(valid.map((v) => v.request));
+        const ids = reply.results.map((r) => r.shotId!);
+        ctx.io.out(`Submitted ${ids.length} shots of NTH / EP01 / COL.`);
+
+        const shots = await waitForRouting(client, ids, ctx);
+        ctx.io.out(summary(shots));
+        if (opts.serve) {
+          ctx.io.out(
+            `\nServing the API at ${running.apiUrl} (token ${token}); try:\n  SHOTCALLER_API_URL=${running.apiUrl} SHOTCALLER_TOKEN=${token} pnpm shotcaller list\nCtrl-C to stop.`,
+          );
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        }
+      } finally {
+        await running.stop();
+      }
+    });
+}
+
+async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: CommandContext): Promise<Shot[]> {
+  const bar = ctx.io.tty
+    ? new SingleBar({ format: 'routing [{bar}] {value}/{total} shots' }, Presets.shades_classic)
+    : undefined;
+  bar?.start(ids.length, 0);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const shots = await Promise.all(ids.map((id) => client.getShot(id)));
+    const done = shots.filter((s) => settled.has(s.state)).length;
+    bar?.update(done);
+    if (done === ids.length) {
+      bar?.stop();
+      if (!bar) ctx.io.out(`routed ${done}/${ids.length} shots`);
+      return shots;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Only ${done} of ${ids.length} shots were routed within a minute`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function summary(shots: Shot[]): string {
+  const out: string[] = ['', 'ROUTES AND REASONS'];
+  out.push(
+    table(
+      ['shot', 'category', 'deliv.', 'route', 'state', 'decided by', 'genai est.', 'vendor est.'],
+      shots.map((s) => [
+        s.request.shot,
+        s.request.category,
+        s.request.deliverable,
+        s.route ?? '',
+        s.state,
+        s.decision?.decidedBy ?? '',
+        s.decision ? formatMoney(s.decision.estimates.genai.cost) : '',
+        s.decision ? formatMoney(s.decision.estimates.vendor.cost) : '',
+      ]),
+    ),
+  );
+  const held = shots.filter((s) => s.state === 'held');
+  out.push('', `COMPLIANCE HOLDS (${held.length})`);
+  for (const s of held) {
+    out.push(`${s.request.shot}: ${s.request.brief}`);
+    for (const f of s.precheck?.findings.filter(
+      (f) => !f.satisfied && f.action !== 'record' && f.action !== 'disclose',
+    ) ?? []) {
+      out.push(`  ${f.action.toUpperCase()} ${f.ruleId} — ${f.reason}`);
+      out.push(`    source: ${f.source}`);
+      for (const m of f.missing) out.push(`    missing ${m.kind}: ${m.description}`);
+    }
+  }
+  const allowedWithConsent = shots.filter((s) => (s.precheck?.consentIds.length ?? 0) > 0);
+  for (const s of allowedWithConsent)
+    out.push(`${s.request.shot}: allowed on consent ${s.precheck!.consentIds.join(', ')}`);
+
+  const currency = shots.find((s) => s.decision)?.decision?.estimates.genai.cost.currency ?? 'USD';
+  const sum = (pick: (s: Shot) => number) => shots.reduce((n, s) => n + pick(s), 0);
+  const chosen = (route: 'genai' | 'vendor') =>
+    sum((s) =>
+      s.route === route && s.state !== 'held' && s.decision
+        ? s.decision.estimates[route].cost.amountMinor
+        : 0,
+    );
+  const count = (route: 'genai' | 'vendor') =>
+    shots.filter((s) => s.route === route && s.state !== 'held').length;
+  const allVendor = sum((s) =>
+    s.state !== 'held' ? (s.decision?.estimates.vendor.cost.amountMinor ?? 0) : 0,
+  );
+  const plan = chosen('genai') + chosen('vendor');
+  const money = (n: number) => formatMoney({ amountMinor: n, currency });
+  out.push('', 'ESTIMATED COST OF THE ROUTING (routed shots, chosen route)');
+  out.push(
+    table(
+      ['route', 'shots', 'estimate'],
+      [
+        ['genai', count('genai'), money(chosen('genai'))],
+        ['vendor', count('vendor'), money(chosen('vendor'))],
+        ['held (not yet costed)', held.length, ''],
+        ['total as routed', shots.length - held.length, money(plan)],
+        ['the same shots, all to vendors', shots.length - held.length, money(allVendor)],
+      ],
+    ),
+  );
+  return out.join('\n');
+}

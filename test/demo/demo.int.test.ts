@@ -1,0 +1,22 @@
+import { exitCodes, type Io, runCli } from '@shotcaller/cli';
+import { describe, expect, it } from 'vitest';
+
+describe('the demo production (the README main job)', () => {
+  it('starts its own engines, routes the collapse sequence and ends with the summary', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), tty: false };
+    const code = await runCli(['demo'], io, {});
+    const text = out.join('\n');
+    expect(err.join('\n')).toBe('');
+    expect(code).toBe(exitCodes.ok);
+    expect(text).toContain('Submitted 20 shots of NTH / EP01 / COL.');
+    expect(text).toMatch(/COL_0060 .* genai .* likeness-needs-consent/);
+    expect(text).toContain('COMPLIANCE HOLDS (3)');
+    expect(text).toContain(
+      'BLOCK sag-aftra-2023.digital-replica-consent — no consent on file from Marcus Hale',
+    );
+    expect(text).toContain('COL_0060: allowed on consent consent-ava-deage-2026');
+    expect(text).toMatch(/the same shots, all to vendors +│ 17/);
+  });
+});

@@ -78,6 +78,12 @@ export const ShotcallerConfig = z.strictObject({
     .prefault({}),
   genai: z
     .strictObject({
+      /** The local generator writes frames at the shot resolution times this. */
+      previewScale: z.number().positive().max(1).default(0.125),
+      /** Tasks one genai worker runs at once. */
+      concurrency: z.int().positive().default(2),
+      /** A task running longer is cancelled and retried. */
+      taskTimeoutMs: z.int().positive().default(1_800_000),
       /** What each provider does with data and where its model came from, for the compliance rules. */
       providers: z
         .array(

@@ -10,5 +10,6 @@ export {
   type RoutingPolicy,
   RoutingPolicyFile,
 } from './policy';
+export { priceUsage } from './price-usage';
 export { parseRateCards, RateCards } from './rate-cards';
 export { YamlSyntaxError } from './yaml-file';

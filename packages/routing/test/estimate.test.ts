@@ -105,3 +105,14 @@ vendor:
     expect(exampleRates().genai.defaultProvider).toBe('local');
   });
 });
+
+describe('pricing measured usage', () => {
+  it('prices GPU- or CPU-seconds with the rate plus the artist time', async () => {
+    const { priceUsage } = await import('@shotcaller/routing');
+    // 12.3456 s → 12.346 × 0.0011 = 0.0135806 + 480 → USD 480.01
+    expect(priceUsage(exampleRates(), 'local', { unit: 'cpu-second', quantity: 12.3456 }, 48)).toEqual({
+      amountMinor: 48_001,
+      currency: 'USD',
+    });
+  });
+});

@@ -1,7 +1,11 @@
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { ConsentRegistry, ProviderProfile } from '@shotcaller/compliance';
+import { frameCount } from '@shotcaller/contracts';
+import { LocalAdapter } from '@shotcaller/genai';
+import { GenaiWorker } from '@shotcaller/genai-worker';
 import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
+import { priceUsage } from '@shotcaller/routing';
 import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
@@ -77,6 +81,34 @@ const router: RoleStarter = async (ctx) => {
   };
 };
 
+const genaiWorker: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const { rates } = loadRoutingFiles(config);
+  const store = new ShotStore(redis, config.deployment);
+  const intake = createQueue('intake', redis, config.deployment);
+  const instance = new GenaiWorker({
+    connection: redis,
+    redis,
+    deployment: config.deployment,
+    store,
+    commands: new ShotCommands(store, { intake }),
+    adapters: { local: new LocalAdapter({ previewScale: config.genai.previewScale }) },
+    price: (provider, usage, shot) => priceUsage(rates, provider, usage, frameCount(shot.request.frames)),
+    dataDir: config.dataDir,
+    logger: ctx.logger('genai-worker'),
+    concurrency: config.genai.concurrency,
+    taskTimeoutMs: config.genai.taskTimeoutMs,
+  });
+  instance.start();
+  return {
+    name: 'genai-worker',
+    async stop() {
+      await instance.close();
+      await intake.close();
+    },
+  };
+};
+
 const notifier: RoleStarter = async (ctx) => {
   const instance = new Notifier({
     redis: ctx.redis,
@@ -90,7 +122,12 @@ const notifier: RoleStarter = async (ctx) => {
 };
 
 /** The roles this version of Shotcaller can run, in start order. */
-export const roles: Partial<Record<RoleName, RoleStarter>> = { api, router, notifier };
+export const roles: Partial<Record<RoleName, RoleStarter>> = {
+  api,
+  router,
+  'genai-worker': genaiWorker,
+  notifier,
+};
 
 export async function startRoles(names: readonly RoleName[], ctx: RoleContext): Promise<RunningRole[]> {
   const running: RunningRole[] = [];

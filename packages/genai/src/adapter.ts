@@ -1,0 +1,45 @@
+import type { ShotRequest, UsageUnit } from '@shotcaller/contracts';
+import type { z } from 'zod';
+
+export interface GenerationTask {
+  taskId: string;
+  shotId: string;
+  request: ShotRequest;
+  /** Same seed, same frames: a retried task reproduces its output. */
+  seed: number;
+  outputDir: string;
+}
+
+export interface Progress {
+  percent: number;
+  message?: string;
+}
+
+export interface GeneratedFile {
+  path: string;
+  sha256: string;
+  frame?: number;
+  bytes: number;
+}
+
+export interface GenerationResult {
+  outputs: GeneratedFile[];
+  usage: { unit: z.infer<typeof UsageUnit>; quantity: number };
+  model: string;
+  modelVersion: string;
+  /** Hash of the workflow or settings that made the frames, for the provenance manifest. */
+  workflowHash: string;
+}
+
+/**
+ * A generative-AI provider. `generate` submits a task, reports progress, honours `signal` all the way to
+ * the provider, and returns the output files on local disk with what the work used. It throws
+ * ProviderUnavailable (retry), ProviderRejectedTask (permanent) or GenerationCancelled.
+ */
+export interface GenaiAdapter {
+  readonly name: string;
+  generate(
+    task: GenerationTask,
+    options: { onProgress(p: Progress): void; signal: AbortSignal },
+  ): Promise<GenerationResult>;
+}

@@ -1,0 +1,10 @@
+export type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+export { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
+export { LocalAdapter, type LocalAdapterOptions, seedFor } from './local-adapter';
+export {
+  type ManifestInput,
+  ProvenanceManifest,
+  trainedAlgorithmicMedia,
+  verifyManifest,
+  writeManifest,
+} from './provenance';

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { frameCount } from '@shotcaller/contracts';
+import { PNG } from 'pngjs';
+import type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+import { GenerationCancelled } from './errors';
+
+/** mulberry32: a tiny deterministic PRNG, so a seed always paints the same frames. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Particle {
+  x: number;
+  y: number;
+  vx: number;
+  vy: number;
+  size: number;
+  shade: number;
+}
+
+/** Paints frame `i`: a dusk sky, a tower that leans further each frame, and debris falling under gravity. */
+function paint(png: PNG, seed: number, i: number, total: number, particles: Particle[]): void {
+  const { width, height } = png;
+  const fall = i / Math.max(1, total - 1);
+  const towerX = Math.floor(width * 0.45);
+  const towerW = Math.max(2, Math.floor(width * 0.12));
+  const lean = fall * towerW * 3;
+  const towerTop = Math.floor(height * (0.15 + 0.5 * fall * fall));
+  for (let y = 0; y < height; y++) {
+    const t = y / height;
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      let r = 40 + 140 * t + ((seed >> 3) & 15);
+      let g = 30 + 80 * t;
+      let b = 90 - 40 * t;
+      const shift = lean * (1 - y / height);
+      if (y >= towerTop && x >= towerX + shift && x < towerX + towerW + shift) {
+        r = g = b = 55 + ((x + y) % 7) * 3;
+      }
+      if (y > height * 0.85) r = g = b = 35;
+      png.data[o] = r;
+      png.data[o + 1] = g;
+      png.data[o + 2] = b;
+      png.data[o + 3] = 255;
+    }
+  }
+  for (const p of particles) {
+    const px = Math.floor(p.x + p.vx * i);
+    const py = Math.floor(p.y + p.vy * i + 0.02 * i * i);
+    for (let dy = 0; dy < p.size; dy++) {
+      for (let dx = 0; dx < p.size; dx++) {
+        const x = px + dx;
+        const y = py + dy;
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const o = (y * width + x) * 4;
+        png.data[o] = png.data[o + 1] = png.data[o + 2] = p.shade;
+      }
+    }
+  }
+}
+
+export interface LocalAdapterOptions {
+  /** Frames are written at the shot's resolution times this (1/8 by default), to keep previews small. */
+  previewScale?: number;
+}
+
+/**
+ * The embedded provider: no GPU, no account. A deterministic procedural generator that writes real PNG
+ * frames for the shot's frame range, seeded from the shot, and reports the CPU time it used.
+ */
+export class LocalAdapter implements GenaiAdapter {
+  readonly name = 'local';
+  private readonly scale: number;
+
+  constructor(options: LocalAdapterOptions = {}) {
+    this.scale = options.previewScale ?? 1 / 8;
+  }
+
+  async generate(
+    task: GenerationTask,
+    options: { onProgress(p: Progress): void; signal: AbortSignal },
+  ): Promise<GenerationResult> {
+    const cpuBefore = process.cpuUsage();
+    const { request } = task;
+    const total = frameCount(request.frames);
+    const width = Math.max(16, Math.round(request.resolution.width * this.scale));
+    const height = Math.max(16, Math.round(request.resolution.height * this.scale));
+    const random = prng(task.seed);
+    const particles: Particle[] = Array.from({ length: 40 }, () => ({
+      x: random() * width,
+      y: random() * height * 0.4,
+      vx: (random() - 0.5) * 1.5,
+      vy: random() * 0.8,
+      size: 1 + Math.floor(random() * 3),
+      shade: 80 + Math.floor(random() * 120),
+    }));
+    await mkdir(task.outputDir, { recursive: true });
+    const outputs: GeneratedFile[] = [];
+    for (let i = 0; i < total; i++) {
+      if (options.signal.aborted) throw new GenerationCancelled(task.taskId);
+      const png = new PNG({ width, height });
+      paint(png, task.seed, i, total, particles);
+      const bytes = PNG.sync.write(png);
+      const frame = request.frames.start + i;
+      const path = join(task.outputDir, `${request.shot}.${String(frame).padStart(4, '0')}.png`);
+      await writeFile(path, bytes);
+      outputs.push({
+        path,
+        frame,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      options.onProgress({ percent: ((i + 1) / total) * 100, message: `frame ${frame}` });
+      // Yield between frames so a cancel (and everything else on the loop) gets its turn.
+      await new Promise((r) => setImmediate(r));
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      outputs,
+      usage: { unit: 'cpu-second', quantity: Math.round((cpu.user + cpu.system) / 1000) / 1000 },
+      model: 'shotcaller-procedural',
+      modelVersion: '1',
+      workflowHash: createHash('sha256')
+        .update(`procedural-v1:${width}x${height}:${this.scale}`)
+        .digest('hex'),
+    };
+  }
+}
+
+/** A stable 32-bit seed from a shot id and attempt. */
+export function seedFor(shotId: string, attempt: number): number {
+  return createHash('sha256').update(`${shotId}#${attempt}`).digest().readUInt32BE(0);
+}

@@ -1,0 +1,267 @@
+import { resolve } from 'node:path';
+import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
+import { EventLog, type RedisClient } from '@shotcaller/events';
+import {
+  type GenaiAdapter,
+  GenerationCancelled,
+  type Progress,
+  seedFor,
+  writeManifest,
+} from '@shotcaller/genai';
+import type { Logger } from '@shotcaller/platform';
+import {
+  bullPrefix,
+  pending,
+  queueNames,
+  type ShotCommands,
+  type ShotJob,
+  ShotJob as ShotJobSchema,
+  type ShotRecord,
+  type ShotStore,
+} from '@shotcaller/shots';
+import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+
+export interface GenaiWorkerOptions {
+  connection: ConnectionOptions;
+  redis: RedisClient;
+  deployment: string;
+  store: ShotStore;
+  commands: ShotCommands;
+  adapters: Record<string, GenaiAdapter>;
+  /** Turns a task's usage into money, with the rate card of its provider. */
+  price(provider: string, usage: { unit: string; quantity: number }, shot: ShotRecord): Money;
+  dataDir: string;
+  logger: Logger;
+  concurrency?: number;
+  /** A task that runs longer is cancelled and retried. */
+  taskTimeoutMs?: number;
+  /** How often a running task checks whether its shot was cancelled or rerouted. */
+  watchIntervalMs?: number;
+  clock?: () => Date;
+}
+
+export type GenaiOutcome = 'delivered' | 'skipped' | 'cancelled' | 'rerouted';
+
+/**
+ * The genai-worker role: a BullMQ worker on the genai queue. It moves the shot to in-progress, runs the
+ * provider adapter with progress events, writes the provenance manifest, records usage and completion
+ * under deterministic event ids (a task re-run after a crash counts once), and delivers the shot.
+ */
+export class GenaiWorker {
+  readonly worker: Worker<ShotJob, GenaiOutcome>;
+  private readonly log: EventLog;
+  private readonly clock: () => Date;
+  private readonly source: string;
+
+  constructor(private readonly options: GenaiWorkerOptions) {
+    this.log = new EventLog(options.redis, { deployment: options.deployment });
+    this.clock = options.clock ?? (() => new Date());
+    this.source = `/shotcaller/${options.deployment}/genai-worker`;
+    this.worker = new Worker<ShotJob, GenaiOutcome>(
+      queueNames.genai,
+      (job, token, signal) => this.run(job, signal),
+      {
+        connection: options.connection,
+        prefix: bullPrefix(options.deployment),
+        concurrency: options.concurrency ?? 2,
+        autorun: false,
+      },
+    );
+    this.worker.on('failed', (job, error) =>
+      options.logger.warn({ shotId: job?.data.shotId, err: error.message }, 'genai task failed'),
+    );
+  }
+
+  start(): void {
+    void this.worker.run();
+  }
+
+  /** Stops taking work; tasks in hand finish (or, on a hard kill, BullMQ hands them to another worker). */
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+
+  private async run(job: Job<ShotJob>, bullSignal?: AbortSignal): Promise<GenaiOutcome> {
+    const { store } = this.options;
+    const { shotId } = ShotJobSchema.parse(job.data);
+    let shot = await store.get(shotId);
+    // A job superseded by a reroute, a cancel or a retry has nothing left to do.
+    if (!shot || shot.workJobId !== job.id || (shot.state !== 'queued' && shot.state !== 'in-progress'))
+      return 'skipped';
+    const provider = shot.provider ?? 'local';
+    const adapter = this.options.adapters[provider];
+    if (!adapter) throw new UnrecoverableError(`No adapter for genai provider "${provider}"`);
+    const taskId = job.id!;
+    const now = this.clock();
+    if (shot.state === 'queued') {
+      ({ shot } = await store.change(shotId, {
+        to: 'in-progress',
+        events: (s) => [
+          pending('io.shotcaller.shot.started.v1', { shotId, route: 'genai' }, `${taskId}-started`),
+          pending(
+            'io.shotcaller.genai.task.started.v1',
+            { shotId, taskId, provider, model: adapter.name, reservation: s.decision!.estimates.genai.cost },
+            `${taskId}-task-started`,
+          ),
+        ],
+        source: this.source,
+        now,
+      }));
+    }
+
+    const abort = new AbortController();
+    const stopWatching = this.watch(shotId, taskId, abort);
+    const signals = [
+      abort.signal,
+      ...(bullSignal ? [bullSignal] : []),
+      AbortSignal.timeout(this.options.taskTimeoutMs ?? 30 * 60_000),
+    ];
+    const outputDir = resolve(this.options.dataDir, 'outputs', shot.show, shotId, `attempt-${shot.attempt}`);
+    let lastProgress = -1;
+    try {
+      const startedAt = this.clock();
+      const result = await adapter.generate(
+        { taskId, shotId, request: shot.request, seed: seedFor(shotId, shot.attempt), outputDir },
+        {
+          signal: AbortSignal.any(signals),
+          onProgress: (p: Progress) => {
+            // Throttled to every tenth: a 1,000-frame shot must not flood the log.
+            const step = Math.floor(p.percent / 10) * 10;
+            if (step <= lastProgress) return;
+            lastProgress = step;
+            void job.updateProgress(step);
+            void this.append(
+              shot!,
+              'io.shotcaller.genai.task.progress.v1',
+              { shotId, taskId, provider, percent: step, ...(p.message ? { message: p.message } : {}) },
+              `${taskId}-progress-${step}`,
+            );
+          },
+        },
+      );
+      const finishedAt = this.clock();
+      const manifest = await writeManifest(outputDir, {
+        title:
+          `${shot.show} ${shot.request.episode ?? ''} ${shot.request.sequence}/${shot.request.shot} attempt ${shot.attempt}`.replace(
+            /\s+/g,
+            ' ',
+          ),
+        taskId,
+        shotId,
+        provider,
+        model: result.model,
+        modelVersion: result.modelVersion,
+        workflowHash: result.workflowHash,
+        seed: seedFor(shotId, shot.attempt),
+        prompt: shot.request.brief,
+        inputs: shot.request.referenceAssets.map((a) => ({ uri: a.uri, rights: a.rights })),
+        startedAt,
+        finishedAt,
+        usage: result.usage,
+        precheck: shot.precheck!,
+        files: result.outputs,
+      });
+      const outputs = result.outputs.map((o) => ({
+        uri: `file://${o.path}`,
+        sha256: o.sha256,
+        bytes: o.bytes,
+        ...(o.frame === undefined ? {} : { frame: o.frame }),
+      }));
+      await this.append(
+        shot,
+        'io.shotcaller.genai.usage.recorded.v1',
+        { shotId, taskId, provider, ...result.usage, cost: this.options.price(provider, result.usage, shot) },
+        `${taskId}-usage`,
+      );
+      await this.append(
+        shot,
+        'io.shotcaller.genai.task.completed.v1',
+        {
+          shotId,
+          taskId,
+          provider,
+          outputs,
+          manifestUri: `file://${manifest.path}`,
+          manifestSha256: manifest.sha256,
+        },
+        `${taskId}-completed`,
+      );
+      await store.change(shotId, {
+        to: 'delivered',
+        events: () => [
+          pending(
+            'io.shotcaller.shot.delivered.v1',
+            {
+              shotId,
+              route: 'genai',
+              version: shot!.attempt,
+              outputs,
+              manifestUri: `file://${manifest.path}`,
+            },
+            `${taskId}-delivered`,
+          ),
+        ],
+        source: this.source,
+        now: this.clock(),
+      });
+      return 'delivered';
+    } catch (error) {
+      if (error instanceof GenerationCancelled || abort.signal.aborted) return 'cancelled';
+      const permanent = (error as ShotcallerError & { permanent?: boolean }).permanent === true;
+      const message = (error as Error).message;
+      await this.append(
+        shot,
+        'io.shotcaller.genai.task.failed.v1',
+        { shotId, taskId, provider, error: message, permanent },
+        `${taskId}-failed-${job.attemptsMade}`,
+      );
+      if (!permanent) throw error;
+      await this.rerouteToVendor(shot, `the ${provider} provider refused the task: ${message}`);
+      return 'rerouted';
+    } finally {
+      stopWatching();
+    }
+  }
+
+  /** Aborts the task when its shot is cancelled or rerouted while it runs. */
+  private watch(shotId: string, taskId: string, abort: AbortController): () => void {
+    const timer = setInterval(() => {
+      void this.options.store.get(shotId).then((s) => {
+        if (!s || s.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
+      });
+    }, this.options.watchIntervalMs ?? 500);
+    return () => clearInterval(timer);
+  }
+
+  private async rerouteToVendor(shot: ShotRecord, reason: string): Promise<void> {
+    const { shot: rerouted } = await this.options.store.change(shot.id, {
+      to: 'rerouted',
+      patch: () => ({ forcedRoute: 'vendor', lastError: reason }),
+      events: () => [
+        pending('io.shotcaller.shot.rerouted.v1', {
+          shotId: shot.id,
+          from: 'genai',
+          to: 'vendor',
+          cause: 'genai-failed',
+          reason,
+        }),
+      ],
+      source: this.source,
+      now: this.clock(),
+    });
+    await this.options.commands.enqueueIntake(rerouted, `f${rerouted.version}`);
+  }
+
+  private append(shot: ShotRecord, type: Parameters<typeof makeEvent>[0], data: never | object, id: string) {
+    return this.log.append(
+      makeEvent(type, data as never, {
+        source: this.source,
+        correlationId: shot.id,
+        subject: shot.id,
+        show: shot.show,
+        id,
+        time: this.clock(),
+      }),
+    );
+  }
+}

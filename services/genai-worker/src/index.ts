@@ -1,0 +1,1 @@
+export { type GenaiOutcome, GenaiWorker, type GenaiWorkerOptions } from './genai-worker';

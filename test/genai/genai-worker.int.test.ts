@@ -1,0 +1,127 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+
+import { fileURLToPath } from 'node:url';
+import { verifyManifest } from '@shotcaller/genai';
+import { aShotRequest, eventually } from '@shotcaller/testkit';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runShotcaller } from '../support/shotcaller';
+
+let app: Awaited<ReturnType<typeof runShotcaller>>;
+beforeAll(async () => {
+  app = await runShotcaller(['api', 'router', 'genai-worker'], { genai: { previewScale: 0.0625 } });
+});
+afterAll(() => app?.running.stop());
+
+const types = (history: Array<{ type: string }> | undefined) =>
+  (history ?? []).map((e) => e.type.replace('io.shotcaller.', ''));
+
+describe('a shot on the genai route', () => {
+  it('comes back as PNG frames with a manifest whose hashes match, usage, progress and one completion', async () => {
+    const { shot } = await app
+      .client()
+      .submitShot(
+        aShotRequest({ category: 'destruction', deliverable: 'temp', frames: { start: 1001, end: 1024 } }),
+      );
+    const done = await eventually(
+      () => app.client().getShot(shot.id),
+      (s) => s.state === 'delivered',
+      'the shot delivered',
+      30_000,
+    );
+    expect(done.route).toBe('genai');
+    const history = types(done.history);
+    expect(history.filter((t) => t === 'genai.task.completed.v1')).toHaveLength(1);
+    expect(history.filter((t) => t === 'genai.usage.recorded.v1')).toHaveLength(1);
+    expect(history.filter((t) => t === 'genai.task.progress.v1').length).toBeGreaterThanOrEqual(5);
+    expect(history.indexOf('genai.task.started.v1')).toBeLessThan(history.indexOf('genai.task.completed.v1'));
+
+    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')!.data as {
+      outputs: Array<{ uri: string; sha256: string }>;
+      manifestUri: string;
+    };
+    expect(completed.outputs).toHaveLength(24);
+    const pngs = completed.outputs.map((o) => PNG.sync.read(readFileSync(fileURLToPath(o.uri))));
+    expect(pngs[0]).toMatchObject({ width: 120, height: 68 });
+    for (let i = 1; i < pngs.length; i++)
+      expect(Buffer.compare(pngs[i]!.data, pngs[i - 1]!.data)).not.toBe(0);
+    const manifestPath = fileURLToPath(completed.manifestUri);
+    expect(await verifyManifest(manifestPath)).toEqual({ ok: true, mismatches: [] });
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    expect(manifest.assertions[0].data.actions[0].digitalSourceType).toBe(
+      'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+    );
+    expect(manifest.assertions[2].data.precheck.outcome).toBe('allow');
+    // A tampered frame is caught.
+    await writeFile(fileURLToPath(completed.outputs[3]!.uri), 'not a frame');
+    expect((await verifyManifest(manifestPath)).mismatches).toEqual([
+      expect.stringMatching(/\.1004\.png: content changed$/),
+    ]);
+  });
+
+  it('stops when the shot is cancelled mid-run, and leaves no completion', async () => {
+    const { shot } = await app
+      .client()
+      .submitShot(
+        aShotRequest({ category: 'destruction', deliverable: 'temp', frames: { start: 1, end: 20_000 } }),
+      );
+    await eventually(
+      () => app.client().getShot(shot.id),
+      (s) => types(s.history).includes('genai.task.progress.v1'),
+      'the task under way',
+      30_000,
+    );
+    await app.client().cancel(shot.id, 'cut from the edit');
+    const started = (await app.client().getShot(shot.id)).history!.find(
+      (e) => e.type === 'io.shotcaller.genai.task.started.v1',
+    )!;
+    const outputDir = `${app.config.dataDir}/outputs/NTH/${shot.id}/attempt-1`;
+    // The worker notices within its watch interval and stops writing frames.
+    const countFrames = () => readdirSync(outputDir).length;
+    const settled = await eventually(
+      async () => {
+        const a = countFrames();
+        await new Promise((r) => setTimeout(r, 700));
+        return [a, countFrames()] as const;
+      },
+      ([a, b]) => a === b,
+      'frames to stop appearing',
+      30_000,
+    );
+    expect(settled[1]).toBeLessThan(20_000);
+    const final = await app.client().getShot(shot.id);
+    expect(final.state).toBe('cancelled');
+    expect(types(final.history)).not.toContain('genai.task.completed.v1');
+    expect(started).toBeDefined();
+  });
+
+  it('sends AI work rejected in review on to a vendor, saying why', async () => {
+    const { shot } = await app
+      .client()
+      .submitShot(
+        aShotRequest({ category: 'environment', deliverable: 'temp', frames: { start: 1, end: 8 } }),
+      );
+    await eventually(
+      () => app.client().getShot(shot.id),
+      (s) => s.state === 'delivered',
+      'the shot delivered',
+      30_000,
+    );
+    await app.client().reject(shot.id, 'the debris reads as miniature');
+    const rerouted = await eventually(
+      () => app.client().getShot(shot.id),
+      (s) => s.state === 'queued' && s.route === 'vendor',
+      'the vendor route',
+      20_000,
+    );
+    const event = rerouted.history!.find((e) => e.type === 'io.shotcaller.shot.rerouted.v1')!;
+    expect(event.data).toMatchObject({
+      from: 'genai',
+      to: 'vendor',
+      cause: 'review-rejected',
+      reason: expect.stringContaining('the debris reads as miniature'),
+    });
+    expect(rerouted.decision?.decidedBy).toBe('reroute');
+  });
+});

@@ -17,6 +17,7 @@ describe('the demo production (the README main job)', () => {
       'BLOCK sag-aftra-2023.digital-replica-consent — no consent on file from Marcus Hale',
     );
     expect(text).toContain('COL_0060: allowed on consent consent-ava-deage-2026');
+    expect(text).toContain('AI WORK DELIVERED (14)');
     expect(text).toMatch(/the same shots, all to vendors +│ 17/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '@shotcaller/api';
 import { ConsentRegistry } from '@shotcaller/compliance';
-import { ConsentRecord, formatMoney, type Shot } from '@shotcaller/contracts';
+import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { repoRoot } from '@shotcaller/engines';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
@@ -17,7 +17,10 @@ import { startShotcaller } from '../runtime/shotcaller-process';
 import { readShotFiles, validateEntries } from '../shot-files';
 import type { CommandContext } from './shots';
 
-const settled = new Set(['queued', 'held', 'in-progress', 'delivered', 'approved', 'cancelled', 'failed']);
+/** Where a demo shot stops in this version: AI work delivered, vendor work queued for its ticket, or held. */
+const settled = (s: Shot) =>
+  ['held', 'delivered', 'approved', 'cancelled', 'failed'].includes(s.state) ||
+  (s.state === 'queued' && s.route === 'vendor');
 
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   program
@@ -44,7 +47,9 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           auth: { tokens: [{ name: 'demo admin', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
         },
       });
-      ctx.io.out('Starting Shotcaller: its own redis-server, then the api, router and notifier roles…');
+      ctx.io.out(
+        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker and notifier roles…',
+      );
       const running = await startShotcaller(config);
       try {
         const client = new ShotcallerClient({ baseUrl: running.apiUrl!, token });
@@ -81,13 +86,16 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
 
 async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: CommandContext): Promise<Shot[]> {
   const bar = ctx.io.tty
-    ? new SingleBar({ format: 'routing [{bar}] {value}/{total} shots' }, Presets.shades_classic)
+    ? new SingleBar(
+        { format: 'routing and generating [{bar}] {value}/{total} shots' },
+        Presets.shades_classic,
+      )
     : undefined;
   bar?.start(ids.length, 0);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const shots = await Promise.all(ids.map((id) => client.getShot(id)));
-    const done = shots.filter((s) => settled.has(s.state)).length;
+    const done = shots.filter(settled).length;
     bar?.update(done);
     if (done === ids.length) {
       bar?.stop();
@@ -129,6 +137,28 @@ function summary(shots: Shot[]): string {
       for (const m of f.missing) out.push(`    missing ${m.kind}: ${m.description}`);
     }
   }
+  const delivered = shots.filter((s) => s.state === 'delivered');
+  out.push('', `AI WORK DELIVERED (${delivered.length}), each with a C2PA-shaped provenance manifest`);
+  out.push(
+    table(
+      ['shot', 'frames', 'estimate', 'actual', 'manifest'],
+      delivered.map((s) => {
+        const usage = s.history?.find((e) => e.type === 'io.shotcaller.genai.usage.recorded.v1')?.data as
+          | { cost: Money }
+          | undefined;
+        const done = s.history?.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')?.data as
+          | { outputs: unknown[]; manifestUri: string }
+          | undefined;
+        return [
+          s.request.shot,
+          done?.outputs.length,
+          s.decision ? formatMoney(s.decision.estimates.genai.cost) : '',
+          usage ? formatMoney(usage.cost) : '',
+          done?.manifestUri.replace(/^file:\/\//, '').replace(/^.*\/outputs\//, 'outputs/'),
+        ];
+      }),
+    ),
+  );
   const allowedWithConsent = shots.filter((s) => (s.precheck?.consentIds.length ?? 0) > 0);
   for (const s of allowedWithConsent)
     out.push(`${s.request.shot}: allowed on consent ${s.precheck!.consentIds.join(', ')}`);

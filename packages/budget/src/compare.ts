@@ -1,0 +1,48 @@
+import type { LedgerRow } from './ledger-row';
+
+export interface RouteComparison {
+  route: 'genai' | 'vendor';
+  shots: number;
+  frames: number;
+  currency: string;
+  /** Of approved or cancelled shots: what they finally cost. */
+  closedShots: number;
+  costPerShot: number | null;
+  costPerFrame: number | null;
+  /** Hours from submission to approval, nearest-rank percentiles; null when no shot is approved yet. */
+  turnaroundHours: { median: number | null; p90: number | null; approved: number };
+}
+
+/** Nearest-rank percentile (the smallest value with at least p% of values at or below it). */
+export function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+}
+
+/** Genai against vendor: counts, cost per shot and per frame (EFC, rounded down to whole minor units), turnaround. */
+export function compareRoutes(rows: readonly LedgerRow[]): RouteComparison[] {
+  return (['genai', 'vendor'] as const).map((route) => {
+    const mine = rows.filter((r) => r.route === route);
+    const efc = mine.reduce((n, r) => n + r.efc, 0);
+    const frames = mine.reduce((n, r) => n + r.frames, 0);
+    const hours = mine
+      .filter((r) => r.approvedAt && r.submittedAt)
+      .map((r) => (Date.parse(r.approvedAt!) - Date.parse(r.submittedAt!)) / 3_600_000)
+      .sort((a, b) => a - b);
+    const round = (h: number | null) => (h === null ? null : Math.round(h * 100) / 100);
+    return {
+      route,
+      shots: mine.length,
+      frames,
+      currency: mine[0]?.currency ?? '',
+      closedShots: mine.filter((r) => r.closed).length,
+      costPerShot: mine.length ? Math.floor(efc / mine.length) : null,
+      costPerFrame: frames ? Math.floor(efc / frames) : null,
+      turnaroundHours: {
+        median: round(nearestRank(hours, 50)),
+        p90: round(nearestRank(hours, 90)),
+        approved: hours.length,
+      },
+    };
+  });
+}

@@ -1,0 +1,95 @@
+import { Money, type ShotcallerEvent } from '@shotcaller/contracts';
+import { z } from 'zod';
+
+/**
+ * What the ledger keeps of an event: the one money fact it carries. Facts are stored per shot under
+ * their event id, so a replayed or redelivered event adds nothing, and a shot's row is always folded
+ * from all its facts in time order, whatever order they arrived in.
+ */
+export const Fact = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('submitted'),
+    at: z.string(),
+    show: z.string(),
+    episode: z.string().optional(),
+    sequence: z.string(),
+    shot: z.string(),
+    lineId: z.string(),
+    frames: z.int(),
+  }),
+  z.object({
+    kind: z.literal('routed'),
+    at: z.string(),
+    route: z.enum(['genai', 'vendor']),
+    estimate: Money,
+  }),
+  z.object({ kind: z.literal('reserved'), at: z.string(), taskId: z.string(), amount: Money }),
+  z.object({ kind: z.literal('task-ended'), at: z.string(), taskId: z.string() }),
+  z.object({ kind: z.literal('usage'), at: z.string(), taskId: z.string(), amount: Money }),
+  z.object({ kind: z.literal('awarded'), at: z.string(), amount: Money }),
+  z.object({ kind: z.literal('invoiced'), at: z.string(), invoiceId: z.string(), amount: Money }),
+  z.object({ kind: z.literal('approved'), at: z.string() }),
+  z.object({ kind: z.literal('cancelled'), at: z.string() }),
+  z.object({ kind: z.literal('reopened'), at: z.string() }),
+]);
+export type Fact = z.infer<typeof Fact>;
+
+/** The shot a money event is about and its fact; undefined for events the ledger does not count. */
+export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } | undefined {
+  const at = event.time;
+  switch (event.type) {
+    case 'io.shotcaller.shot.submitted.v1': {
+      const r = event.data.request;
+      const frames = r.frames.end - r.frames.start + 1;
+      return {
+        shotId: event.data.shotId,
+        fact: {
+          kind: 'submitted',
+          at,
+          show: r.show,
+          ...(r.episode ? { episode: r.episode } : {}),
+          sequence: r.sequence,
+          shot: r.shot,
+          lineId: r.budgetLine,
+          frames,
+        },
+      };
+    }
+    case 'io.shotcaller.shot.routed.v1': {
+      const d = event.data.decision;
+      return {
+        shotId: event.data.shotId,
+        fact: { kind: 'routed', at, route: d.route, estimate: d.estimates[d.route].cost },
+      };
+    }
+    case 'io.shotcaller.genai.task.started.v1':
+      return {
+        shotId: event.data.shotId,
+        fact: { kind: 'reserved', at, taskId: event.data.taskId, amount: event.data.reservation },
+      };
+    case 'io.shotcaller.genai.task.completed.v1':
+    case 'io.shotcaller.genai.task.failed.v1':
+      return { shotId: event.data.shotId, fact: { kind: 'task-ended', at, taskId: event.data.taskId } };
+    case 'io.shotcaller.genai.usage.recorded.v1':
+      return {
+        shotId: event.data.shotId,
+        fact: { kind: 'usage', at, taskId: event.data.taskId, amount: event.data.cost },
+      };
+    case 'io.shotcaller.vendor.ticket.awarded.v1':
+      return { shotId: event.data.shotId, fact: { kind: 'awarded', at, amount: event.data.amount } };
+    case 'io.shotcaller.vendor.invoice.received.v1':
+      return {
+        shotId: event.data.shotId,
+        fact: { kind: 'invoiced', at, invoiceId: event.data.invoiceId, amount: event.data.amount },
+      };
+    case 'io.shotcaller.shot.approved.v1':
+      return { shotId: event.data.shotId, fact: { kind: 'approved', at } };
+    case 'io.shotcaller.shot.cancelled.v1':
+      return { shotId: event.data.shotId, fact: { kind: 'cancelled', at } };
+    case 'io.shotcaller.shot.retried.v1':
+    case 'io.shotcaller.shot.rerouted.v1':
+      return { shotId: event.data.shotId, fact: { kind: 'reopened', at } };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,15 @@
+export {
+  type BudgetLine,
+  BudgetLine as BudgetLineSchema,
+  BudgetLineInput,
+  parseBudgetLines,
+  toMinor,
+} from './budget-lines';
+export { compareRoutes, nearestRank, type RouteComparison } from './compare';
+export { Fact, factOf } from './facts';
+export { budgetKeys } from './keys';
+export { foldRow, LedgerRow } from './ledger-row';
+export { BudgetProjection, seedBudgetLines } from './projection';
+export { costReportCsv, reportColumns, toMajor } from './report-csv';
+export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
+export { type BudgetTrackerOptions, startBudgetTracker } from './tracker';

@@ -1,0 +1,128 @@
+import { CurrencyMismatch, type Money } from '@shotcaller/contracts';
+import { z } from 'zod';
+import type { Fact } from './facts';
+
+/** One shot's line of the cost report. All amounts are minor units of `currency`. */
+export const LedgerRow = z.object({
+  shotId: z.string(),
+  show: z.string(),
+  episode: z.string().optional(),
+  sequence: z.string(),
+  shot: z.string(),
+  lineId: z.string(),
+  route: z.enum(['genai', 'vendor']).optional(),
+  currency: z.string(),
+  frames: z.int(),
+  estimate: z.int(),
+  committed: z.int(),
+  actual: z.int(),
+  etc: z.int(),
+  efc: z.int(),
+  closed: z.boolean(),
+  submittedAt: z.string().optional(),
+  approvedAt: z.string().optional(),
+});
+export type LedgerRow = z.infer<typeof LedgerRow>;
+
+const order: Record<Fact['kind'], number> = {
+  submitted: 0,
+  reopened: 1,
+  routed: 2,
+  reserved: 3,
+  usage: 4,
+  'task-ended': 5,
+  awarded: 6,
+  invoiced: 7,
+  approved: 8,
+  cancelled: 9,
+};
+
+/**
+ * Folds a shot's facts into its ledger row, the way a VFX cost report reads:
+ * - estimate: the latest routing estimate of the chosen route;
+ * - committed: the vendor award, plus genai reservations of tasks still running;
+ * - actual: genai usage plus vendor invoices;
+ * - ETC (estimate to complete): 0 once approved or cancelled, else max(estimate, committed) − actual, not below 0;
+ * - EFC (estimated final cost): actual + ETC.
+ * Facts are folded in time order whatever order they arrived in, so the row never depends on delivery order.
+ */
+export function foldRow(
+  shotId: string,
+  facts: readonly Fact[],
+  fallbackCurrency: string,
+): LedgerRow | undefined {
+  const sorted = [...facts].sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
+  const submitted = sorted.find((f) => f.kind === 'submitted');
+  if (!submitted || submitted.kind !== 'submitted') return undefined;
+  let currency: string | undefined;
+  const amount = (m: Money) => {
+    currency ??= m.currency;
+    if (m.currency !== currency) throw new CurrencyMismatch(currency, m.currency);
+    return m.amountMinor;
+  };
+  let route: 'genai' | 'vendor' | undefined;
+  let estimate = 0;
+  let awarded = 0;
+  let closed = false;
+  let approvedAt: string | undefined;
+  const reservations = new Map<string, number>();
+  const ended = new Set<string>();
+  let actual = 0;
+  for (const f of sorted) {
+    switch (f.kind) {
+      case 'routed':
+        route = f.route;
+        estimate = amount(f.estimate);
+        break;
+      case 'reserved':
+        reservations.set(f.taskId, amount(f.amount));
+        break;
+      case 'usage':
+        actual += amount(f.amount);
+        ended.add(f.taskId);
+        break;
+      case 'task-ended':
+        ended.add(f.taskId);
+        break;
+      case 'awarded':
+        awarded = amount(f.amount);
+        break;
+      case 'invoiced':
+        actual += amount(f.amount);
+        break;
+      case 'approved':
+        closed = true;
+        approvedAt = f.at;
+        break;
+      case 'cancelled':
+        closed = true;
+        break;
+      case 'reopened':
+        closed = false;
+        break;
+    }
+  }
+  let openReservations = 0;
+  for (const [taskId, reserved] of reservations) if (!ended.has(taskId)) openReservations += reserved;
+  const committed = (route === 'vendor' ? awarded : 0) + openReservations;
+  const etc = closed ? 0 : Math.max(Math.max(estimate, committed) - actual, 0);
+  return {
+    shotId,
+    show: submitted.show,
+    ...(submitted.episode ? { episode: submitted.episode } : {}),
+    sequence: submitted.sequence,
+    shot: submitted.shot,
+    lineId: submitted.lineId,
+    ...(route ? { route } : {}),
+    currency: currency ?? fallbackCurrency,
+    frames: submitted.frames,
+    estimate,
+    committed,
+    actual,
+    etc,
+    efc: actual + etc,
+    closed,
+    submittedAt: submitted.at,
+    ...(approvedAt ? { approvedAt } : {}),
+  };
+}

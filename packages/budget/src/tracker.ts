@@ -1,0 +1,32 @@
+import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
+import { BudgetProjection } from './projection';
+
+export interface BudgetTrackerOptions {
+  redis: RedisClient;
+  deployment: string;
+  consumerName: string;
+  claimIdleMs?: number;
+  maxDeliveries?: number;
+  blockMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** The budget role: a consumer group on the event log applying every event to the ledger. Several may run at once. */
+export function startBudgetTracker(options: BudgetTrackerOptions): {
+  consumer: GroupConsumer;
+  projection: BudgetProjection;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+} {
+  const projection = new BudgetProjection(options.redis, options.deployment);
+  const consumer = new EventLog(options.redis, { deployment: options.deployment }).consumer({
+    group: 'budget',
+    consumer: options.consumerName,
+    handler: (event) => projection.apply(event),
+    ...(options.claimIdleMs ? { claimIdleMs: options.claimIdleMs } : {}),
+    ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
+    ...(options.blockMs ? { blockMs: options.blockMs } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  return { consumer, projection, start: () => consumer.start(), stop: () => consumer.stop() };
+}

@@ -1,0 +1,132 @@
+import {
+  compareRoutes,
+  costReportCsv,
+  factOf,
+  foldRow,
+  nearestRank,
+  parseBudgetLines,
+  rollup,
+  toMajor,
+} from '@shotcaller/budget';
+import { CurrencyMismatch } from '@shotcaller/contracts';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { plannedShot } from './events';
+
+const rowOf = (n: number, shuffle = false) => {
+  const planned = plannedShot(n);
+  const facts = planned.events
+    .map(factOf)
+    .filter((f) => f !== undefined)
+    .map((f) => f.fact);
+  if (shuffle) facts.reverse();
+  return { planned, row: foldRow(planned.shotId, facts, 'USD')! };
+};
+const lines = parseBudgetLines(
+  'lines:\n  - { id: NTH-EP01, show: NTH, episode: EP01, currency: USD, amount: "250000.00" }\n  - { id: NTH-EP02, show: NTH, episode: EP02, currency: USD, amount: "1000.50", thresholdsPercent: [50] }\n',
+  'lines.yaml',
+);
+
+describe('a shot’s ledger row', () => {
+  it.each([1, 2, 3, 4, 6, 7, 9, 10])(
+    'matches the hand-computed figures of shot %i, in any arrival order',
+    (n) => {
+      const { planned, row } = rowOf(n);
+      expect({ committed: row.committed, actual: row.actual, efc: row.efc }).toEqual(planned.expected);
+      expect(rowOf(n, true).row).toEqual(row);
+    },
+  );
+
+  it('keeps a running genai reservation committed until usage arrives', () => {
+    const p = plannedShot(2);
+    const facts = p.events.slice(0, 3).map((e) => factOf(e)!.fact);
+    const row = foldRow(p.shotId, facts, 'USD')!;
+    expect(row).toMatchObject({ committed: p.estimate, actual: 0, etc: p.estimate, efc: p.estimate });
+  });
+
+  it('waits for the submitted event before it has a row', () => {
+    const p = plannedShot(2);
+    expect(foldRow(p.shotId, [factOf(p.events[1]!)!.fact], 'USD')).toBeUndefined();
+  });
+
+  it('refuses to add amounts in two currencies', () => {
+    const p = plannedShot(2);
+    const facts = p.events.map((e) => factOf(e)?.fact).filter((f) => f !== undefined);
+    const usage = facts.find((f) => f.kind === 'usage')!;
+    if (usage.kind === 'usage') usage.amount = { amountMinor: 5, currency: 'EUR' };
+    expect(() => foldRow(p.shotId, facts, 'USD')).toThrow(CurrencyMismatch);
+  });
+});
+
+describe('roll-ups and reports', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => rowOf(i + 1).row);
+
+  it('rolls up by line with budget and variance, and the parts add up to the show', () => {
+    const byLine = rollup(rows, 'line', lines);
+    const show = rollup(rows, 'show')[0]!;
+    expect(byLine.reduce((n, l) => n + l.efc, 0)).toBe(show.efc);
+    const ep02 = byLine.find((l) => l.key === 'NTH-EP02')!;
+    expect(ep02.budget).toBe(100_050);
+    expect(ep02.variance).toBe(100_050 - ep02.efc);
+    expect(rollup(rows, 'route').map((r) => r.key)).toEqual(['genai', 'vendor']);
+  });
+
+  it('refuses a roll-up that would mix currencies', () => {
+    expect(() => rollup([...rows, { ...rows[0]!, shotId: 'x', currency: 'EUR' }], 'show')).toThrow(
+      CurrencyMismatch,
+    );
+  });
+
+  it('writes a cost report CSV that parses, with totals that match the roll-up', () => {
+    const csv = costReportCsv(rows, lines);
+    const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    expect(records).toHaveLength(30);
+    const cents = (s: string) => Math.round(Number(s) * 100);
+    expect(records.reduce((n, r) => n + cents(r.efc!), 0)).toBe(rollup(rows, 'show')[0]!.efc);
+    expect(Object.keys(records[0]!)).toEqual([
+      'show',
+      'episode',
+      'sequence',
+      'shot',
+      'shot_id',
+      'route',
+      'budget_line',
+      'currency',
+      'estimate',
+      'committed',
+      'actual',
+      'etc',
+      'efc',
+      'line_budget',
+      'line_variance',
+    ]);
+  });
+
+  it('quotes fields that need it', () => {
+    const csv = costReportCsv([{ ...rows[0]!, shot: 'A,"B"' }], lines);
+    expect(csv.split('\r\n')[1]).toContain('"A,""B"""');
+  });
+
+  it('writes money exactly, in the currency’s own decimals', () => {
+    expect(toMajor(123_456, 'USD')).toBe('1234.56');
+    expect(toMajor(5, 'USD')).toBe('0.05');
+    expect(toMajor(-5, 'USD')).toBe('-0.05');
+    expect(toMajor(5000, 'JPY')).toBe('5000');
+    expect(toMajor(1, 'BHD')).toBe('0.001');
+  });
+
+  it('refuses an amount with more decimals than the currency has', () => {
+    expect(() =>
+      parseBudgetLines('lines:\n  - { id: L, show: NTH, currency: JPY, amount: "10.5" }\n', 'l.yaml'),
+    ).toThrow(/more decimals/);
+  });
+
+  it('compares genai and vendor with nearest-rank percentiles', () => {
+    const comparison = compareRoutes(rows);
+    expect(comparison.map((c) => c.route)).toEqual(['genai', 'vendor']);
+    expect(comparison[0]!.shots + comparison[1]!.shots).toBe(30);
+    expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
+    expect(nearestRank([], 50)).toBeNull();
+  });
+});

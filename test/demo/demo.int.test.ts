@@ -18,6 +18,9 @@ describe('the demo production (the README main job)', () => {
     );
     expect(text).toContain('COL_0060: allowed on consent consent-ava-deage-2026');
     expect(text).toContain('AI WORK DELIVERED (14)');
+    expect(text).toMatch(/NTH-EP01-VFX +│ 20 +│ USD 180,000.00/);
+    expect(text).toContain('BUDGET ALERTS (1)');
+    expect(text).toMatch(/NTH-EP01-VFX crossed 80%/);
     expect(text).toMatch(/the same shots, all to vendors +│ 17/);
   });
 });

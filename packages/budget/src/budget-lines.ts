@@ -1,4 +1,10 @@
-import { CurrencyCode, minorUnitDigits, parseOrThrow, ShowCode } from '@shotcaller/contracts';
+import {
+  CurrencyCode,
+  minorUnitDigits,
+  parseOrThrow,
+  ShowCode,
+  ValidationFailed,
+} from '@shotcaller/contracts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -36,7 +42,9 @@ export function toMinor(amount: string, currency: string, path: string): number 
   const digits = minorUnitDigits(currency);
   const [whole, fraction = ''] = amount.split('.');
   if (fraction.replace(/0+$/, '').length > digits) {
-    throw new Error(`${path}: ${amount} ${currency} has more decimals than ${currency}'s ${digits}`);
+    throw new ValidationFailed('budget amount', [
+      { path, message: `${amount} ${currency} has more decimals than ${currency}'s ${digits}` },
+    ]);
   }
   return Number(
     BigInt(whole!) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0').slice(0, digits) || '0'),

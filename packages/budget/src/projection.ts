@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CurrencyMismatch, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { appendEventLuaFunction, type EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
@@ -217,7 +218,13 @@ export async function seedBudgetLines(
           thresholdsPercent: l.thresholdsPercent,
           by,
         },
-        { source, correlationId: l.id, show: l.show },
+        // The id is the line's content: seeding the same file again appends nothing.
+        {
+          source,
+          correlationId: l.id,
+          show: l.show,
+          id: `budget-line-${l.id}-${createHash('sha256').update(JSON.stringify(l)).digest('hex').slice(0, 16)}`,
+        },
       ),
     ),
   );

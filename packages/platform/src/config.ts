@@ -76,6 +76,12 @@ export const ShotcallerConfig = z.strictObject({
       concurrency: z.int().positive().default(8),
     })
     .prefault({}),
+  budget: z
+    .strictObject({
+      /** Budget lines (YAML `lines:`) appended as events when the budget role starts; the same file twice appends nothing. */
+      linesFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   genai: z
     .strictObject({
       /** The local generator writes frames at the shot resolution times this. */
@@ -205,6 +211,7 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_API_PORT', ['api', 'port'], integer],
   ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
+  ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],
   ['SHOTCALLER_RATE_CARDS_FILE', ['routing', 'rateCardsFile'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],

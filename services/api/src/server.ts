@@ -8,6 +8,7 @@ import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { toProblem } from './problems';
 import { type RouteSpec, registerRoutes } from './route-spec';
+import { budgetRoutes } from './routes/budget';
 import { eventRoutes } from './routes/events';
 import { shotRoutes } from './routes/shots';
 import { systemRoutes } from './routes/system';
@@ -35,6 +36,7 @@ export function apiRoutes(
   const routes: RouteSpec[] = [
     ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, log: deps.store.log }),
+    ...budgetRoutes({ redis: deps.redis, deployment: deps.config.deployment, log: deps.store.log }),
     ...(deps.extraRoutes ?? []),
   ];
   routes.push(

@@ -277,6 +277,63 @@ const cases: Array<[string, () => Call, number, string, RegExp]> = [
     'forbidden',
     /show OTHER/,
   ],
+  [
+    'a budget line with negative money',
+    () => ({
+      method: 'PUT',
+      path: '/v1/budgets/lines/NTH-VFX',
+      token: tokens.accountant,
+      body: { show: 'NTH', currency: 'USD', amount: '-5.00' },
+    }),
+    400,
+    'validation_failed',
+    /amount: must be a non-negative amount/,
+  ],
+  [
+    'a budget line with fractions of a cent',
+    () => ({
+      method: 'PUT',
+      path: '/v1/budgets/lines/NTH-VFX',
+      token: tokens.accountant,
+      body: { show: 'NTH', currency: 'USD', amount: '5.001' },
+    }),
+    400,
+    'validation_failed',
+    /more decimals than USD/,
+  ],
+  [
+    'a budget line in a currency that does not exist',
+    () => ({
+      method: 'PUT',
+      path: '/v1/budgets/lines/NTH-VFX',
+      token: tokens.accountant,
+      body: { show: 'NTH', currency: 'XBT', amount: '5' },
+    }),
+    400,
+    'validation_failed',
+    /currency: XBT is not an ISO 4217/,
+  ],
+  [
+    'a TD reading the budget',
+    () => ({ method: 'GET', path: '/v1/budgets?show=NTH' }),
+    403,
+    'forbidden',
+    /td role may not/,
+  ],
+  [
+    'a vendor reading the budget',
+    () => ({ method: 'GET', path: '/v1/budgets?show=NTH', token: tokens.vendor }),
+    403,
+    'forbidden',
+    /vendor role may not/,
+  ],
+  [
+    'a budget without a show',
+    () => ({ method: 'GET', path: '/v1/budgets', token: tokens.accountant }),
+    400,
+    'validation_failed',
+    /show/,
+  ],
   ['metrics with a TD token', () => ({ method: 'GET', path: '/metrics' }), 403, 'forbidden', /metrics:read/],
 ];
 

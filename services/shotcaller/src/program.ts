@@ -1,6 +1,7 @@
 import { ShotcallerError } from '@shotcaller/contracts';
 import { ApiError, ApiUnreachable, ShotcallerClient } from '@shotcaller/sdk';
 import { Command, CommanderError } from 'commander';
+import { registerBudgetCommands } from './commands/budget';
 import { registerDemoCommand } from './commands/demo';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
@@ -18,6 +19,7 @@ const plugins: CommandPlugin[] = [
   registerTokenCommands,
   registerStartCommand,
   registerDemoCommand,
+  registerBudgetCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

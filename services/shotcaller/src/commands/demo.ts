@@ -6,10 +6,12 @@ import { hashToken } from '@shotcaller/api';
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { repoRoot } from '@shotcaller/engines';
+import { EventLog } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { table } from '../output';
@@ -44,11 +46,12 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
             policyFile: join(examples, 'policy.yaml'),
             rateCardsFile: join(examples, 'rate-cards.yaml'),
           },
+          budget: { linesFile: join(examples, 'budget-lines.yaml') },
           auth: { tokens: [{ name: 'demo admin', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
         },
       });
       ctx.io.out(
-        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker and notifier roles…',
+        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker, budget and notifier roles…',
       );
       const running = await startShotcaller(config);
       try {
@@ -69,6 +72,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
 
         const shots = await waitForRouting(client, ids, ctx);
         ctx.io.out(summary(shots));
+        ctx.io.out(await ledger(client, running.redis, config.deployment));
         if (opts.serve) {
           ctx.io.out(
             `\nServing the API at ${running.apiUrl} (token ${token}); try:\n  SHOTCALLER_API_URL=${running.apiUrl} SHOTCALLER_TOKEN=${token} pnpm shotcaller list\nCtrl-C to stop.`,
@@ -191,5 +195,63 @@ function summary(shots: Shot[]): string {
       ],
     ),
   );
+  return out.join('\n');
+}
+
+const Row = z.object({
+  key: z.string(),
+  currency: z.string(),
+  shots: z.int(),
+  estimate: z.int(),
+  committed: z.int(),
+  actual: z.int(),
+  etc: z.int(),
+  efc: z.int(),
+  budget: z.int().optional(),
+  variance: z.int().optional(),
+});
+
+/** The accountant's view once the budget tracker has applied every event: lines, routes, threshold alerts. */
+async function ledger(client: ShotcallerClient, redis: Redis, deployment: string): Promise<string> {
+  const log = new EventLog(redis, { deployment });
+  const deadline = Date.now() + 30_000;
+  while (!(await log.groups()).some((g) => g.name === 'budget' && g.lag === 0 && g.pending === 0)) {
+    if (Date.now() > deadline) throw new Error('The budget tracker did not catch up within 30 seconds');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { data } = await client.request(
+    'GET',
+    '/v1/budgets?show=NTH',
+    z.object({ lines: z.array(Row), byRoute: z.array(Row) }).loose(),
+  );
+  const m = (n: number | undefined, c: string) =>
+    n === undefined ? '' : formatMoney({ amountMinor: n, currency: c });
+  const rows = (rs: z.infer<typeof Row>[]) =>
+    rs.map((r) => [
+      r.key,
+      r.shots,
+      m(r.budget, r.currency),
+      m(r.estimate, r.currency),
+      m(r.committed, r.currency),
+      m(r.actual, r.currency),
+      m(r.efc, r.currency),
+      m(r.variance, r.currency),
+    ]);
+  const head = ['shots', 'budget', 'estimate', 'committed', 'actual', 'EFC', 'variance'];
+  const out = [
+    '',
+    'COST REPORT (the live ledger)',
+    table(['line', ...head], rows(data.lines)),
+    table(['route', ...head], rows(data.byRoute)),
+  ];
+  const alerts: string[] = [];
+  for await (const { event } of log.replay()) {
+    if (event.type === 'io.shotcaller.budget.threshold.crossed.v1') {
+      alerts.push(
+        `  ${event.data.lineId} ${event.data.direction === 'up' ? 'crossed' : 'fell under'} ${event.data.thresholdPercent}% (EFC ${formatMoney(event.data.value)} of ${formatMoney(event.data.budget)})`,
+      );
+    }
+  }
+  out.push('', `BUDGET ALERTS (${alerts.length})`, ...alerts);
   return out.join('\n');
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
+import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
 import { ConsentRegistry, ProviderProfile } from '@shotcaller/compliance';
 import { frameCount } from '@shotcaller/contracts';
+import { EventLog } from '@shotcaller/events';
 import { LocalAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
 import { Notifier } from '@shotcaller/notifier';
@@ -109,6 +112,31 @@ const genaiWorker: RoleStarter = async (ctx) => {
   };
 };
 
+const budget: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  if (config.budget.linesFile) {
+    const lines = parseBudgetLines(readFileSync(config.budget.linesFile, 'utf8'), config.budget.linesFile);
+    await seedBudgetLines(
+      new EventLog(redis, { deployment: config.deployment }),
+      lines,
+      `file ${config.budget.linesFile}`,
+      `/shotcaller/${config.deployment}/budget`,
+    );
+  }
+  const tracker = startBudgetTracker({
+    redis,
+    deployment: config.deployment,
+    consumerName: ctx.instance,
+    claimIdleMs: config.events.claimIdleMs,
+    maxDeliveries: config.events.maxDeliveries,
+    blockMs: config.events.blockMs,
+    onError: (error) =>
+      ctx.logger('budget').warn({ err: (error as Error).message }, 'budget event not applied'),
+  });
+  await tracker.start();
+  return { name: 'budget', stop: () => tracker.stop() };
+};
+
 const notifier: RoleStarter = async (ctx) => {
   const instance = new Notifier({
     redis: ctx.redis,
@@ -126,6 +154,7 @@ export const roles: Partial<Record<RoleName, RoleStarter>> = {
   api,
   router,
   'genai-worker': genaiWorker,
+  budget,
   notifier,
 };
 

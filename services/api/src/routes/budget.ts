@@ -1,0 +1,146 @@
+import {
+  BudgetLineInput,
+  BudgetProjection,
+  compareRoutes,
+  costReportCsv,
+  rollup,
+  toMinor,
+} from '@shotcaller/budget';
+import { makeEvent } from '@shotcaller/contracts';
+import type { EventLog, RedisClient } from '@shotcaller/events';
+import { z } from 'zod';
+import { canSeeShow, type Principal } from '../auth';
+import { Forbidden } from '../errors';
+import { type RouteSpec, route } from '../route-spec';
+
+const ShowQuery = z.strictObject({ show: z.string().min(1, 'name the show, e.g. ?show=NTH') });
+const LineParams = z.strictObject({ id: BudgetLineInput.shape.id });
+const LineBody = BudgetLineInput.omit({ id: true });
+
+const RollupRow = z.object({
+  key: z.string(),
+  currency: z.string(),
+  shots: z.int(),
+  frames: z.int(),
+  estimate: z.int(),
+  committed: z.int(),
+  actual: z.int(),
+  etc: z.int(),
+  efc: z.int(),
+  budget: z.int().optional(),
+  variance: z.int().optional(),
+});
+const BudgetView = z.object({
+  show: z.string(),
+  lines: z.array(RollupRow),
+  byRoute: z.array(RollupRow),
+  byEpisode: z.array(RollupRow),
+  bySequence: z.array(RollupRow),
+  total: z.array(RollupRow),
+});
+
+function assertShow(principal: Principal, show: string): void {
+  if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not see show ${show}`);
+}
+
+/** The accountant's routes: the roll-up, the CSV cost report, genai against vendor, budget lines. */
+export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log: EventLog }): RouteSpec[] {
+  const projection = new BudgetProjection(deps.redis, deps.deployment);
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/budgets',
+      summary:
+        'Budget, estimate, committed, actual, ETC, EFC and variance by line, route, episode and sequence (minor units)',
+      tag: 'budget',
+      permission: 'budget:read',
+      query: ShowQuery,
+      responses: { 200: { description: 'The roll-up', schema: BudgetView } },
+      handler: async ({ principal, query }) => {
+        assertShow(principal, query.show);
+        const [rows, lines] = await Promise.all([projection.rows(query.show), projection.lines(query.show)]);
+        return {
+          show: query.show,
+          lines: rollup(rows, 'line', lines),
+          byRoute: rollup(rows, 'route'),
+          byEpisode: rollup(rows, 'episode'),
+          bySequence: rollup(rows, 'sequence'),
+          total: rollup(rows, 'show'),
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/budgets/report.csv',
+      summary: 'The cost report as CSV, one row per shot (amounts in major units)',
+      tag: 'budget',
+      permission: 'budget:read',
+      query: ShowQuery,
+      responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' } },
+      handler: async ({ principal, query, reply }) => {
+        assertShow(principal, query.show);
+        const [rows, lines] = await Promise.all([projection.rows(query.show), projection.lines(query.show)]);
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${query.show}-cost-report.csv"`);
+        return costReportCsv(rows, lines);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/budgets/compare',
+      summary:
+        'Genai against vendor: shots, cost per shot and per frame, turnaround median and 90th percentile',
+      tag: 'budget',
+      permission: 'budget:read',
+      query: ShowQuery,
+      responses: { 200: { description: 'One row per route' } },
+      handler: async ({ principal, query }) => {
+        assertShow(principal, query.show);
+        return { show: query.show, routes: compareRoutes(await projection.rows(query.show)) };
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/v1/budgets/lines/:id',
+      summary:
+        'Set a budget line (amount in major units as a string, thresholds in percent); audited as an event',
+      tag: 'budget',
+      permission: 'budget:write',
+      params: LineParams,
+      body: LineBody,
+      responses: { 200: { description: 'The line as the ledger keeps it' } },
+      handler: async ({ principal, params, body }) => {
+        assertShow(principal, body.show);
+        const amount = {
+          amountMinor: toMinor(body.amount, body.currency, 'amount'),
+          currency: body.currency,
+        };
+        const event = makeEvent(
+          'io.shotcaller.budget.line.configured.v1',
+          {
+            lineId: params.id,
+            show: body.show,
+            ...(body.episode ? { episode: body.episode } : {}),
+            ...(body.sequence ? { sequence: body.sequence } : {}),
+            amount,
+            thresholdsPercent: [...body.thresholdsPercent].sort((a, b) => a - b),
+            by: principal.name,
+          },
+          { source: `/shotcaller/${deps.deployment}/api`, correlationId: params.id, show: body.show },
+        );
+        await deps.log.append(event);
+        return event.data;
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/budgets::rebuild',
+      summary: 'Drop the ledger and rebuild it by replaying the event log (admin)',
+      tag: 'budget',
+      permission: 'admin:import',
+      responses: { 200: { description: 'How many events were replayed' } },
+      handler: async () => ({ replayed: await projection.rebuild(deps.log) }),
+    }),
+  ];
+}

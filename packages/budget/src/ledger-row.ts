@@ -53,7 +53,7 @@ export function foldRow(
 ): LedgerRow | undefined {
   const sorted = [...facts].sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
   const submitted = sorted.find((f) => f.kind === 'submitted');
-  if (!submitted || submitted.kind !== 'submitted') return undefined;
+  if (submitted?.kind !== 'submitted') return undefined;
   let currency: string | undefined;
   const amount = (m: Money) => {
     currency ??= m.currency;

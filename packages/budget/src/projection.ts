@@ -121,7 +121,7 @@ export class BudgetProjection {
 
   private async lineCurrencyOf(facts: Fact[]): Promise<string | undefined> {
     const submitted = facts.find((f) => f.kind === 'submitted');
-    if (!submitted || submitted.kind !== 'submitted') return undefined;
+    if (submitted?.kind !== 'submitted') return undefined;
     const json = await this.redis.hget(this.keys.lines, submitted.lineId);
     return json ? (JSON.parse(json) as BudgetLine).amount.currency : undefined;
   }

@@ -137,7 +137,7 @@ describe('the budget tracker on the event log', () => {
       'NTH-EP02:80',
     ]);
     for (const directions of crossings.values()) {
-      directions.forEach((d, i) => expect(d).toBe(i % 2 === 0 ? 'up' : 'down'));
+      for (const [i, d] of directions.entries()) expect(d).toBe(i % 2 === 0 ? 'up' : 'down');
       expect(directions.at(-1)).toBe('up');
     }
 

@@ -59,7 +59,7 @@ export class GenaiWorker {
     this.source = `/shotcaller/${options.deployment}/genai-worker`;
     this.worker = new Worker<ShotJob, GenaiOutcome>(
       queueNames.genai,
-      (job, token, signal) => this.run(job, signal),
+      (job, _token, signal) => this.run(job, signal),
       {
         connection: options.connection,
         prefix: bullPrefix(options.deployment),
@@ -227,7 +227,7 @@ export class GenaiWorker {
   private watch(shotId: string, taskId: string, abort: AbortController): () => void {
     const timer = setInterval(() => {
       void this.options.store.get(shotId).then((s) => {
-        if (!s || s.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
+        if (s?.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
       });
     }, this.options.watchIntervalMs ?? 500);
     return () => clearInterval(timer);

@@ -21,6 +21,7 @@ describe('the demo production (the README main job)', () => {
     expect(text).toMatch(/NTH-EP01-VFX +│ 20 +│ USD 180,000.00/);
     expect(text).toContain('BUDGET ALERTS (1)');
     expect(text).toMatch(/NTH-EP01-VFX crossed 80%/);
+    expect(text).toContain("COMPLIANCE ALERTS IN THE OFFICERS' INBOX (4)");
     expect(text).toMatch(/the same shots, all to vendors +│ 17/);
   });
 });

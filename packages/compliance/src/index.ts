@@ -1,3 +1,5 @@
+export { AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
+export { Alert, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
 export { catalogue } from './catalogue';
 export { approvalsOf, matchingConsents, territoryCovered, usesNeeded } from './consent-match';
 export { PrecheckInput, ProviderProfile } from './context';

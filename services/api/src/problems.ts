@@ -15,6 +15,7 @@ const statusOf: Record<string, number> = {
   override_unchanged: 409,
   ticket_closed: 409,
   consent_not_found: 404,
+  consent_already_revoked: 409,
   alert_not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,

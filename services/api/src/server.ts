@@ -1,3 +1,4 @@
+import { ConsentRegistry } from '@shotcaller/compliance';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { Queue } from 'bullmq';
@@ -9,6 +10,7 @@ import { openApiDocument } from './openapi';
 import { toProblem } from './problems';
 import { type RouteSpec, registerRoutes } from './route-spec';
 import { budgetRoutes } from './routes/budget';
+import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
 import { shotRoutes } from './routes/shots';
 import { systemRoutes } from './routes/system';
@@ -37,6 +39,12 @@ export function apiRoutes(
     ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, log: deps.store.log }),
     ...budgetRoutes({ redis: deps.redis, deployment: deps.config.deployment, log: deps.store.log }),
+    ...complianceRoutes({
+      redis: deps.redis,
+      deployment: deps.config.deployment,
+      log: deps.store.log,
+      registry: new ConsentRegistry(deps.redis, deps.config.deployment),
+    }),
     ...(deps.extraRoutes ?? []),
   ];
   routes.push(

@@ -2,6 +2,7 @@ import { ShotcallerError } from '@shotcaller/contracts';
 import { ApiError, ApiUnreachable, ShotcallerClient } from '@shotcaller/sdk';
 import { Command, CommanderError } from 'commander';
 import { registerBudgetCommands } from './commands/budget';
+import { registerComplianceCommands } from './commands/compliance';
 import { registerDemoCommand } from './commands/demo';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
@@ -20,6 +21,7 @@ const plugins: CommandPlugin[] = [
   registerStartCommand,
   registerDemoCommand,
   registerBudgetCommands,
+  registerComplianceCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -51,7 +51,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         },
       });
       ctx.io.out(
-        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker, budget and notifier roles…',
+        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker, budget, compliance and notifier roles…',
       );
       const running = await startShotcaller(config);
       try {
@@ -211,12 +211,20 @@ const Row = z.object({
   variance: z.int().optional(),
 });
 
+/** Whether the budget and compliance consumers have applied every event so far. */
+function caughtUp(groups: Awaited<ReturnType<EventLog['groups']>>): boolean {
+  return ['budget', 'compliance'].every((name) =>
+    groups.some((g) => g.name === name && g.lag === 0 && g.pending === 0),
+  );
+}
+
 /** The accountant's view once the budget tracker has applied every event: lines, routes, threshold alerts. */
 async function ledger(client: ShotcallerClient, redis: Redis, deployment: string): Promise<string> {
   const log = new EventLog(redis, { deployment });
   const deadline = Date.now() + 30_000;
-  while (!(await log.groups()).some((g) => g.name === 'budget' && g.lag === 0 && g.pending === 0)) {
-    if (Date.now() > deadline) throw new Error('The budget tracker did not catch up within 30 seconds');
+  while (!caughtUp(await log.groups())) {
+    if (Date.now() > deadline)
+      throw new Error('The budget and compliance consumers did not catch up within 30 seconds');
     await new Promise((r) => setTimeout(r, 100));
   }
   const { data } = await client.request(
@@ -253,5 +261,17 @@ async function ledger(client: ShotcallerClient, redis: Redis, deployment: string
     }
   }
   out.push('', `BUDGET ALERTS (${alerts.length})`, ...alerts);
+  const { data: inbox } = await client.request(
+    'GET',
+    '/v1/compliance/alerts?status=raised',
+    z.object({
+      alerts: z.array(z.object({ severity: z.string(), ruleId: z.string(), message: z.string() }).loose()),
+    }),
+  );
+  out.push(
+    '',
+    `COMPLIANCE ALERTS IN THE OFFICERS' INBOX (${inbox.alerts.length})`,
+    ...inbox.alerts.map((a) => `  [${a.severity}] ${a.ruleId}: ${a.message}`),
+  );
   return out.join('\n');
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
 import { ConsentRegistry, ProviderProfile } from '@shotcaller/compliance';
+import { ComplianceChecker } from '@shotcaller/compliance-checker';
 import { frameCount } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { LocalAdapter } from '@shotcaller/genai';
@@ -137,6 +138,32 @@ const budget: RoleStarter = async (ctx) => {
   return { name: 'budget', stop: () => tracker.stop() };
 };
 
+const compliance: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const store = new ShotStore(redis, config.deployment);
+  const intake = createQueue('intake', redis, config.deployment);
+  const checker = new ComplianceChecker({
+    redis,
+    deployment: config.deployment,
+    store,
+    commands: new ShotCommands(store, { intake }),
+    registry: new ConsentRegistry(redis, config.deployment),
+    logger: ctx.logger('compliance'),
+    consumerName: ctx.instance,
+    claimIdleMs: config.events.claimIdleMs,
+    maxDeliveries: config.events.maxDeliveries,
+    blockMs: config.events.blockMs,
+  });
+  await checker.start();
+  return {
+    name: 'compliance',
+    async stop() {
+      await checker.stop();
+      await intake.close();
+    },
+  };
+};
+
 const notifier: RoleStarter = async (ctx) => {
   const instance = new Notifier({
     redis: ctx.redis,
@@ -155,6 +182,7 @@ export const roles: Partial<Record<RoleName, RoleStarter>> = {
   router,
   'genai-worker': genaiWorker,
   budget,
+  compliance,
   notifier,
 };
 

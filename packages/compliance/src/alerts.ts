@@ -1,0 +1,68 @@
+import { MissingEvidence, type PrecheckResult, Severity } from '@shotcaller/contracts';
+import { z } from 'zod';
+
+/** An alert as the compliance officer's inbox keeps it: the raised data plus where it is in its lifecycle. */
+export const Alert = z.object({
+  alertId: z.string(),
+  ruleId: z.string(),
+  severity: Severity,
+  title: z.string(),
+  source: z.string(),
+  message: z.string(),
+  shotId: z.string().optional(),
+  show: z.string().optional(),
+  missing: z.array(MissingEvidence),
+  status: z.enum(['raised', 'acknowledged', 'resolved', 'waived']),
+  raisedAt: z.string(),
+  trail: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), note: z.string() })),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export type RaisedAlert = Omit<Alert, 'status' | 'raisedAt' | 'trail' | 'show'>;
+
+const severityRank = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+/** One alert per unmet rule of a held shot; the id is the rule, the shot and the hold, so a replay raises nothing twice. */
+export function alertsForHold(shotId: string, precheck: PrecheckResult, holdEventId: string): RaisedAlert[] {
+  return precheck.findings
+    .filter((f) => !f.satisfied && f.action !== 'record')
+    .map((f) => ({
+      alertId: `alert-${f.ruleId}-${shotId}-${holdEventId.slice(0, 12)}`,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      title: f.title,
+      source: f.source,
+      message: `Shot ${shotId} is held: ${f.reason}`,
+      shotId,
+      missing: f.missing,
+    }));
+}
+
+/** The alert raised for a shot whose consent was revoked while its AI work was not yet approved. */
+export function alertForRevocation(
+  shotId: string,
+  consentId: string,
+  reason: string,
+  heldNow: boolean,
+): RaisedAlert {
+  return {
+    alertId: `alert-consent-revoked-${consentId}-${shotId}`,
+    ruleId: 'sag-aftra-2023.digital-replica-consent',
+    severity: 'critical',
+    title: 'A consent an AI shot relied on was revoked',
+    source: 'SAG-AFTRA 2023 TV/Theatrical Agreement, digital replica and digital alteration consent',
+    message: `Consent ${consentId} was revoked (${reason}); shot ${shotId} relied on it${heldNow ? ' and is held until a new consent is on file' : ' and is already final: review the delivered frames'}.`,
+    shotId,
+    missing: [
+      {
+        kind: 'consent',
+        ruleId: 'sag-aftra-2023.digital-replica-consent',
+        description: `a new consent replacing ${consentId}`,
+      },
+    ],
+  };
+}
+
+export function bySeverity(a: Alert, b: Alert): number {
+  return severityRank[b.severity] - severityRank[a.severity] || a.raisedAt.localeCompare(b.raisedAt);
+}

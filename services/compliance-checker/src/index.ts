@@ -1,0 +1,1 @@
+export { ComplianceChecker, type ComplianceCheckerOptions } from './checker';

@@ -171,3 +171,68 @@ describe('consent, holds and alerts', () => {
     ).rejects.toThrow(/accountant role may not/);
   });
 });
+
+describe('a production’s rule configuration', () => {
+  it('applies tightened rules and records the change in the audit trail', async () => {
+    const tightened = await runShotcaller(['api', 'router', 'compliance'], {
+      compliance: {
+        rules: {
+          'usco-part2.human-contribution': {
+            action: 'require-approval',
+            reason: 'counsel wants sign-off on AI finals',
+          },
+        },
+      },
+    });
+    try {
+      const { shot } = await tightened.client().submitShot(
+        aShotRequest({
+          category: 'environment',
+          deliverable: 'final',
+          requestedRoute: 'genai',
+          territories: ['US'],
+        }),
+      );
+      const held = await eventually(
+        () => tightened.client().getShot(shot.id),
+        (s) => s.state === 'held',
+        'held by the tightened rule',
+        20_000,
+      );
+      expect(held.precheck!.findings.find((f) => f.ruleId === 'usco-part2.human-contribution')).toMatchObject(
+        { action: 'require-approval', satisfied: false },
+      );
+      const rules = await tightened
+        .client(tokens.compliance)
+        .request(
+          'GET',
+          '/v1/compliance/rules',
+          z.object({ rules: z.array(z.object({ id: z.string(), action: z.string() }).loose()) }),
+        );
+      expect(rules.data.rules.find((r) => r.id === 'usco-part2.human-contribution')!.action).toBe(
+        'require-approval',
+      );
+      const audit = await tightened
+        .client(tokens.compliance)
+        .request(
+          'GET',
+          '/v1/audit',
+          z.object({ events: z.array(z.object({ type: z.string(), data: z.unknown() }).loose()) }),
+        );
+      expect(
+        audit.data.events.find((e) => e.type === 'io.shotcaller.compliance.rules.configured.v1')?.data,
+      ).toMatchObject({
+        changes: [
+          {
+            ruleId: 'usco-part2.human-contribution',
+            field: 'action',
+            before: 'record',
+            after: 'require-approval',
+          },
+        ],
+      });
+    } finally {
+      await tightened.running.stop();
+    }
+  });
+});

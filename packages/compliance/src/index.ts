@@ -6,3 +6,4 @@ export { PrecheckInput, ProviderProfile } from './context';
 export { precheck } from './precheck';
 export { ConsentAlreadyRevoked, ConsentNotFound, ConsentRegistry } from './registry';
 export type { Outcome, Rule } from './rule';
+export { applyRuleConfig, type RuleChange, RuleConfig, RuleConfigRefused } from './rule-config';

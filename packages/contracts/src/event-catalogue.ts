@@ -238,6 +238,18 @@ export const eventCatalogue = {
     resolution: z.enum(['resolved', 'waived']),
     reason: z.string().min(1),
   }),
+  'io.shotcaller.compliance.rules.configured.v1': z.strictObject({
+    changes: z.array(
+      z.strictObject({
+        ruleId: z.string(),
+        field: z.enum(['enabled', 'action', 'severity']),
+        before: z.string(),
+        after: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    by: Actor,
+  }),
   'io.shotcaller.consent.recorded.v1': z.strictObject({ consent: ConsentRecord }),
   'io.shotcaller.consent.revoked.v1': z.strictObject({
     consentId: z.string(),

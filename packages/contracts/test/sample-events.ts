@@ -189,6 +189,12 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     resolution: 'waived',
     reason: 'shot cut',
   },
+  'io.shotcaller.compliance.rules.configured.v1': {
+    changes: [
+      { ruleId: 'r', field: 'action', before: 'notify-union', after: 'block', reason: 'counsel asked' },
+    ],
+    by: 'config',
+  },
   'io.shotcaller.consent.recorded.v1': { consent: aConsent() },
   'io.shotcaller.consent.revoked.v1': {
     consentId: 'consent-1',

@@ -76,6 +76,12 @@ export const ShotcallerConfig = z.strictObject({
       concurrency: z.int().positive().default(8),
     })
     .prefault({}),
+  compliance: z
+    .strictObject({
+      /** Per rule id: disable or tighten a rule, with a reason (see docs/compliance.md); validated by the compliance package. */
+      rules: z.record(z.string(), z.unknown()).default({}),
+    })
+    .prefault({}),
   budget: z
     .strictObject({
       /** Budget lines (YAML `lines:`) appended as events when the budget role starts; the same file twice appends nothing. */

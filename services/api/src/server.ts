@@ -44,6 +44,7 @@ export function apiRoutes(
       deployment: deps.config.deployment,
       log: deps.store.log,
       registry: new ConsentRegistry(deps.redis, deps.config.deployment),
+      ruleConfig: deps.config.compliance.rules,
     }),
     ...(deps.extraRoutes ?? []),
   ];

@@ -1,8 +1,10 @@
 import {
   type ConsentRegistry,
+  catalogue,
   matchingConsents,
   type ProviderProfile,
   precheck,
+  type Rule,
   usesNeeded,
 } from '@shotcaller/compliance';
 import type { Money, PrecheckResult, RoutingDecision, Shot } from '@shotcaller/contracts';
@@ -17,6 +19,8 @@ export interface PolicyDeciderOptions {
   providers: Record<string, ProviderProfile>;
   /** What is left on a budget line, when the budget tracker runs. */
   budgetRemaining?: (shot: Shot) => Promise<Money | undefined>;
+  /** The rules in force for this production (the catalogue after its configuration). */
+  rules?: readonly Rule[];
 }
 
 /** Decides with the routing policy and the rate cards, then runs the compliance pre-check for the chosen route. */
@@ -59,21 +63,24 @@ export class PolicyDecider implements RouteDecider {
           }
         : {}),
     });
-    const result = precheck({
-      shot: request,
-      shotId: shot.id,
-      route: decision.route,
-      ...(decision.provider && this.options.providers[decision.provider]
-        ? { provider: this.options.providers[decision.provider] }
-        : {}),
-      consents,
-      approvals,
-      // A shot that already had a vendor ticket and now goes to AI may displace union crew.
-      history: {
-        previouslyBidOrAwardedToUnionVendor: Boolean(shot.vendorWorkflowId) && decision.route === 'genai',
+    const result = precheck(
+      {
+        shot: request,
+        shotId: shot.id,
+        route: decision.route,
+        ...(decision.provider && this.options.providers[decision.provider]
+          ? { provider: this.options.providers[decision.provider] }
+          : {}),
+        consents,
+        approvals,
+        // A shot that already had a vendor ticket and now goes to AI may displace union crew.
+        history: {
+          previouslyBidOrAwardedToUnionVendor: Boolean(shot.vendorWorkflowId) && decision.route === 'genai',
+        },
+        now,
       },
-      now,
-    });
+      this.options.rules ?? catalogue,
+    );
     if (result.outcome === 'allow' && result.consentIds.length > 0)
       await registry.noteReliance(shot.id, result.consentIds);
     return { decision, precheck: result };

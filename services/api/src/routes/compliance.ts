@@ -1,4 +1,11 @@
-import { Alert, AlertClosed, AlertInbox, type ConsentRegistry, catalogue } from '@shotcaller/compliance';
+import {
+  Alert,
+  AlertClosed,
+  AlertInbox,
+  applyRuleConfig,
+  type ConsentRegistry,
+  catalogue,
+} from '@shotcaller/compliance';
 import { ApprovalRecord, ConsentRecord, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { EventLog, RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
@@ -42,7 +49,9 @@ export function complianceRoutes(deps: {
   deployment: string;
   log: EventLog;
   registry: ConsentRegistry;
+  ruleConfig?: unknown;
 }): RouteSpec[] {
+  const { rules: effectiveRules } = applyRuleConfig(catalogue, deps.ruleConfig ?? {});
   const inbox = new AlertInbox(deps.redis, deps.deployment);
   const source = `/shotcaller/${deps.deployment}/api`;
   const visibleAlert = async (principal: Principal, id: string) => {
@@ -200,12 +209,13 @@ export function complianceRoutes(deps: {
     route({
       method: 'GET',
       url: '/v1/compliance/rules',
-      summary: 'The rule catalogue: id, title, source, trigger, action, severity',
+      summary:
+        'The rules in force (the catalogue after this production’s configuration): id, title, source, trigger, action, severity',
       tag: 'compliance',
       permission: 'compliance:read',
       responses: { 200: { description: 'Rules' } },
       handler: async () => ({
-        rules: catalogue.map(({ id, title, source, trigger, action, severity, routes }) => ({
+        rules: effectiveRules.map(({ id, title, source, trigger, action, severity, routes }) => ({
           id,
           title,
           source,

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
-import { ConsentRegistry, ProviderProfile } from '@shotcaller/compliance';
+import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
 import { ComplianceChecker } from '@shotcaller/compliance-checker';
-import { frameCount } from '@shotcaller/contracts';
+import { frameCount, makeEvent } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { LocalAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
@@ -54,6 +55,18 @@ const api: RoleStarter = async (ctx) => {
 const router: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { policy, rates } = loadRoutingFiles(config);
+  const { rules, changes } = applyRuleConfig(catalogue, config.compliance.rules);
+  if (changes.length > 0) {
+    // The audit trail records what this production changed; the same configuration twice appends once.
+    const id = `compliance-rules-${createHash('sha256').update(JSON.stringify(changes)).digest('hex').slice(0, 16)}`;
+    await new EventLog(redis, { deployment: config.deployment }).append(
+      makeEvent(
+        'io.shotcaller.compliance.rules.configured.v1',
+        { changes, by: 'configuration' },
+        { source: `/shotcaller/${config.deployment}/router`, correlationId: id, id },
+      ),
+    );
+  }
   const workQueues = {
     genai: createQueue('genai', redis, config.deployment),
     vendor: createQueue('vendor', redis, config.deployment),
@@ -67,6 +80,7 @@ const router: RoleStarter = async (ctx) => {
       rates,
       registry: new ConsentRegistry(redis, config.deployment),
       providers: Object.fromEntries(config.genai.providers.map((p) => [p.name, ProviderProfile.parse(p)])),
+      rules,
     }),
     workQueues,
     logger: ctx.logger('router'),

@@ -1,4 +1,5 @@
 export type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+export { ComfyUiAdapter, type ComfyUiOptions } from './comfyui-adapter';
 export { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
 export { LocalAdapter, type LocalAdapterOptions, seedFor } from './local-adapter';
 export {
@@ -8,3 +9,4 @@ export {
   verifyManifest,
   writeManifest,
 } from './provenance';
+export { fillWorkflow } from './workflow-template';

@@ -1,6 +1,7 @@
 export type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
 export { ComfyUiAdapter, type ComfyUiOptions } from './comfyui-adapter';
 export { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
+export { HttpTaskAdapter, HttpTaskConfig, retryAfterMs } from './http-task-adapter';
 export { LocalAdapter, type LocalAdapterOptions, seedFor } from './local-adapter';
 export {
   type ManifestInput,

@@ -34,6 +34,9 @@ async function provider(b: Behaviour) {
       const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
       };
+      // Outputs come from pre-signed URLs: no API key goes with them.
+      if (req.url?.startsWith('/files/'))
+        return void res.writeHead(200, { 'content-type': 'video/mp4' }).end(Buffer.from(`video ${req.url}`));
       if (req.headers.authorization !== 'Bearer key-123') return json(401, { error: 'bad key' });
       if (b.serverError) return json(503, { error: 'maintenance' });
       if (req.method === 'POST' && req.url === '/v1/tasks') {
@@ -54,8 +57,6 @@ async function provider(b: Behaviour) {
           usage: { credits: 12.5 },
         });
       }
-      if (req.url?.startsWith('/files/'))
-        return void res.writeHead(200, { 'content-type': 'video/mp4' }).end(Buffer.from(`video ${req.url}`));
       json(404, {});
     });
   });

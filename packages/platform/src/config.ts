@@ -94,20 +94,30 @@ export const ShotcallerConfig = z.strictObject({
       previewScale: z.number().positive().max(1).default(0.125),
       /** Tasks one genai worker runs at once. */
       concurrency: z.int().positive().default(2),
+      /** A genai worker silent this long is presumed dead; its task goes to another worker. */
+      lockDurationMs: z.int().positive().default(30_000),
       /** A task running longer is cancelled and retried. */
       taskTimeoutMs: z.int().positive().default(1_800_000),
       /** What each provider does with data and where its model came from, for the compliance rules. */
       providers: z
         .array(
-          z.strictObject({
+          z.looseObject({
             name: z.string().min(1),
+            /** Which adapter: local (embedded), comfyui (baseUrl, workflowFile) or http-task (httpTask: see docs). */
+            kind: z.enum(['local', 'comfyui', 'http-task']).default('local'),
             trainsOnInputs: z.boolean().default(false),
             trainingDataLicence: z.enum(['licensed', 'owned', 'public-domain', 'unknown']).default('unknown'),
             enterpriseSecured: z.boolean().default(false),
           }),
         )
         .default([
-          { name: 'local', trainsOnInputs: false, trainingDataLicence: 'owned', enterpriseSecured: true },
+          {
+            name: 'local',
+            kind: 'local',
+            trainsOnInputs: false,
+            trainingDataLicence: 'owned',
+            enterpriseSecured: true,
+          },
         ]),
     })
     .prefault({}),
@@ -218,6 +228,7 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
   ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],
+  ['SHOTCALLER_GENAI_LOCK_MS', ['genai', 'lockDurationMs'], integer],
   ['SHOTCALLER_RATE_CARDS_FILE', ['routing', 'rateCardsFile'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],

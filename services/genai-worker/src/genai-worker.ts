@@ -35,6 +35,8 @@ export interface GenaiWorkerOptions {
   concurrency?: number;
   /** A task that runs longer is cancelled and retried. */
   taskTimeoutMs?: number;
+  /** A worker that stops renewing its lock this long is presumed dead and its task is handed to another. */
+  lockDurationMs?: number;
   /** How often a running task checks whether its shot was cancelled or rerouted. */
   watchIntervalMs?: number;
   clock?: () => Date;
@@ -64,6 +66,8 @@ export class GenaiWorker {
         connection: options.connection,
         prefix: bullPrefix(options.deployment),
         concurrency: options.concurrency ?? 2,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: Math.max(500, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
         autorun: false,
       },
     );

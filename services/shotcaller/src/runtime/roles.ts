@@ -6,7 +6,7 @@ import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@s
 import { ComplianceChecker } from '@shotcaller/compliance-checker';
 import { frameCount, makeEvent } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
-import { LocalAdapter } from '@shotcaller/genai';
+import { createAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
 import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
@@ -79,7 +79,17 @@ const router: RoleStarter = async (ctx) => {
       policy,
       rates,
       registry: new ConsentRegistry(redis, config.deployment),
-      providers: Object.fromEntries(config.genai.providers.map((p) => [p.name, ProviderProfile.parse(p)])),
+      providers: Object.fromEntries(
+        config.genai.providers.map((p) => [
+          p.name,
+          ProviderProfile.parse({
+            name: p.name,
+            trainsOnInputs: p.trainsOnInputs,
+            trainingDataLicence: p.trainingDataLicence,
+            enterpriseSecured: p.enterpriseSecured,
+          }),
+        ]),
+      ),
       rules,
     }),
     workQueues,
@@ -110,12 +120,18 @@ const genaiWorker: RoleStarter = async (ctx) => {
     deployment: config.deployment,
     store,
     commands: new ShotCommands(store, { intake }),
-    adapters: { local: new LocalAdapter({ previewScale: config.genai.previewScale }) },
+    adapters: Object.fromEntries(
+      config.genai.providers.map((p) => [
+        p.name,
+        createAdapter(p, { previewScale: config.genai.previewScale }),
+      ]),
+    ),
     price: (provider, usage, shot) => priceUsage(rates, provider, usage, frameCount(shot.request.frames)),
     dataDir: config.dataDir,
     logger: ctx.logger('genai-worker'),
     concurrency: config.genai.concurrency,
     taskTimeoutMs: config.genai.taskTimeoutMs,
+    lockDurationMs: config.genai.lockDurationMs,
   });
   instance.start();
   return {

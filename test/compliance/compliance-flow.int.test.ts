@@ -1,4 +1,4 @@
-import { createQueue } from '@shotcaller/shots';
+import { createQueue, genaiQueueName } from '@shotcaller/shots';
 import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -59,7 +59,7 @@ describe('consent, holds and alerts', () => {
       'the shot held',
       20_000,
     );
-    const genai = createQueue('genai', app.running.redis, app.deployment);
+    const genai = createQueue(genaiQueueName('local'), app.running.redis, app.deployment);
     expect((await genai.getJobs()).map((j) => j.data.shotId)).not.toContain(shot.id);
     await genai.close();
 

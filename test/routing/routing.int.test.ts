@@ -1,5 +1,5 @@
 import type { ShotRequestInput } from '@shotcaller/contracts';
-import { createQueue, ShotStore } from '@shotcaller/shots';
+import { createQueue, genaiQueueName, ShotStore } from '@shotcaller/shots';
 import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShotcaller } from '../support/shotcaller';
@@ -86,7 +86,7 @@ describe('routing a sequence through the API and the router', () => {
   });
 
   it('never puts a held shot on the genai queue, and names the missing consent', async () => {
-    const genai = createQueue('genai', app.running.redis, app.deployment);
+    const genai = createQueue(genaiQueueName('local'), app.running.redis, app.deployment);
     const queued = new Set((await genai.getJobs()).map((j) => j.data.shotId));
     await genai.close();
     const held = ids.filter((_, i) => i % 5 === 3);
@@ -121,7 +121,7 @@ describe('routing a sequence through the API and the router', () => {
     });
     const overrideEvent = shot.history!.find((e) => e.type === 'io.shotcaller.shot.overridden.v1');
     expect(overrideEvent?.data).toMatchObject({ from: 'genai', to: 'vendor', by: 'ana (td)' });
-    const genai = createQueue('genai', app.running.redis, app.deployment);
+    const genai = createQueue(genaiQueueName('local'), app.running.redis, app.deployment);
     expect((await genai.getJobs()).map((j) => j.data.shotId)).not.toContain(id);
     await genai.close();
   });

@@ -105,6 +105,10 @@ export const ShotcallerConfig = z.strictObject({
             name: z.string().min(1),
             /** Which adapter: local (embedded), comfyui (baseUrl, workflowFile) or http-task (httpTask: see docs). */
             kind: z.enum(['local', 'comfyui', 'http-task']).default('local'),
+            /** Tasks of this provider run at once per genai worker (default: genai.concurrency). */
+            concurrency: z.int().positive().optional(),
+            /** At most `max` tasks started per `durationMs`, the provider's own rate limit. */
+            rateLimit: z.strictObject({ max: z.int().positive(), durationMs: z.int().positive() }).optional(),
             trainsOnInputs: z.boolean().default(false),
             trainingDataLicence: z.enum(['licensed', 'owned', 'public-domain', 'unknown']).default('unknown'),
             enterpriseSecured: z.boolean().default(false),

@@ -4,11 +4,14 @@ export { assertTransition, canTransition, finalStates, transitions } from './lif
 export {
   bullPrefix,
   createQueue,
+  genaiQueueName,
   priorities,
   type QueueName,
   queueNames,
   ShotJob,
   shotJobId,
+  WorkQueues,
+  workQueueName,
 } from './queues';
 export {
   type Actor,

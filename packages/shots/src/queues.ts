@@ -2,8 +2,18 @@ import { deploymentPrefix } from '@shotcaller/events';
 import { type ConnectionOptions, Queue, type QueueOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const queueNames = { intake: 'intake', genai: 'genai', vendor: 'vendor', notify: 'notify' } as const;
-export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+export const queueNames = { intake: 'intake', vendor: 'vendor', notify: 'notify' } as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames] | `genai-${string}`;
+
+/** Each genai provider has a queue of its own, so its concurrency and rate limit are its own. */
+export function genaiQueueName(provider: string): `genai-${string}` {
+  return `genai-${provider}`;
+}
+
+/** The queue a routed shot waits in: the vendor queue, or its genai provider's. */
+export function workQueueName(route: 'genai' | 'vendor', provider: string | undefined): QueueName {
+  return route === 'vendor' ? queueNames.vendor : genaiQueueName(provider ?? 'local');
+}
 
 /** BullMQ keys sit under the deployment's hash tag too, so its multi-key scripts work on Redis Cluster. */
 export function bullPrefix(deployment: string): string {
@@ -38,4 +48,28 @@ export function createQueue(
     },
     ...options,
   });
+}
+
+/** The work queues a router enqueues to, opened on first use: vendor, and one per genai provider. */
+export class WorkQueues {
+  private readonly open = new Map<string, Queue<ShotJob>>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly deployment: string,
+  ) {}
+
+  queueFor(route: 'genai' | 'vendor', provider: string | undefined): Queue<ShotJob> {
+    const name = workQueueName(route, provider);
+    let queue = this.open.get(name);
+    if (!queue) {
+      queue = createQueue(name, this.connection, this.deployment);
+      this.open.set(name, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.open.values()].map((q) => q.close()));
+  }
 }

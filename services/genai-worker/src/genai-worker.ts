@@ -11,8 +11,8 @@ import {
 import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
+  genaiQueueName,
   pending,
-  queueNames,
   type ShotCommands,
   type ShotJob,
   ShotJob as ShotJobSchema,
@@ -27,7 +27,11 @@ export interface GenaiWorkerOptions {
   deployment: string;
   store: ShotStore;
   commands: ShotCommands;
-  adapters: Record<string, GenaiAdapter>;
+  /** The provider this worker serves: it consumes that provider's queue only. */
+  provider: string;
+  adapter: GenaiAdapter;
+  /** At most `max` tasks started per `duration` ms: the provider's rate limit. */
+  limiter?: { max: number; duration: number };
   /** Turns a task's usage into money, with the rate card of its provider. */
   price(provider: string, usage: { unit: string; quantity: number }, shot: ShotRecord): Money;
   dataDir: string;
@@ -60,13 +64,14 @@ export class GenaiWorker {
     this.clock = options.clock ?? (() => new Date());
     this.source = `/shotcaller/${options.deployment}/genai-worker`;
     this.worker = new Worker<ShotJob, GenaiOutcome>(
-      queueNames.genai,
+      genaiQueueName(options.provider),
       (job, _token, signal) => this.run(job, signal),
       {
         connection: options.connection,
         prefix: bullPrefix(options.deployment),
         concurrency: options.concurrency ?? 2,
         lockDuration: options.lockDurationMs ?? 30_000,
+        ...(options.limiter ? { limiter: options.limiter } : {}),
         stalledInterval: Math.max(500, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
         autorun: false,
       },
@@ -92,9 +97,9 @@ export class GenaiWorker {
     // A job superseded by a reroute, a cancel or a retry has nothing left to do.
     if (!shot || shot.workJobId !== job.id || (shot.state !== 'queued' && shot.state !== 'in-progress'))
       return 'skipped';
-    const provider = shot.provider ?? 'local';
-    const adapter = this.options.adapters[provider];
-    if (!adapter) throw new UnrecoverableError(`No adapter for genai provider "${provider}"`);
+    const { provider, adapter } = this.options;
+    if ((shot.provider ?? provider) !== provider)
+      throw new UnrecoverableError(`Shot ${shotId} is for provider ${shot.provider}, not ${provider}`);
     const taskId = job.id!;
     const now = this.clock();
     if (shot.state === 'queued') {

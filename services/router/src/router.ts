@@ -4,12 +4,12 @@ import {
   bullPrefix,
   pending,
   priorities,
-  type QueueName,
   queueNames,
   type ShotJob,
   ShotJob as ShotJobSchema,
   type ShotRecord,
   type ShotStore,
+  workQueueName,
 } from '@shotcaller/shots';
 import { type ConnectionOptions, type Queue, Worker } from 'bullmq';
 import type { RouteDecider } from './route-decider';
@@ -19,8 +19,8 @@ export interface RouterOptions {
   deployment: string;
   store: ShotStore;
   decider: RouteDecider;
-  /** Where routed work goes. */
-  workQueues: Record<Route, Queue<ShotJob>>;
+  /** Where routed work goes: the vendor queue, or the queue of the shot's genai provider. */
+  queueFor(route: Route, provider: string | undefined): Queue<ShotJob>;
   logger: Logger;
   concurrency?: number;
   clock?: () => Date;
@@ -94,7 +94,10 @@ export class Router {
 
     // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
     if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
-      await this.options.workQueues[shot.route].remove(shot.workJobId).catch(() => 0);
+      await this.options
+        .queueFor(shot.route, shot.provider)
+        .remove(shot.workJobId)
+        .catch(() => 0);
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
     if (precheck.outcome === 'hold') {
@@ -136,7 +139,7 @@ export class Router {
         pending('io.shotcaller.shot.queued.v1', {
           shotId: s.id,
           route: decision.route,
-          queue: decision.route,
+          queue: workQueueName(decision.route, decision.provider),
         }),
       ],
       source: this.source,
@@ -147,9 +150,9 @@ export class Router {
   }
 
   private async enqueueWork(shot: ShotRecord, route: Route): Promise<void> {
-    const queue = this.options.workQueues[route];
+    const queue = this.options.queueFor(route, shot.provider);
     await queue.add(
-      route satisfies QueueName,
+      route,
       { shotId: shot.id, attempt: shot.attempt },
       {
         jobId: workJobId(shot),

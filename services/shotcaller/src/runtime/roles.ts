@@ -11,7 +11,7 @@ import { GenaiWorker } from '@shotcaller/genai-worker';
 import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
-import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
+import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
@@ -20,8 +20,13 @@ const api: RoleStarter = async (ctx) => {
   const store = new ShotStore(redis, config.deployment);
   const queues = {
     intake: createQueue('intake', redis, config.deployment),
-    genai: createQueue('genai', redis, config.deployment),
     vendor: createQueue('vendor', redis, config.deployment),
+    ...Object.fromEntries(
+      config.genai.providers.map((p) => [
+        genaiQueueName(p.name),
+        createQueue(genaiQueueName(p.name), redis, config.deployment),
+      ]),
+    ),
   };
   const tokens = [
     ...config.auth.tokens,
@@ -67,10 +72,7 @@ const router: RoleStarter = async (ctx) => {
       ),
     );
   }
-  const workQueues = {
-    genai: createQueue('genai', redis, config.deployment),
-    vendor: createQueue('vendor', redis, config.deployment),
-  };
+  const workQueues = new WorkQueues(redis, config.deployment);
   const instance = new Router({
     connection: redis,
     deployment: config.deployment,
@@ -92,7 +94,7 @@ const router: RoleStarter = async (ctx) => {
       ),
       rules,
     }),
-    workQueues,
+    queueFor: (route, provider) => workQueues.queueFor(route, provider),
     logger: ctx.logger('router'),
     concurrency: config.routing.concurrency,
   });
@@ -104,7 +106,7 @@ const router: RoleStarter = async (ctx) => {
     name: 'router',
     async stop() {
       await instance.close();
-      await Promise.all(Object.values(workQueues).map((q) => q.close()));
+      await workQueues.close();
     },
   };
 };
@@ -114,30 +116,32 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const { rates } = loadRoutingFiles(config);
   const store = new ShotStore(redis, config.deployment);
   const intake = createQueue('intake', redis, config.deployment);
-  const instance = new GenaiWorker({
-    connection: redis,
-    redis,
-    deployment: config.deployment,
-    store,
-    commands: new ShotCommands(store, { intake }),
-    adapters: Object.fromEntries(
-      config.genai.providers.map((p) => [
-        p.name,
-        createAdapter(p, { previewScale: config.genai.previewScale }),
-      ]),
-    ),
-    price: (provider, usage, shot) => priceUsage(rates, provider, usage, frameCount(shot.request.frames)),
-    dataDir: config.dataDir,
-    logger: ctx.logger('genai-worker'),
-    concurrency: config.genai.concurrency,
-    taskTimeoutMs: config.genai.taskTimeoutMs,
-    lockDurationMs: config.genai.lockDurationMs,
-  });
-  instance.start();
+  const commands = new ShotCommands(store, { intake });
+  // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
+  const workers = config.genai.providers.map(
+    (p) =>
+      new GenaiWorker({
+        connection: redis,
+        redis,
+        deployment: config.deployment,
+        store,
+        commands,
+        provider: p.name,
+        adapter: createAdapter(p, { previewScale: config.genai.previewScale }),
+        limiter: p.rateLimit ? { max: p.rateLimit.max, duration: p.rateLimit.durationMs } : undefined,
+        price: (provider, usage, shot) => priceUsage(rates, provider, usage, frameCount(shot.request.frames)),
+        dataDir: config.dataDir,
+        logger: ctx.logger('genai-worker').child({ provider: p.name }),
+        concurrency: p.concurrency ?? config.genai.concurrency,
+        taskTimeoutMs: config.genai.taskTimeoutMs,
+        lockDurationMs: config.genai.lockDurationMs,
+      }),
+  );
+  for (const w of workers) w.start();
   return {
     name: 'genai-worker',
     async stop() {
-      await instance.close();
+      await Promise.all(workers.map((w) => w.close()));
       await intake.close();
     },
   };

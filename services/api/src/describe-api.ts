@@ -1,0 +1,29 @@
+import { ShotcallerConfig } from '@shotcaller/platform';
+import { ShotCommands, ShotStore } from '@shotcaller/shots';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { openApiDocument } from './openapi';
+import { apiRoutes, apiVersion } from './server';
+
+/**
+ * The OpenAPI document of the default configuration, built without a server: routes only touch
+ * Redis when a request arrives, so a client that never connects is enough to list them.
+ */
+export function describeApi(): Record<string, unknown> {
+  const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+  const config = ShotcallerConfig.parse({});
+  const store = new ShotStore(redis, config.deployment);
+  const routes = apiRoutes({
+    config,
+    redis,
+    store,
+    commands: new ShotCommands(store, { intake: undefined as unknown as Queue }),
+    queues: {},
+  });
+  redis.disconnect();
+  return openApiDocument(routes, { version: apiVersion });
+}
+
+export function renderOpenApi(): string {
+  return `${JSON.stringify(describeApi(), null, 2)}\n`;
+}

@@ -10,6 +10,8 @@ export const tokens = {
   accountant: 'tok-acc',
   compliance: 'tok-comp',
   admin: 'tok-admin',
+  vendorA: 'tok-vendor-a',
+  vendorB: 'tok-vendor-b',
 } as const;
 
 /** Shotcaller's roles in this process, on the test run's Redis, with a fresh deployment and a TD client. */
@@ -41,6 +43,20 @@ export async function runShotcaller(
             shows: ['*'],
           },
           { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
+          {
+            name: 'vendor a',
+            sha256: hashToken(tokens.vendorA),
+            role: 'vendor',
+            shows: ['*'],
+            vendorId: 'vendor-a',
+          },
+          {
+            name: 'vendor b',
+            sha256: hashToken(tokens.vendorB),
+            role: 'vendor',
+            shows: ['*'],
+            vendorId: 'vendor-b',
+          },
         ],
       },
       ...overrides,

@@ -78,6 +78,11 @@ export class EventLog {
     ];
   }
 
+  /** Whether an event with this id is in the log (trimmed events are forgotten with their ids). */
+  async has(eventId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.ids, eventId)) === 1;
+  }
+
   /** The events about one subject (a shot id), oldest first. */
   async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
     const ids = await this.redis.lrange(this.keys.subject(subject), 0, -1);

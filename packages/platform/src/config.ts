@@ -125,6 +125,29 @@ export const ShotcallerConfig = z.strictObject({
         ]),
     })
     .prefault({}),
+  vendor: z
+    .strictObject({
+      /** Where tickets are kept: local (Shotcaller's vendor API), shotgrid, or webhook. */
+      tracker: z.enum(['local', 'shotgrid', 'webhook']).default('local'),
+      /** Vendors invited to bid on every ticket (their tokens carry the same vendorId). */
+      vendors: z.array(z.string().min(1)).min(1).default(['vendor-a', 'vendor-b']),
+      /** How long bids stay open before the ticket escalates (ms; default 3 days). */
+      bidWindowMs: z
+        .int()
+        .positive()
+        .default(3 * 86_400_000),
+      /** How long one day of a bid's turnaround is (ms): shrink it to rehearse a schedule. */
+      dayMs: z.int().positive().default(86_400_000),
+      /** `lowest-within-budget` awards the cheapest bid within the line when the bid window closes. */
+      autoAward: z.enum(['none', 'lowest-within-budget']).default('none'),
+      /** Flow Production Tracking site and API script (see docs/vendor-tickets.md). */
+      shotgrid: z.record(z.string(), z.unknown()).optional(),
+      /** Each vendor's webhook endpoint and signing secret, for the webhook tracker. */
+      webhook: z.record(z.string(), z.unknown()).optional(),
+      /** Vendor tickets one worker starts at once. */
+      concurrency: z.int().positive().default(4),
+    })
+    .prefault({}),
   api: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
@@ -233,6 +256,8 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
   ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],
   ['SHOTCALLER_GENAI_LOCK_MS', ['genai', 'lockDurationMs'], integer],
+  ['SHOTCALLER_VENDOR_BID_WINDOW_MS', ['vendor', 'bidWindowMs'], integer],
+  ['SHOTCALLER_VENDOR_DAY_MS', ['vendor', 'dayMs'], integer],
   ['SHOTCALLER_RATE_CARDS_FILE', ['routing', 'rateCardsFile'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],

@@ -43,3 +43,13 @@ export class ShotBusy extends ShotcallerError {
     super(`Shot ${shotId} is being changed by someone else; try again`);
   }
 }
+
+/** Vendor work is reviewed on its ticket, so the vendor hears of it and the review rounds are counted. */
+export class ReviewOnTicket extends ShotcallerError {
+  readonly code = 'review_on_ticket';
+  constructor(shotId: string, ticketId: string) {
+    super(
+      `Shot ${shotId} is vendor work: review it on its ticket (POST /v1/vendor/tickets/${ticketId}/review) so the vendor hears of it`,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-export { IdempotencyConflict, IllegalTransition, ShotBusy, ShotNotFound } from './errors';
+export { IdempotencyConflict, IllegalTransition, ReviewOnTicket, ShotBusy, ShotNotFound } from './errors';
 export { shotKeys } from './keys';
 export { assertTransition, canTransition, finalStates, transitions } from './lifecycle';
 export {

@@ -1,5 +1,6 @@
 import { type Route, ShotcallerError, type ShotRequest } from '@shotcaller/contracts';
 import type { Queue } from 'bullmq';
+import { ReviewOnTicket } from './errors';
 import { priorities, type ShotJob, shotJobId } from './queues';
 import type { ShotRecord } from './shot-record';
 import { pending, type ShotStore } from './shot-store';
@@ -102,6 +103,12 @@ export class ShotCommands {
     return shot;
   }
 
+  private async assertNotTicketWork(shotId: string): Promise<void> {
+    const shot = await this.store.require(shotId);
+    if (shot.route === 'vendor' && shot.vendorWorkflowId)
+      throw new ReviewOnTicket(shotId, `tk-${shotId.replace(/^sh-/, '')}`);
+  }
+
   async cancel(shotId: string, reason: string, actor: Actor): Promise<ShotRecord> {
     const { shot } = await this.store.change(shotId, {
       to: 'cancelled',
@@ -128,6 +135,7 @@ export class ShotCommands {
   }
 
   async approve(shotId: string, note: string, actor: Actor): Promise<ShotRecord> {
+    await this.assertNotTicketWork(shotId);
     const { shot } = await this.store.change(shotId, {
       to: 'approved',
       events: () => [pending('io.shotcaller.shot.approved.v1', { shotId, by: actor.name, note })],
@@ -139,6 +147,7 @@ export class ShotCommands {
 
   /** Rejects delivered work; rejected AI work goes on to a vendor, with the note as the reason. */
   async reject(shotId: string, note: string, actor: Actor): Promise<ShotRecord> {
+    await this.assertNotTicketWork(shotId);
     const now = this.clock();
     const { shot } = await this.store.change(shotId, {
       to: 'rejected',

@@ -27,6 +27,8 @@ export const permissions = {
   'compliance:read': ['compliance', 'admin'],
   'compliance:write': ['compliance', 'admin'],
   'vendor:tickets': ['vendor', 'admin'],
+  'vendor:read': ['vendor', 'td', 'accountant', 'admin'],
+  'vendor:manage': ['td', 'admin'],
   'metrics:read': ['admin'],
   'admin:import': ['admin'],
   'simulate:run': ['td', 'accountant', 'admin'],

@@ -1,6 +1,7 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
+import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
 import { shotRoutes } from './routes/shots';
 import { systemRoutes } from './routes/system';
+import { vendorRoutes } from './routes/vendor';
 
 export const apiVersion = '0.1.0';
 
@@ -25,7 +27,9 @@ export interface ApiDeps {
   queues: Record<string, Queue>;
   authenticator: Authenticator;
   logger: Logger;
-  /** Routes other roles' packages contribute (budget, compliance, vendor tickets…). */
+  /** Vendor tickets' Temporal client; without it the ticket routes answer 503. */
+  tickets?: TicketClient;
+  /** Routes other roles' packages contribute. */
   extraRoutes?: RouteSpec[];
 }
 
@@ -45,6 +49,12 @@ export function apiRoutes(
       log: deps.store.log,
       registry: new ConsentRegistry(deps.redis, deps.config.deployment),
       ruleConfig: deps.config.compliance.rules,
+    }),
+    ...vendorRoutes({
+      redis: deps.redis,
+      deployment: deps.config.deployment,
+      store: deps.store,
+      ...(deps.tickets ? { tickets: deps.tickets } : {}),
     }),
     ...(deps.extraRoutes ?? []),
   ];

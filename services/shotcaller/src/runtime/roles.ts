@@ -12,6 +12,10 @@ import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
 import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
+import { TemporalWorker } from '@shotcaller/temporal-worker';
+import { createTrackers, TicketClient } from '@shotcaller/vendor';
+import { VendorWorker } from '@shotcaller/vendor-worker';
+import { Client, Connection } from '@temporalio/client';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
@@ -36,10 +40,16 @@ const api: RoleStarter = async (ctx) => {
     ctx
       .logger('api')
       .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
+  const temporal = ctx.temporalAddress ? await ticketClient(ctx) : undefined;
+  if (!temporal)
+    ctx
+      .logger('api')
+      .warn('no Temporal address: the vendor ticket routes will answer 503 (set TEMPORAL_ADDRESS)');
   const app = await buildApi({
     config,
     redis,
     store,
+    ...(temporal ? { tickets: temporal.tickets } : {}),
     commands: new ShotCommands(store, { intake: queues.intake }),
     queues,
     authenticator: new Authenticator(tokens),
@@ -53,8 +63,66 @@ const api: RoleStarter = async (ctx) => {
     async stop() {
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      await temporal?.connection.close();
     },
   };
+};
+
+async function ticketClient(ctx: RoleContext) {
+  const connection = await Connection.connect({ address: ctx.temporalAddress! });
+  const client = new Client({ connection, namespace: ctx.config.temporal.namespace });
+  const tickets = new TicketClient(client, {
+    deployment: ctx.config.deployment,
+    taskQueue: ctx.config.temporal.taskQueue,
+  });
+  return { connection, tickets };
+}
+
+const vendorWorker: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const { connection, tickets } = await ticketClient(ctx);
+  const v = config.vendor;
+  const instance = new VendorWorker({
+    connection: redis,
+    deployment: config.deployment,
+    store: new ShotStore(redis, config.deployment),
+    tickets,
+    terms: {
+      tracker: v.tracker,
+      vendors: v.vendors,
+      bidWindowMs: v.bidWindowMs,
+      dayMs: v.dayMs,
+      autoAward: v.autoAward,
+    },
+    logger: ctx.logger('vendor-worker'),
+    concurrency: v.concurrency,
+  });
+  instance.start();
+  return {
+    name: 'vendor-worker',
+    async stop() {
+      await instance.close();
+      await connection.close();
+    },
+  };
+};
+
+const temporalWorker: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const worker = await TemporalWorker.start({
+    address: ctx.temporalAddress!,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    redis,
+    deployment: config.deployment,
+    trackers: createTrackers(redis, config.deployment, {
+      shotgrid: config.vendor.shotgrid,
+      webhook: config.vendor.webhook,
+    }),
+    identity: ctx.instance,
+    logger: ctx.logger('temporal-worker'),
+  });
+  return { name: 'temporal-worker', stop: () => worker.close() };
 };
 
 const router: RoleStarter = async (ctx) => {
@@ -215,6 +283,8 @@ export const roles: Partial<Record<RoleName, RoleStarter>> = {
   api,
   router,
   'genai-worker': genaiWorker,
+  'vendor-worker': vendorWorker,
+  'temporal-worker': temporalWorker,
   budget,
   compliance,
   notifier,

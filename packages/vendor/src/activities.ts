@@ -1,0 +1,142 @@
+import { BudgetProjection } from '@shotcaller/budget';
+import { type EventType, type Money, makeEvent, type ShotState } from '@shotcaller/contracts';
+import type { RedisClient } from '@shotcaller/events';
+import { IllegalTransition, pending, type ShotStore } from '@shotcaller/shots';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TicketInput, TicketState } from './ticket';
+import type { TrackerChange, VendorTrackers } from './trackers/tracker';
+
+/** An event the workflow asks to append, under an id it derived, so a retried activity appends once. */
+export interface TicketEvent {
+  id: string;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+export interface RecordRequest {
+  shotId: string;
+  /** A lifecycle move made atomically with `events`; when the shot can no longer make it, neither happens. */
+  to?: ShotState;
+  events: TicketEvent[];
+  /** Appended whether or not the move happened. */
+  always?: TicketEvent[];
+}
+
+export interface TicketActivitiesDeps {
+  redis: RedisClient;
+  deployment: string;
+  store: ShotStore;
+  trackers: VendorTrackers;
+  clock?: () => Date;
+}
+
+/** The activities of the ticket workflow: its only way to touch Redis and the vendors' trackers. */
+export function createTicketActivities(deps: TicketActivitiesDeps) {
+  const { store, trackers } = deps;
+  const log = store.log;
+  const clock = deps.clock ?? (() => new Date());
+  const source = `/shotcaller/${deps.deployment}/temporal-worker`;
+  const budget = new BudgetProjection(deps.redis, deps.deployment);
+
+  const envelope = async (shotId: string, e: TicketEvent) => {
+    const shot = await store.require(shotId);
+    return makeEvent(e.type, e.data as never, {
+      id: e.id,
+      source,
+      subject: shotId,
+      correlationId: shotId,
+      show: shot.show,
+      time: clock(),
+    });
+  };
+
+  const trackerOf = (name: string) => {
+    const tracker = trackers[name];
+    if (!tracker)
+      throw ApplicationFailure.nonRetryable(
+        `No vendor tracker "${name}" is configured (have: ${Object.keys(trackers).join(', ')})`,
+        'UnknownTracker',
+      );
+    return tracker;
+  };
+
+  async function record(request: RecordRequest): Promise<{ moved: boolean; state: ShotState }> {
+    const all = [...request.events, ...(request.always ?? [])];
+    if (request.to) {
+      // The move and its events are one atomic write, so the first event being in the log means it happened.
+      if (all.length > 0 && (await log.has(all[0]!.id)))
+        return { moved: true, state: (await store.require(request.shotId)).state };
+      try {
+        const { shot } = await store.change(request.shotId, {
+          to: request.to,
+          events: () => all.map((e) => pending(e.type, e.data as never, e.id)),
+          source,
+          now: clock(),
+        });
+        return { moved: true, state: shot.state };
+      } catch (error) {
+        if (!(error instanceof IllegalTransition)) throw error;
+        // The shot moved on without the ticket (cancelled by a TD): keep the ticket's own record.
+        const always = await Promise.all((request.always ?? []).map((e) => envelope(request.shotId, e)));
+        await log.appendMany(always);
+        return { moved: false, state: error.from };
+      }
+    }
+    // Each append is idempotent on its id, so a retry appends only what the last try did not.
+    await log.appendMany(await Promise.all(all.map((e) => envelope(request.shotId, e))));
+    return { moved: false, state: (await store.require(request.shotId)).state };
+  }
+
+  return {
+    record,
+
+    async openTicket(
+      input: TicketInput,
+      opened: { workflowId: string; bidDeadline: string },
+    ): Promise<{ trackerRef: string; shotCancelled: boolean }> {
+      const { trackerRef } = await trackerOf(input.terms.tracker).open({ ...input, ...opened });
+      const { moved } = await record({
+        shotId: input.shotId,
+        to: 'in-progress',
+        events: [
+          {
+            id: `${input.ticketId}/started`,
+            type: 'io.shotcaller.shot.started.v1',
+            data: { shotId: input.shotId, route: 'vendor' },
+          },
+          {
+            id: `${input.ticketId}/opened`,
+            type: 'io.shotcaller.vendor.ticket.opened.v1',
+            data: {
+              shotId: input.shotId,
+              ticketId: input.ticketId,
+              workflowId: opened.workflowId,
+              tracker: input.terms.tracker,
+              vendors: input.terms.vendors,
+              bidDeadline: opened.bidDeadline,
+            },
+          },
+        ],
+      });
+      return { trackerRef, shotCancelled: !moved };
+    },
+
+    /** What the shot's budget line has left for it: the line less every other shot's estimate at completion. */
+    async budgetRemaining(shotId: string, lineId: string): Promise<Money | undefined> {
+      const line = (await budget.lines()).find((l) => l.id === lineId);
+      if (!line) return undefined;
+      const totals = await budget.lineTotals(lineId);
+      const shot = await store.require(shotId);
+      const own = (await budget.rows(shot.show)).find((r) => r.shotId === shotId);
+      const othersEfc = (totals.efc ?? 0) - (own?.efc ?? 0);
+      return { amountMinor: line.amount.amountMinor - othersEfc, currency: line.amount.currency };
+    },
+
+    async updateTracker(tracker: string, trackerRef: string, change: TrackerChange): Promise<void> {
+      await trackerOf(tracker).update(trackerRef, change);
+    },
+  };
+}
+
+export type TicketActivities = ReturnType<typeof createTicketActivities>;
+export type { TicketState };

@@ -1,0 +1,32 @@
+export {
+  createTicketActivities,
+  type RecordRequest,
+  type TicketActivities,
+  type TicketEvent,
+} from './activities';
+export { lowestBidWithinBudget, overBudget } from './auto-award';
+export { AwardOverBudget, TicketClosed, TicketForbidden, TicketNotFound, TicketRefused } from './errors';
+export {
+  AwardInput,
+  Bid,
+  BidInput,
+  CancelInput,
+  DeliveryInput,
+  InvoiceInput,
+  ReviewInput,
+  TicketInput,
+  TicketPhase,
+  TicketState,
+  TicketTerms,
+  type TicketTermsInput,
+} from './ticket';
+export { shotIdOfTicket, TicketClient } from './ticket-client';
+export { ticketIdOf, ticketWorkflowId } from './ticket-ids';
+export { createTrackers } from './trackers/create-trackers';
+export { LocalTicket, LocalTracker, localTrackerKeys } from './trackers/local-tracker';
+export { ShotgridConfig, ShotgridRequestFailed, ShotgridTracker } from './trackers/shotgrid-tracker';
+export type { TrackerChange, TrackerTicket, VendorTracker, VendorTrackers } from './trackers/tracker';
+export { WebhookTracker, WebhookTrackerConfig, WebhookTrackerFailed } from './trackers/webhook-tracker';
+
+/** Path of the workflow module, for a Temporal worker's `workflowsPath`. */
+export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pathname;

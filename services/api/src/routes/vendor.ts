@@ -1,0 +1,209 @@
+import { ShotcallerError } from '@shotcaller/contracts';
+import type { RedisClient } from '@shotcaller/events';
+import type { ShotStore } from '@shotcaller/shots';
+import {
+  AwardInput,
+  Bid,
+  BidInput,
+  DeliveryInput,
+  InvoiceInput,
+  LocalTicket,
+  LocalTracker,
+  ReviewInput,
+  shotIdOfTicket,
+  type TicketClient,
+  TicketForbidden,
+  TicketNotFound,
+  TicketState,
+} from '@shotcaller/vendor';
+import { z } from 'zod';
+import { canSeeShow, type Principal } from '../auth';
+import { type RouteSpec, route } from '../route-spec';
+
+class TicketsUnavailable extends ShotcallerError {
+  readonly code = 'tickets_unavailable';
+  constructor() {
+    super('Vendor tickets need Temporal: set temporal.address (TEMPORAL_ADDRESS) for the api role');
+  }
+}
+
+const TicketParams = z.strictObject({
+  id: z.string().regex(/^tk-[A-Za-z0-9-]+$/, 'must be a ticket id (tk-…)'),
+});
+/** A vendor token says which vendor it is; an admin acting for a vendor names it. */
+const AsVendor = { vendorId: z.string().min(1).optional() };
+const BidBody = BidInput.omit({ vendorId: true }).extend(AsVendor);
+const DeliveryBody = DeliveryInput.omit({ vendorId: true }).extend(AsVendor);
+const InvoiceBody = InvoiceInput.omit({ vendorId: true }).extend(AsVendor);
+const AwardBody = AwardInput.omit({ by: true });
+const ReviewBody = ReviewInput.omit({ by: true });
+const CancelBody = z.strictObject({ reason: z.string().min(1, 'say why the ticket is cancelled') });
+
+function vendorOf(principal: Principal, named: string | undefined): string {
+  if (principal.vendorId) {
+    if (named && named !== principal.vendorId)
+      throw new TicketForbidden(`This token is vendor ${principal.vendorId}'s; it cannot act for ${named}`);
+    return principal.vendorId;
+  }
+  if (!named)
+    throw new TicketForbidden('Name the vendor (vendorId) you act for: this token is not a vendor’s');
+  return named;
+}
+
+/**
+ * Vendor tickets on the API: vendors list their tickets, bid, deliver and invoice with their own
+ * token (scoped to their vendor id); TDs award, review and cancel. Every message goes to the ticket's
+ * workflow, which accepts it or says why not.
+ */
+export function vendorRoutes(deps: {
+  redis: RedisClient;
+  deployment: string;
+  store: ShotStore;
+  tickets?: TicketClient;
+}): RouteSpec[] {
+  const local = new LocalTracker(deps.redis, deps.deployment);
+  const tickets = () => {
+    if (!deps.tickets) throw new TicketsUnavailable();
+    return deps.tickets;
+  };
+  /** The ticket's shot, checked against who asks: a vendor must be invited, anyone else must see the show. */
+  const locate = async (principal: Principal, ticketId: string) => {
+    const shot = await deps.store.get(shotIdOfTicket(ticketId));
+    if (!shot?.vendorWorkflowId) throw new TicketNotFound(ticketId);
+    if (principal.role === 'vendor') {
+      const ticket = await local.get(ticketId);
+      const invited = ticket ? ticket.vendors : (await tickets().state(shot.show, shot.id)).vendors;
+      if (!principal.vendorId || !invited.includes(principal.vendorId)) throw new TicketNotFound(ticketId);
+    } else if (!canSeeShow(principal, shot.show)) throw new TicketNotFound(ticketId);
+    return shot;
+  };
+  const tag = 'vendor';
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/vendor/tickets',
+      summary: 'The tickets this vendor was invited to (all tickets for an admin), newest first',
+      tag,
+      permission: 'vendor:tickets',
+      responses: { 200: { description: 'Tickets', schema: z.object({ tickets: z.array(LocalTicket) }) } },
+      handler: async ({ principal }) => ({
+        tickets: await local.list(principal.role === 'admin' ? undefined : (principal.vendorId ?? '')),
+      }),
+    }),
+    route<unknown, unknown, z.infer<typeof TicketParams>>({
+      method: 'GET',
+      url: '/v1/vendor/tickets/:id',
+      summary: 'A ticket’s full state: bids, award, deliveries, review rounds, invoice',
+      tag,
+      permission: 'vendor:read',
+      params: TicketParams,
+      responses: { 200: { description: 'The ticket', schema: TicketState } },
+      handler: async ({ principal, params }) => {
+        const shot = await locate(principal, params.id);
+        return tickets().state(shot.show, shot.id);
+      },
+    }),
+    route<z.infer<typeof BidBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/bids',
+      summary: 'Bid on a ticket (vendor)',
+      tag,
+      permission: 'vendor:tickets',
+      params: TicketParams,
+      body: BidBody,
+      responses: { 201: { description: 'The bid as recorded', schema: Bid } },
+      handler: async ({ principal, params, body, reply }) => {
+        const shot = await locate(principal, params.id);
+        const { vendorId: named, ...bid } = body;
+        const recorded = await tickets().bid(shot.show, shot.id, {
+          ...bid,
+          vendorId: vendorOf(principal, named),
+        });
+        reply.code(201);
+        return recorded;
+      },
+    }),
+    route<z.infer<typeof DeliveryBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/deliveries',
+      summary: 'Deliver a version of the work (the awarded vendor)',
+      tag,
+      permission: 'vendor:tickets',
+      params: TicketParams,
+      body: DeliveryBody,
+      responses: { 201: { description: 'The ticket after the delivery', schema: TicketState } },
+      handler: async ({ principal, params, body, reply }) => {
+        const shot = await locate(principal, params.id);
+        const { vendorId: named, ...d } = body;
+        const state = await tickets().deliver(shot.show, shot.id, {
+          ...d,
+          vendorId: vendorOf(principal, named),
+        });
+        reply.code(201);
+        return state;
+      },
+    }),
+    route<z.infer<typeof InvoiceBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/invoices',
+      summary: 'Invoice the approved work (the awarded vendor); closes the ticket',
+      tag,
+      permission: 'vendor:tickets',
+      params: TicketParams,
+      body: InvoiceBody,
+      responses: { 201: { description: 'The closed ticket', schema: TicketState } },
+      handler: async ({ principal, params, body, reply }) => {
+        const shot = await locate(principal, params.id);
+        const { vendorId: named, ...i } = body;
+        const state = await tickets().invoice(shot.show, shot.id, {
+          ...i,
+          vendorId: vendorOf(principal, named),
+        });
+        reply.code(201);
+        return state;
+      },
+    }),
+    route<z.infer<typeof AwardBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/award',
+      summary: 'Award the ticket to a bid; over the budget line’s remainder it needs overBudgetApprovedBy',
+      tag,
+      permission: 'vendor:manage',
+      params: TicketParams,
+      body: AwardBody,
+      responses: { 200: { description: 'The awarded ticket', schema: TicketState } },
+      handler: async ({ principal, params, body }) => {
+        const shot = await locate(principal, params.id);
+        return tickets().award(shot.show, shot.id, { ...body, by: principal.name });
+      },
+    }),
+    route<z.infer<typeof ReviewBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/review',
+      summary: 'Review the delivered version: approve, or request changes with notes',
+      tag,
+      permission: 'vendor:manage',
+      params: TicketParams,
+      body: ReviewBody,
+      responses: { 200: { description: 'The ticket after the review', schema: TicketState } },
+      handler: async ({ principal, params, body }) => {
+        const shot = await locate(principal, params.id);
+        return tickets().review(shot.show, shot.id, { ...body, by: principal.name });
+      },
+    }),
+    route<z.infer<typeof CancelBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/cancel',
+      summary: 'Cancel the ticket (and its shot)',
+      tag,
+      permission: 'vendor:manage',
+      params: TicketParams,
+      body: CancelBody,
+      responses: { 200: { description: 'The closed ticket', schema: TicketState } },
+      handler: async ({ principal, params, body }) => {
+        const shot = await locate(principal, params.id);
+        return tickets().cancel(shot.show, shot.id, { by: principal.name, reason: body.reason });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,1 @@
+export { TemporalWorker, type TemporalWorkerOptions } from './temporal-worker';

@@ -1,0 +1,1 @@
+export { VendorWorker, type VendorWorkerOptions } from './vendor-worker';

@@ -63,7 +63,8 @@ export const ShotcallerConfig = z.strictObject({
       /** host:port of an existing Temporal frontend; when absent `shotcaller` starts a dev server. */
       address: z.string().min(1).optional(),
       namespace: z.string().min(1).default('default'),
-      taskQueue: z.string().min(1).default('shotcaller-vendor'),
+      /** The vendor tickets' task queue; `shotcaller-<deployment>` when absent, so deployments sharing a namespace never take each other's work. */
+      taskQueue: z.string().min(1).optional(),
     })
     .prefault({}),
   log: z.strictObject({ level: LogLevel.default('info') }).prefault({}),

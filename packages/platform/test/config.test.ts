@@ -16,7 +16,7 @@ describe('configuration', () => {
     const config = loadConfig({ env: {} });
     expect(config.deployment).toBe('dev');
     expect(config.redis.url).toBeUndefined();
-    expect(config.temporal).toEqual({ namespace: 'default', taskQueue: 'shotcaller-vendor' });
+    expect(config.temporal).toEqual({ namespace: 'default' });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576, maxBatch: 500 });
     expect(config.auth.tokens).toEqual([]);
     expect(config.events.claimIdleMs).toBe(30_000);

@@ -73,7 +73,7 @@ async function ticketClient(ctx: RoleContext) {
   const client = new Client({ connection, namespace: ctx.config.temporal.namespace });
   const tickets = new TicketClient(client, {
     deployment: ctx.config.deployment,
-    taskQueue: ctx.config.temporal.taskQueue,
+    taskQueue: ctx.config.temporal.taskQueue ?? `shotcaller-${ctx.config.deployment}`,
   });
   return { connection, tickets };
 }
@@ -112,7 +112,7 @@ const temporalWorker: RoleStarter = async (ctx) => {
   const worker = await TemporalWorker.start({
     address: ctx.temporalAddress!,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: config.temporal.taskQueue ?? `shotcaller-${config.deployment}`,
     redis,
     deployment: config.deployment,
     trackers: createTrackers(redis, config.deployment, {

@@ -42,7 +42,8 @@ const order: Record<Fact['kind'], number> = {
  * - estimate: the latest routing estimate of the chosen route;
  * - committed: the vendor award, plus genai reservations of tasks still running;
  * - actual: genai usage plus vendor invoices;
- * - ETC (estimate to complete): 0 once approved or cancelled, else max(estimate, committed) − actual, not below 0;
+ * - ETC (estimate to complete): 0 once cancelled; once approved, what is committed and not yet invoiced
+ *   (a vendor's award before its invoice); else max(estimate, committed) − actual; never below 0;
  * - EFC (estimated final cost): actual + ETC.
  * Facts are folded in time order whatever order they arrived in, so the row never depends on delivery order.
  */
@@ -64,6 +65,7 @@ export function foldRow(
   let estimate = 0;
   let awarded = 0;
   let closed = false;
+  let cancelled = false;
   let approvedAt: string | undefined;
   const reservations = new Map<string, number>();
   const ended = new Set<string>();
@@ -92,20 +94,27 @@ export function foldRow(
         break;
       case 'approved':
         closed = true;
+        cancelled = false;
         approvedAt = f.at;
         break;
       case 'cancelled':
         closed = true;
+        cancelled = true;
         break;
       case 'reopened':
         closed = false;
+        cancelled = false;
         break;
     }
   }
   let openReservations = 0;
   for (const [taskId, reserved] of reservations) if (!ended.has(taskId)) openReservations += reserved;
   const committed = (route === 'vendor' ? awarded : 0) + openReservations;
-  const etc = closed ? 0 : Math.max(Math.max(estimate, committed) - actual, 0);
+  const etc = cancelled
+    ? 0
+    : closed
+      ? Math.max(committed - actual, 0)
+      : Math.max(Math.max(estimate, committed) - actual, 0);
   return {
     shotId,
     show: submitted.show,

@@ -44,6 +44,31 @@ describe('a shot’s ledger row', () => {
     expect(row).toMatchObject({ committed: p.estimate, actual: 0, etc: p.estimate, efc: p.estimate });
   });
 
+  it('keeps an approved vendor award in the EFC until its invoice arrives', () => {
+    const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+    const submitted = factOf(plannedShot(1).events[0]!)!.fact;
+    const base = [
+      submitted,
+      { kind: 'routed', at: '2026-01-02T00:00:00Z', route: 'vendor', estimate: usd(10_000) },
+      { kind: 'awarded', at: '2026-01-03T00:00:00Z', amount: usd(9_000) },
+      { kind: 'approved', at: '2026-01-04T00:00:00Z' },
+    ] as const;
+    const approved = foldRow('s', [...base], 'USD')!;
+    expect(approved).toMatchObject({ committed: 9_000, actual: 0, etc: 9_000, efc: 9_000, closed: true });
+    const invoiced = foldRow(
+      's',
+      [...base, { kind: 'invoiced', at: '2026-01-05T00:00:00Z', invoiceId: 'i', amount: usd(9_500) }],
+      'USD',
+    )!;
+    expect(invoiced).toMatchObject({ actual: 9_500, etc: 0, efc: 9_500 });
+    const cancelled = foldRow(
+      's',
+      [...base.slice(0, 3), { kind: 'cancelled', at: '2026-01-04T00:00:00Z' }],
+      'USD',
+    )!;
+    expect(cancelled).toMatchObject({ etc: 0, efc: 0 });
+  });
+
   it('waits for the submitted event before it has a row', () => {
     const p = plannedShot(2);
     expect(foldRow(p.shotId, [factOf(p.events[1]!)!.fact], 'USD')).toBeUndefined();

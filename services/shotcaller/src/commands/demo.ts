@@ -17,12 +17,16 @@ import { z } from 'zod';
 import { table } from '../output';
 import { startShotcaller } from '../runtime/shotcaller-process';
 import { readShotFiles, validateEntries } from '../shot-files';
+import { demoVendors, playVendorTickets, vendorTicketTable } from './demo-vendors';
 import type { CommandContext } from './shots';
 
-/** Where a demo shot stops in this version: AI work delivered, vendor work queued for its ticket, or held. */
+/** Where a demo shot waits before the vendors play: AI work delivered, a vendor ticket open, or held. */
 const settled = (s: Shot) =>
   ['held', 'delivered', 'approved', 'cancelled', 'failed'].includes(s.state) ||
-  (s.state === 'queued' && s.route === 'vendor');
+  (s.state === 'in-progress' && s.route === 'vendor' && !!s.vendorWorkflowId);
+
+/** Each demo vendor's token, derived from the run's producer token so it is fresh every run. */
+let vendorToken: (id: string) => string = () => '';
 
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   program
@@ -35,6 +39,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .action(async (opts: { serve?: boolean; port: string }) => {
       const examples = join(repoRoot(), 'examples');
       const token = `sc_demo_${randomBytes(12).toString('hex')}`;
+      vendorToken = (id) => `${token}_${id}`;
       const config = loadConfig({
         env: { ...process.env, REDIS_URL: '', TEMPORAL_ADDRESS: '' },
         overrides: {
@@ -47,11 +52,23 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
             rateCardsFile: join(examples, 'rate-cards.yaml'),
           },
           budget: { linesFile: join(examples, 'budget-lines.yaml') },
-          auth: { tokens: [{ name: 'demo admin', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
+          auth: {
+            tokens: [
+              { name: 'demo producer', sha256: hashToken(token), role: 'admin', shows: ['*'] },
+              ...demoVendors.map((v) => ({
+                name: v.id,
+                sha256: hashToken(vendorToken(v.id)),
+                role: 'vendor' as const,
+                shows: ['NTH'],
+                vendorId: v.id,
+              })),
+            ],
+          },
+          vendor: { vendors: demoVendors.map((v) => v.id) },
         },
       });
       ctx.io.out(
-        'Starting Shotcaller: its own redis-server, then the api, router, genai-worker, budget, compliance and notifier roles…',
+        'Starting Shotcaller: its own redis-server and Temporal dev server, then every role (api, router, genai-worker, vendor-worker, temporal-worker, budget, compliance, notifier)…',
       );
       const running = await startShotcaller(config);
       try {
@@ -70,8 +87,20 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         const ids = reply.results.map((r) => r.shotId!);
         ctx.io.out(`Submitted ${ids.length} shots of NTH / EP01 / COL.`);
 
-        const shots = await waitForRouting(client, ids, ctx);
+        const routed = await waitForRouting(client, ids, ctx);
+        const played = await playVendorTickets(routed, {
+          producer: client,
+          vendor: (id) => new ShotcallerClient({ baseUrl: running.apiUrl!, token: vendorToken(id) }),
+        });
+        ctx.io.out(
+          `The vendors bid on, delivered and invoiced ${played.length} ticket(s) through the vendor API.`,
+        );
+        const shots = await Promise.all(ids.map((id) => client.getShot(id)));
         ctx.io.out(summary(shots));
+        ctx.io.out(
+          ['', 'VENDOR TICKETS (Temporal workflows)'].join('\n') +
+            `\n${table(['shot', 'bids', 'awarded to', 'award', 'review rounds', 'invoice', 'ticket'], vendorTicketTable(played))}`,
+        );
         ctx.io.out(await ledger(client, running.redis, config.deployment));
         if (opts.serve) {
           ctx.io.out(

@@ -1,4 +1,5 @@
 export type { Condition } from './conditions';
+export { type DecideShotInput, decideShot } from './decide-shot';
 export { estimateRoutes, UnknownProvider } from './estimate';
 export { evaluateCondition, evaluatePolicy, type PolicyInput } from './evaluate';
 export { explainDecision } from './explain';

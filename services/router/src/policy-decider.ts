@@ -1,14 +1,6 @@
-import {
-  type ConsentRegistry,
-  catalogue,
-  matchingConsents,
-  type ProviderProfile,
-  precheck,
-  type Rule,
-  usesNeeded,
-} from '@shotcaller/compliance';
+import type { ConsentRegistry, ProviderProfile, Rule } from '@shotcaller/compliance';
 import type { Money, PrecheckResult, RoutingDecision, Shot } from '@shotcaller/contracts';
-import { estimateRoutes, evaluatePolicy, type RateCards, type RoutingPolicy } from '@shotcaller/routing';
+import { decideShot, type RateCards, type RoutingPolicy } from '@shotcaller/routing';
 import type { RouteDecider } from './route-decider';
 
 export interface PolicyDeciderOptions {
@@ -35,22 +27,15 @@ export class PolicyDecider implements RouteDecider {
       registry.approvalsFor(request.show),
       this.options.budgetRemaining?.(shot),
     ]);
-    const consentOnFile = request.performers
-      .filter((p) => p.kind === 'human' && usesNeeded(p).length > 0)
-      .every(
-        (p) =>
-          matchingConsents(consents, {
-            performer: p,
-            show: request.show,
-            territories: request.territories,
-            now,
-          }).covering.length > 0,
-      );
-    const estimates = estimateRoutes(request, rates);
-    const decision = evaluatePolicy(policy, {
-      shot: request,
-      estimates,
-      consentOnFile,
+    const { decision, precheck: result } = decideShot({
+      request,
+      shotId: shot.id,
+      policy,
+      rates,
+      consents,
+      approvals,
+      providers: this.options.providers,
+      ...(this.options.rules ? { rules: this.options.rules } : {}),
       now,
       ...(budgetRemaining ? { budgetRemaining } : {}),
       ...(shot.forcedRoute
@@ -62,25 +47,8 @@ export class PolicyDecider implements RouteDecider {
             },
           }
         : {}),
+      previouslyAtVendor: Boolean(shot.vendorWorkflowId),
     });
-    const result = precheck(
-      {
-        shot: request,
-        shotId: shot.id,
-        route: decision.route,
-        ...(decision.provider && this.options.providers[decision.provider]
-          ? { provider: this.options.providers[decision.provider] }
-          : {}),
-        consents,
-        approvals,
-        // A shot that already had a vendor ticket and now goes to AI may displace union crew.
-        history: {
-          previouslyBidOrAwardedToUnionVendor: Boolean(shot.vendorWorkflowId) && decision.route === 'genai',
-        },
-        now,
-      },
-      this.options.rules ?? catalogue,
-    );
     if (result.outcome === 'allow' && result.consentIds.length > 0)
       await registry.noteReliance(shot.id, result.consentIds);
     return { decision, precheck: result };

@@ -46,11 +46,20 @@ export function simulate(input: SimulationInput): SimulationReport {
 
   const baselineOf = (h: ShotHistory): OutcomeT => {
     const d = h.decision;
+    // Held before any routing was recorded: the hold event names no route.
+    if (!d && h.held)
+      return outcome(
+        'held',
+        undefined,
+        { amountMinor: 0, currency: input.candidate.rates.currency },
+        'held',
+        turnaround.of('', '', undefined),
+      );
     if (!d)
       return outcome(
         'unrouted',
         undefined,
-        { amountMinor: 0, currency: '' },
+        { amountMinor: 0, currency: input.candidate.rates.currency },
         'unrouted',
         turnaround.of('', '', undefined),
       );

@@ -14,6 +14,7 @@ import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
 import { shotRoutes } from './routes/shots';
+import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
 import { vendorRoutes } from './routes/vendor';
 
@@ -27,6 +28,8 @@ export interface ApiDeps {
   queues: Record<string, Queue>;
   authenticator: Authenticator;
   logger: Logger;
+  /** Rate cards, provider profiles and rules for what-if simulations. */
+  simulation?: SimulationContext;
   /** Vendor tickets' Temporal client; without it the ticket routes answer 503. */
   tickets?: TicketClient;
   /** Routes other roles' packages contribute. */
@@ -56,6 +59,9 @@ export function apiRoutes(
       store: deps.store,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),
     }),
+    ...(deps.simulation
+      ? simulationRoutes({ redis: deps.redis, deployment: deps.config.deployment, context: deps.simulation })
+      : []),
     ...(deps.extraRoutes ?? []),
   ];
   routes.push(

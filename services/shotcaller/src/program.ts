@@ -6,6 +6,7 @@ import { registerComplianceCommands } from './commands/compliance';
 import { registerDemoCommand } from './commands/demo';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
+import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 import { registerTokenCommands } from './commands/token';
 import { exitCodes } from './exit-codes';
@@ -22,6 +23,7 @@ const plugins: CommandPlugin[] = [
   registerDemoCommand,
   registerBudgetCommands,
   registerComplianceCommands,
+  registerSimulateCommand,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

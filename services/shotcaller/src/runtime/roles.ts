@@ -19,6 +19,21 @@ import { Client, Connection } from '@temporalio/client';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
+/** What each configured genai provider does with data, for the compliance rules. */
+function providerProfiles(config: RoleContext['config']) {
+  return Object.fromEntries(
+    config.genai.providers.map((p) => [
+      p.name,
+      ProviderProfile.parse({
+        name: p.name,
+        trainsOnInputs: p.trainsOnInputs,
+        trainingDataLicence: p.trainingDataLicence,
+        enterpriseSecured: p.enterpriseSecured,
+      }),
+    ]),
+  );
+}
+
 const api: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const store = new ShotStore(redis, config.deployment);
@@ -50,6 +65,11 @@ const api: RoleStarter = async (ctx) => {
     redis,
     store,
     ...(temporal ? { tickets: temporal.tickets } : {}),
+    simulation: {
+      rates: loadRoutingFiles(config).rates,
+      providers: providerProfiles(config),
+      rules: applyRuleConfig(catalogue, config.compliance.rules).rules,
+    },
     commands: new ShotCommands(store, { intake: queues.intake }),
     queues,
     authenticator: new Authenticator(tokens),
@@ -149,17 +169,7 @@ const router: RoleStarter = async (ctx) => {
       policy,
       rates,
       registry: new ConsentRegistry(redis, config.deployment),
-      providers: Object.fromEntries(
-        config.genai.providers.map((p) => [
-          p.name,
-          ProviderProfile.parse({
-            name: p.name,
-            trainsOnInputs: p.trainsOnInputs,
-            trainingDataLicence: p.trainingDataLicence,
-            enterpriseSecured: p.enterpriseSecured,
-          }),
-        ]),
-      ),
+      providers: providerProfiles(config),
       rules,
     }),
     queueFor: (route, provider) => workQueues.queueFor(route, provider),

@@ -12,6 +12,7 @@ export async function bareBullmq(
   const commandsBefore = await totalCommands(redis);
   const started = performance.now();
   let done = 0;
+  const workerConnection = redis.duplicate();
   const finished = new Promise<void>((resolve) => {
     const worker = new Worker(
       'baseline',
@@ -21,7 +22,7 @@ export async function bareBullmq(
           void worker.close();
         }
       },
-      { connection: redis.duplicate(), prefix, concurrency: 16, removeOnComplete: { count: 0 } },
+      { connection: workerConnection, prefix, concurrency: 16, removeOnComplete: { count: 0 } },
     );
   });
   for (let i = 0; i < n; i += 500) {
@@ -34,5 +35,6 @@ export async function bareBullmq(
   const commands = (await totalCommands(redis)) - commandsBefore;
   await queue.obliterate({ force: true });
   await queue.close();
+  workerConnection.disconnect();
   return { jobsPerSecond: n / seconds, commandsPerJob: commands / n };
 }

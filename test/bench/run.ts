@@ -1,0 +1,67 @@
+/**
+ * `pnpm bench`: Shotcaller against a bare-BullMQ baseline on the same Redis in the same run; never part
+ * of the tests. Prints a table and writes bench-results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, startRedisServer } from '@shotcaller/engines';
+import { Redis } from 'ioredis';
+import { bareBullmq } from './baseline';
+import { shotcallerLatency, shotcallerThroughput } from './shotcaller-e2e';
+import { simulationOfRecordedShots } from './simulation';
+
+const size = Number(process.env.BENCH_SHOTS ?? 1000);
+const rate = Number(process.env.BENCH_RATE ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const simShots = Number(process.env.BENCH_SIM_SHOTS ?? 10_000);
+
+const server = process.env.REDIS_URL ? undefined : await startRedisServer();
+const redisUrl = process.env.REDIS_URL ?? server!.url;
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+try {
+  console.log(`Redis ${redisUrl}; ${size} shots / jobs per throughput run`);
+  const baseline = await bareBullmq(redis, size);
+  console.log(`bare BullMQ: ${baseline.jobsPerSecond.toFixed(0)} jobs/s`);
+  const throughput = await shotcallerThroughput(redis, redisUrl, size);
+  console.log(`Shotcaller: ${throughput.shotsPerSecond.toFixed(1)} shots/s`);
+  const latency = await shotcallerLatency(redis, redisUrl, rate, seconds);
+  console.log(`latency at ${rate} shots/s: p50 ${latency.p50Ms.toFixed(0)} ms`);
+  const simulation = await simulationOfRecordedShots(redis, simShots);
+  console.log(`what-if of ${simShots} recorded shots: ${simulation.totalSeconds.toFixed(2)} s`);
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    bareBullmq: baseline,
+    shotcaller: throughput,
+    ratio: throughput.shotsPerSecond / baseline.jobsPerSecond,
+    latency,
+    simulation,
+  };
+  const dir = join(repoRoot(), 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const f = (n: number, d = 1) => n.toFixed(d);
+  console.table({
+    'bare BullMQ (add in bulk, no-op worker)': {
+      'per second': f(baseline.jobsPerSecond),
+      'Redis commands each': f(baseline.commandsPerJob),
+    },
+    'Shotcaller end to end (submit → ledger)': {
+      'per second': f(throughput.shotsPerSecond),
+      'Redis commands each': f(throughput.commandsPerShot),
+      'Redis bytes retained each': f(throughput.memoryBytesPerShot, 0),
+    },
+  });
+  console.log(`Shotcaller / bare BullMQ throughput: ${f(results.ratio * 100, 2)} %`);
+  console.log(
+    `submission → ledger at ${rate} shots/s offered (${latency.shots} shots): p50 ${f(latency.p50Ms, 0)} ms, p95 ${f(latency.p95Ms, 0)} ms, p99 ${f(latency.p99Ms, 0)} ms`,
+  );
+  console.log(
+    `what-if over ${simulation.shots} recorded shots: read ${f(simulation.readSeconds, 2)} s + replay ${f(simulation.simulateSeconds, 2)} s`,
+  );
+  console.log(`written to ${join(dir, 'latest.json')}`);
+} finally {
+  redis.disconnect();
+  await server?.stop();
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashToken } from '@shotcaller/api';
+import { budgetKeys } from '@shotcaller/budget';
+import { startShotcaller } from '@shotcaller/cli';
+import { repoRoot } from '@shotcaller/engines';
+import { loadConfig } from '@shotcaller/platform';
+import { ShotcallerClient } from '@shotcaller/sdk';
+import { aShotRequest } from '@shotcaller/testkit';
+import type { Redis } from 'ioredis';
+import { percentile, totalCommands, usedMemory } from './redis-stats';
+
+const token = 'bench-admin-token';
+
+async function shotcaller(redisUrl: string, deployment: string) {
+  const examples = join(repoRoot(), 'examples');
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      deployment,
+      dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-bench-')),
+      redis: { url: redisUrl },
+      log: { level: 'error' },
+      api: { port: 0, maxBatch: 500 },
+      routing: {
+        policyFile: join(examples, 'policy.yaml'),
+        rateCardsFile: join(examples, 'rate-cards.yaml'),
+      },
+      // The local generator at its smallest: one frame a shot, a few pixels. The bench measures orchestration.
+      genai: { previewScale: 0.01, concurrency: 16 },
+      auth: { tokens: [{ name: 'bench', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
+    },
+  });
+  const running = await startShotcaller(config, ['api', 'router', 'genai-worker', 'budget', 'compliance']);
+  return { running, client: new ShotcallerClient({ baseUrl: running.apiUrl!, token }) };
+}
+
+/** AI-routed shots with no performers: they go straight through (environment, one frame). */
+const benchShot = (run: string, i: number) =>
+  aShotRequest({
+    shot: `B_${String(i).padStart(5, '0')}`,
+    category: 'environment',
+    deliverable: 'temp',
+    frames: { start: 1, end: 1 },
+    resolution: { width: 128, height: 72 },
+    idempotencyKey: `${run}-${i}`,
+  });
+
+/** Watches the ledger: when each shot's row first shows its usage (actual > 0). */
+function ledgerWatcher(redis: Redis, deployment: string) {
+  const seen = new Map<string, number>();
+  let stop = false;
+  const rowsKey = budgetKeys(deployment).rows;
+  const loop = (async () => {
+    while (!stop) {
+      const rows = await redis.hgetall(rowsKey);
+      const now = performance.now();
+      for (const [shotId, json] of Object.entries(rows))
+        if (!seen.has(shotId) && (JSON.parse(json) as { actual: number }).actual > 0) seen.set(shotId, now);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    seen,
+    async until(n: number, timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (seen.size < n) {
+        if (Date.now() > deadline)
+          throw new Error(`only ${seen.size} of ${n} shots reached the ledger in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      stop = true;
+      await loop;
+    },
+  };
+}
+
+/** Throughput: `n` shots submitted in batches as fast as the API takes them, until all are in the ledger. */
+export async function shotcallerThroughput(redis: Redis, redisUrl: string, n: number) {
+  const deployment = `bench-t-${Date.now()}`;
+  const { running, client } = await shotcaller(redisUrl, deployment);
+  const watcher = ledgerWatcher(redis, deployment);
+  try {
+    const memoryBefore = await usedMemory(redis);
+    const commandsBefore = await totalCommands(redis);
+    const started = performance.now();
+    for (let i = 0; i < n; i += 250)
+      await client.submitBatch(
+        Array.from({ length: Math.min(250, n - i) }, (_, j) => benchShot(deployment, i + j)),
+      );
+    await watcher.until(n, 300_000);
+    const seconds = (performance.now() - started) / 1000;
+    const commands = (await totalCommands(redis)) - commandsBefore;
+    const memory = (await usedMemory(redis)) - memoryBefore;
+    return { shotsPerSecond: n / seconds, commandsPerShot: commands / n, memoryBytesPerShot: memory / n };
+  } finally {
+    await watcher.close();
+    await running.stop();
+  }
+}
+
+/** Latency at a fixed offered load: one shot every 1000/rate ms; submission to the ledger showing it. */
+export async function shotcallerLatency(redis: Redis, redisUrl: string, rate: number, seconds: number) {
+  const deployment = `bench-l-${Date.now()}`;
+  const { running, client } = await shotcaller(redisUrl, deployment);
+  const watcher = ledgerWatcher(redis, deployment);
+  try {
+    const submittedAt = new Map<string, number>();
+    const n = rate * seconds;
+    const t0 = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(
+        (async () => {
+          const at = performance.now();
+          const { shot } = await client.submitShot(benchShot(deployment, i));
+          submittedAt.set(shot.id, at);
+        })(),
+      );
+    }
+    await Promise.all(inFlight);
+    await watcher.until(n, 120_000);
+    const latencies = [...submittedAt].map(([id, at]) => watcher.seen.get(id)! - at).sort((a, b) => a - b);
+    return {
+      offeredShotsPerSecond: rate,
+      shots: n,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    await watcher.close();
+    await running.stop();
+  }
+}

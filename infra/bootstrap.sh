@@ -51,3 +51,7 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
   say "installing workspace dependencies"
   if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi
 fi
+
+# The dashboard the api role serves, built with Vite into services/dashboard/dist.
+say "building the dashboard"
+pnpm --silent build >/dev/null

@@ -1,4 +1,5 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
+import { dashboardDist } from '@shotcaller/dashboard';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { TicketClient } from '@shotcaller/vendor';
@@ -6,6 +7,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Authenticator } from './auth';
+import { serveDashboard } from './dashboard';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { toProblem } from './problems';
@@ -13,6 +15,8 @@ import { type RouteSpec, registerRoutes } from './route-spec';
 import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
+import { sessionRoutes } from './routes/session';
+import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
 import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
@@ -30,6 +34,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Rate cards, provider profiles and rules for what-if simulations. */
   simulation?: SimulationContext;
+  /** The built dashboard (`pnpm build`); the default is the dashboard package's dist folder. */
+  dashboardDir?: string;
   /** Vendor tickets' Temporal client; without it the ticket routes answer 503. */
   tickets?: TicketClient;
   /** Routes other roles' packages contribute. */
@@ -53,6 +59,8 @@ export function apiRoutes(
       registry: new ConsentRegistry(deps.redis, deps.config.deployment),
       ruleConfig: deps.config.compliance.rules,
     }),
+    ...sessionRoutes(),
+    ...shotFileRoutes({ store: deps.store, log: deps.store.log, dataDir: deps.config.dataDir }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,
@@ -115,5 +123,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   registerRoutes(app, apiRoutes(deps, metrics), deps.authenticator);
+  await serveDashboard(app, deps.dashboardDir ?? dashboardDist);
   return app;
 }

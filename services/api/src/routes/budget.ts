@@ -39,6 +39,23 @@ const BudgetView = z.object({
   total: z.array(RollupRow),
 });
 
+const BudgetHistory = z.object({
+  show: z.string(),
+  burn: z.array(z.object({ at: z.string(), actual: z.int(), currency: z.string() })),
+  alerts: z.array(
+    z.object({
+      at: z.string(),
+      lineId: z.string(),
+      show: z.string(),
+      thresholdPercent: z.number(),
+      direction: z.enum(['up', 'down']),
+      measure: z.string(),
+      value: z.object({ amountMinor: z.int(), currency: z.string() }),
+      budget: z.object({ amountMinor: z.int(), currency: z.string() }),
+    }),
+  ),
+});
+
 function assertShow(principal: Principal, show: string): void {
   if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not see show ${show}`);
 }
@@ -98,6 +115,51 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
         return { show: query.show, routes: compareRoutes(await projection.rows(query.show)) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/budgets/history',
+      summary:
+        'The burn over time (actual spend, cumulative) and the threshold alerts of a show, from the log',
+      tag: 'budget',
+      permission: 'budget:read',
+      query: ShowQuery,
+      responses: { 200: { description: 'Burn points and alerts', schema: BudgetHistory } },
+      handler: async ({ principal, query }) => {
+        assertShow(principal, query.show);
+        const spend: Array<{ at: string; amount: number; currency: string }> = [];
+        const alerts: z.infer<typeof BudgetHistory>['alerts'] = [];
+        for await (const { event } of deps.log.replay({ batch: 1000 })) {
+          if (event.show !== query.show) continue;
+          if (event.type === 'io.shotcaller.genai.usage.recorded.v1')
+            spend.push({
+              at: event.time,
+              amount: event.data.cost.amountMinor,
+              currency: event.data.cost.currency,
+            });
+          else if (event.type === 'io.shotcaller.vendor.invoice.received.v1')
+            spend.push({
+              at: event.time,
+              amount: event.data.amount.amountMinor,
+              currency: event.data.amount.currency,
+            });
+          else if (event.type === 'io.shotcaller.budget.threshold.crossed.v1')
+            alerts.push({ at: event.time, ...event.data });
+        }
+        spend.sort((a, b) => a.at.localeCompare(b.at));
+        let total = 0;
+        const burn = spend.map((s) => {
+          total += s.amount;
+          return { at: s.at, actual: total, currency: s.currency };
+        });
+        // A chart needs a few hundred points at most; keep the last of each step.
+        const step = Math.max(1, Math.ceil(burn.length / 300));
+        return {
+          show: query.show,
+          burn: burn.filter((_, i) => i % step === step - 1 || i === burn.length - 1),
+          alerts,
+        };
       },
     }),
     route({

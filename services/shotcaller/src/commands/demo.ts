@@ -102,9 +102,13 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
             `\n${table(['shot', 'bids', 'awarded to', 'award', 'review rounds', 'invoice', 'ticket'], vendorTicketTable(played))}`,
         );
         ctx.io.out(await ledger(client, running.redis, config.deployment));
+        if (!opts.serve)
+          ctx.io.out(
+            `\nDashboard: ${running.apiUrl}/ while the demo runs; \`pnpm demo --serve\` keeps it (and the API) up after the summary.`,
+          );
         if (opts.serve) {
           ctx.io.out(
-            `\nServing the API at ${running.apiUrl} (token ${token}); try:\n  SHOTCALLER_API_URL=${running.apiUrl} SHOTCALLER_TOKEN=${token} pnpm shotcaller list\nCtrl-C to stop.`,
+            `\nDashboard: ${running.apiUrl}/ — sign in with the token ${token} (admin: every page).\nAPI: ${running.apiUrl}; try:\n  SHOTCALLER_API_URL=${running.apiUrl} SHOTCALLER_TOKEN=${token} pnpm shotcaller list\nCtrl-C to stop.`,
           );
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);

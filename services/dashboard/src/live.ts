@@ -1,0 +1,57 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+
+export interface LiveEvent {
+  id: string;
+  type: string;
+  subject?: string;
+  show?: string;
+  time: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Follows `GET /v1/events` (Server-Sent Events) with the bearer token, which EventSource cannot send;
+ * reconnects after a drop, resuming after the last event seen.
+ */
+export function follow(token: string, types: string[], onEvent: (e: LiveEvent) => void): () => void {
+  const controller = new AbortController();
+  let after: string | undefined;
+  const run = async () => {
+    while (!controller.signal.aborted) {
+      try {
+        const params = new URLSearchParams({ type: types.join(',') });
+        if (after) params.set('after', after);
+        const response = await fetch(`/v1/events?${params}`, {
+          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        const stream = response.body
+          .pipeThrough(new TextDecoderStream())
+          .pipeThrough(new EventSourceParserStream());
+        const reader = stream.getReader();
+        for (;;) {
+          const { value: message, done } = await reader.read();
+          if (done) break;
+          if (!message.id) continue;
+          after = message.id;
+          onEvent(JSON.parse(message.data) as LiveEvent);
+        }
+      } catch {
+        if (controller.signal.aborted) return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void run();
+  return () => controller.abort();
+}
+
+/** Calls `fn` at most once per `ms`, after the last call: many events, one refresh. */
+export function debounce(fn: () => void, ms = 250): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}

@@ -1,0 +1,240 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, money, when } from '../api';
+import { debounce, follow } from '../live';
+
+interface Row {
+  key: string;
+  currency: string;
+  shots: number;
+  estimate: number;
+  committed: number;
+  actual: number;
+  etc: number;
+  efc: number;
+  budget?: number;
+  variance?: number;
+}
+interface Rollup {
+  show: string;
+  lines: Row[];
+  byRoute: Row[];
+  total: Row[];
+}
+interface Comparison {
+  route: string;
+  shots: number;
+  currency: string;
+  costPerShot: number | null;
+  costPerFrame: number | null;
+  turnaroundHours: { median: number | null; p90: number | null; approved: number };
+}
+interface History {
+  burn: Array<{ at: string; actual: number; currency: string }>;
+  alerts: Array<{
+    at: string;
+    lineId: string;
+    thresholdPercent: number;
+    direction: string;
+    measure: string;
+    value: { amountMinor: number; currency: string };
+  }>;
+}
+
+function RollupTable({ rows, label }: { rows: Row[]; label: string }) {
+  return (
+    <table data-testid={`rollup-${label}`}>
+      <thead>
+        <tr>
+          <th>{label}</th>
+          <th>shots</th>
+          <th>budget</th>
+          <th>estimate</th>
+          <th>committed</th>
+          <th>actual</th>
+          <th>EFC</th>
+          <th>variance</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td>{r.key}</td>
+            <td>{r.shots}</td>
+            <td>{money(r.budget, r.currency)}</td>
+            <td>{money(r.estimate, r.currency)}</td>
+            <td>{money(r.committed, r.currency)}</td>
+            <td data-testid={`actual-${r.key}`}>{money(r.actual, r.currency)}</td>
+            <td>{money(r.efc, r.currency)}</td>
+            <td class={r.variance !== undefined && r.variance < 0 ? 'over' : ''}>
+              {money(r.variance, r.currency)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Cumulative actual spend over time, as a plain SVG line. */
+function BurnChart({ burn }: { burn: History['burn'] }) {
+  if (burn.length < 2) return <p class="empty">The burn chart starts once money has been spent twice.</p>;
+  const w = 640;
+  const h = 180;
+  const t0 = Date.parse(burn[0]!.at);
+  const t1 = Math.max(Date.parse(burn.at(-1)!.at), t0 + 1);
+  const max = Math.max(...burn.map((p) => p.actual), 1);
+  const points = burn
+    .map((p) => `${((Date.parse(p.at) - t0) / (t1 - t0)) * w},${h - (p.actual / max) * h}`)
+    .join(' ');
+  return (
+    <figure>
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Cumulative actual spend over time" class="chart">
+        <polyline points={points} fill="none" stroke="currentColor" stroke-width="2" />
+      </svg>
+      <figcaption>
+        {when(burn[0]!.at)} → {when(burn.at(-1)!.at)}: {money(burn.at(-1)!.actual, burn.at(-1)!.currency)}{' '}
+        spent
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The accountant's page: the roll-up, the burn, genai against vendor, threshold alerts; live. */
+export function BudgetPage({ api }: { api: Api }) {
+  const [show, setShow] = useState('');
+  const [rollup, setRollup] = useState<Rollup>();
+  const [compare, setCompare] = useState<Comparison[]>([]);
+  const [history, setHistory] = useState<History>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    void api
+      .get<{ shots: Array<{ show: string }> }>('/v1/shots?limit=1')
+      .then((r) => setShow((s) => s || r.shots[0]?.show || ''))
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    if (!show) return;
+    const q = `show=${encodeURIComponent(show)}`;
+    const load = async () => {
+      try {
+        const [r, c, hist] = await Promise.all([
+          api.get<Rollup>(`/v1/budgets?${q}`),
+          api.get<{ routes: Comparison[] }>(`/v1/budgets/compare?${q}`),
+          api.get<History>(`/v1/budgets/history?${q}`),
+        ]);
+        setRollup(r);
+        setCompare(c.routes);
+        setHistory(hist);
+        setError(undefined);
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    };
+    void load();
+    const refresh = debounce(() => void load(), 300);
+    return follow(api.token, ['budget.', 'genai.usage', 'vendor.', 'shot.'], refresh);
+  }, [show]);
+
+  const download = async () => {
+    try {
+      const blob = await api.blob(`/v1/budgets/report.csv?show=${encodeURIComponent(show)}`);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `${show}-cost-report.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section>
+      <h1>Budget</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Show{' '}
+          <input
+            value={show}
+            onInput={(e) => setShow((e.target as HTMLInputElement).value.toUpperCase())}
+            size={8}
+          />
+        </label>
+        <button type="button" onClick={() => void download()} disabled={!show}>
+          Download cost report (CSV)
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!show ? (
+        <p class="empty">Name a show to see its ledger.</p>
+      ) : !rollup ? (
+        <p>Loading…</p>
+      ) : rollup.total.length === 0 ? (
+        <p class="empty">No shots of {show} in the ledger yet.</p>
+      ) : (
+        <>
+          <section class="card">
+            <h2>By budget line</h2>
+            <RollupTable rows={rollup.lines} label="line" />
+            <h2>By route</h2>
+            <RollupTable rows={rollup.byRoute} label="route" />
+            <h2>Show total</h2>
+            <RollupTable rows={rollup.total} label="total" />
+          </section>
+          <section class="card">
+            <h2>Burn</h2>
+            {history && <BurnChart burn={history.burn} />}
+          </section>
+          <section class="card">
+            <h2>Genai against vendor</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th>route</th>
+                  <th>shots</th>
+                  <th>cost per shot</th>
+                  <th>cost per frame</th>
+                  <th>turnaround median / p90 (h)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {compare.map((c) => (
+                  <tr key={c.route}>
+                    <td>{c.route}</td>
+                    <td>{c.shots}</td>
+                    <td>{money(c.costPerShot, c.currency)}</td>
+                    <td>{money(c.costPerFrame, c.currency)}</td>
+                    <td>
+                      {c.turnaroundHours.median ?? '–'} / {c.turnaroundHours.p90 ?? '–'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section class="card">
+            <h2>Threshold alerts</h2>
+            {history?.alerts.length ? (
+              <ul data-testid="budget-alerts">
+                {history.alerts.map((a) => (
+                  <li key={`${a.at}-${a.lineId}-${a.thresholdPercent}`}>
+                    <time>{when(a.at)}</time> {a.lineId} {a.direction === 'up' ? 'crossed' : 'fell under'}{' '}
+                    {a.thresholdPercent}% ({a.measure} {money(a.value.amountMinor, a.value.currency)})
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="empty">No line has crossed a threshold.</p>
+            )}
+          </section>
+        </>
+      )}
+    </section>
+  );
+}

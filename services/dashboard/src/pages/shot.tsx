@@ -1,0 +1,244 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, money, when } from '../api';
+import { debounce, follow } from '../live';
+import type { Shot } from '../types';
+
+type Action = 'override' | 'cancel' | 'retry' | 'approve' | 'reject';
+const actionsFor: Record<string, Action[]> = {
+  submitted: ['cancel'],
+  routing: ['cancel'],
+  held: ['override', 'cancel'],
+  queued: ['override', 'cancel'],
+  'in-progress': ['cancel'],
+  delivered: ['approve', 'reject', 'cancel'],
+  'in-review': ['approve', 'reject', 'cancel'],
+  rejected: ['retry', 'cancel'],
+  failed: ['retry', 'cancel'],
+};
+
+function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
+  const done = shot.history?.filter((e) => e.type === 'io.shotcaller.genai.task.completed.v1').at(-1);
+  const count = (done?.data.outputs as unknown[] | undefined)?.length ?? 0;
+  const [urls, setUrls] = useState<string[]>([]);
+  const [manifest, setManifest] = useState<string>();
+  useEffect(() => {
+    if (!done) return;
+    let live = true;
+    const made: string[] = [];
+    void (async () => {
+      for (let i = 0; i < Math.min(count, 6); i++) {
+        const blob = await api.blob(`/v1/shots/${shot.id}/outputs/${i}`).catch(() => undefined);
+        if (!blob || !live) continue;
+        made.push(URL.createObjectURL(blob));
+        setUrls([...made]);
+      }
+      const m = await api.get<unknown>(`/v1/shots/${shot.id}/manifest`).catch(() => undefined);
+      if (live && m) setManifest(JSON.stringify(m, null, 2));
+    })();
+    return () => {
+      live = false;
+      for (const u of made) URL.revokeObjectURL(u);
+    };
+  }, [done?.id]);
+  if (!done) return null;
+  return (
+    <section class="card">
+      <h2>AI output ({count} frames)</h2>
+      <div class="thumbs">
+        {urls.map((u, i) => (
+          <img key={u} src={u} alt={`Frame ${i + 1} of ${shot.request.shot}`} />
+        ))}
+      </div>
+      {manifest && (
+        <details>
+          <summary>Provenance manifest</summary>
+          <pre data-testid="manifest">{manifest}</pre>
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** One shot: where it went and why, what happened to it, its output, and what a TD can do next. */
+export function ShotPage({ api, id }: { api: Api; id: string }) {
+  const [shot, setShot] = useState<Shot>();
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState<Action>();
+  const [text, setText] = useState('');
+  const [route, setRoute] = useState('vendor');
+
+  const load = async () => {
+    try {
+      setShot(await api.get<Shot>(`/v1/shots/${id}`));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  useEffect(() => {
+    void load();
+    const refresh = debounce(() => void load(), 150);
+    return follow(api.token, ['shot.', 'genai.'], (e) => {
+      if (e.subject === id) refresh();
+    });
+  }, [id]);
+
+  const act = async (action: Action) => {
+    const body =
+      action === 'override'
+        ? { route, reason: text }
+        : action === 'cancel'
+          ? { reason: text }
+          : action === 'retry'
+            ? {}
+            : { note: text };
+    try {
+      await api.post(`/v1/shots/${id}/${action}`, body);
+      setPending(undefined);
+      setText('');
+      setError(undefined);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  if (!shot)
+    return error ? (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
+  const r = shot.request;
+  const d = shot.decision;
+  return (
+    <section>
+      <p>
+        <a href="#/shots">← All shots</a>
+      </p>
+      <h1>
+        {r.show} / {r.episode ? `${r.episode} / ` : ''}
+        {r.sequence} / {r.shot}{' '}
+        <span class="state" data-testid="state">
+          {shot.state}
+        </span>
+      </h1>
+      <p>{r.brief}</p>
+      <p class="muted">
+        {r.category} · {r.deliverable} · frames {r.frames.start}–{r.frames.end} · attempt {shot.attempt}
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <section class="card actions" aria-label="Actions">
+        {(actionsFor[shot.state] ?? []).map((a) => (
+          <button key={a} type="button" onClick={() => (a === 'retry' ? void act(a) : setPending(a))}>
+            {a}
+          </button>
+        ))}
+        {pending && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(pending);
+            }}
+          >
+            {pending === 'override' && (
+              <label>
+                Route{' '}
+                <select value={route} onChange={(e) => setRoute((e.target as HTMLSelectElement).value)}>
+                  <option value="vendor">vendor</option>
+                  <option value="genai">genai</option>
+                </select>
+              </label>
+            )}
+            <label>
+              {pending === 'approve'
+                ? 'Note (optional)'
+                : pending === 'reject'
+                  ? 'Note for the rework'
+                  : 'Reason'}{' '}
+              <input value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} autofocus />
+            </label>
+            <button type="submit">Confirm {pending}</button>
+            <button type="button" onClick={() => setPending(undefined)}>
+              Never mind
+            </button>
+          </form>
+        )}
+      </section>
+      {d && (
+        <section class="card">
+          <h2>
+            Routed to {d.route} by {d.decidedBy}
+          </h2>
+          <p>{d.explanation}</p>
+          <table>
+            <thead>
+              <tr>
+                <th>rule</th>
+                <th>outcome</th>
+                <th>why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.matchedRules.map((m) => (
+                <tr key={m.ruleId}>
+                  <td>{m.ruleId}</td>
+                  <td>{m.outcome}</td>
+                  <td>{m.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table>
+            <thead>
+              <tr>
+                <th>route</th>
+                <th>estimate</th>
+                <th>turnaround</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(['genai', 'vendor'] as const).map((k) => (
+                <tr key={k}>
+                  <td>{k}</td>
+                  <td>{money(d.estimates[k].cost.amountMinor, d.estimates[k].cost.currency)}</td>
+                  <td>{d.estimates[k].turnaroundHours} h</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {shot.precheck && shot.precheck.outcome === 'hold' && (
+        <section class="card">
+          <h2>Compliance hold</h2>
+          <ul>
+            {shot.precheck.findings
+              .filter((f) => !f.satisfied && f.action !== 'record')
+              .map((f) => (
+                <li key={f.ruleId}>
+                  <strong>{f.action}</strong> {f.ruleId}: {f.reason} <span class="muted">({f.source})</span>
+                </li>
+              ))}
+          </ul>
+        </section>
+      )}
+      <Thumbnails api={api} shot={shot} />
+      <section class="card">
+        <h2>Timeline</h2>
+        <ol class="timeline" data-testid="timeline">
+          {(shot.history ?? []).map((e) => (
+            <li key={e.id}>
+              <time>{when(e.time)}</time> {e.type.replace(/^io\.shotcaller\./, '').replace(/\.v\d+$/, '')}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, when } from '../api';
+
+interface Ticket {
+  ticketId: string;
+  show: string;
+  label: string;
+  brief: string;
+  status: string;
+  bidDeadline: string;
+  awardedTo?: string;
+  updatedAt: string;
+}
+
+/** A vendor's tickets: what it was invited to bid on, and where each stands. */
+export function TicketsPage({ api }: { api: Api }) {
+  const [tickets, setTickets] = useState<Ticket[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api
+      .get<{ tickets: Ticket[] }>('/v1/vendor/tickets')
+      .then((r) => setTickets(r.tickets))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  return (
+    <section>
+      <h1>Vendor tickets</h1>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {tickets === undefined ? (
+        !error && <p>Loading…</p>
+      ) : tickets.length === 0 ? (
+        <p class="empty">No tickets for you yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>ticket</th>
+              <th>shot</th>
+              <th>brief</th>
+              <th>status</th>
+              <th>bids due</th>
+              <th>awarded to</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((t) => (
+              <tr key={t.ticketId}>
+                <td>{t.ticketId}</td>
+                <td>{t.label}</td>
+                <td>{t.brief}</td>
+                <td>{t.status}</td>
+                <td>{when(t.bidDeadline)}</td>
+                <td>{t.awardedTo ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

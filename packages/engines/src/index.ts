@@ -1,4 +1,4 @@
-export { redisServerBinary, temporalBinary } from './binaries';
+export { redisServerBinary, temporalBinary, zouBinaries } from './binaries';
 export { EngineFailedToStart, EngineMissing } from './errors';
 export { freePort, freePorts } from './free-port';
 export { type RedisClusterHandle, startRedisCluster } from './redis-cluster';
@@ -11,3 +11,4 @@ export {
   type TemporalDevServerHandle,
   type TemporalDevServerOptions,
 } from './temporal-dev-server';
+export { startZouServer, type ZouServerHandle, type ZouServerOptions } from './zou-server';

@@ -1,0 +1,118 @@
+import type { FieldIssue, ShotRequest } from '@shotcaller/contracts';
+import { IdempotencyConflict } from '@shotcaller/shots';
+import type { KitsuClient } from './kitsu-client';
+import { type KitsuMapping, mapKitsuShot } from './mapping';
+
+export interface ImportOptions {
+  project: string;
+  sequence?: string;
+  /** The task Shotcaller works on and reports to, by task type name. */
+  taskType: string;
+  /** Only shots whose task is in this status (short name, e.g. `ready`). */
+  status?: string;
+  dryRun?: boolean;
+}
+
+export type ImportOutcome =
+  | { kitsuShotId: string; shot: string; outcome: 'created' | 'unchanged'; shotId: string }
+  | { kitsuShotId: string; shot: string; outcome: 'would-submit'; request: ShotRequest }
+  | {
+      kitsuShotId: string;
+      shot: string;
+      outcome: 'invalid' | 'changed-since-import' | 'skipped';
+      issues: FieldIssue[];
+    };
+
+/**
+ * Turns the matching Kitsu shots into shot requests and submits them, idempotent on the Kitsu shot
+ * id: a second import creates nothing. Each shot is judged alone, so bad data on one is reported for
+ * that shot and the rest still go in.
+ */
+export async function importFromKitsu(
+  client: KitsuClient,
+  mapping: KitsuMapping,
+  options: ImportOptions,
+  submit: (request: ShotRequest) => Promise<{ shotId: string; created: boolean }>,
+): Promise<ImportOutcome[]> {
+  const project = await client.projectByName(options.project);
+  const [episodes, sequences, shots, taskTypes, statuses] = await Promise.all([
+    client.episodes(project.id),
+    client.sequences(project.id),
+    client.shots(project.id),
+    client.taskTypes(),
+    client.taskStatuses(),
+  ]);
+  const taskType = taskTypes.find((t) => t.name === options.taskType);
+  if (!taskType)
+    throw new Error(
+      `Kitsu has no task type "${options.taskType}" (have: ${taskTypes.map((t) => t.name).join(', ')})`,
+    );
+  const status = options.status
+    ? statuses.find((s) => s.short_name === options.status || s.name === options.status)
+    : undefined;
+  if (options.status && !status) throw new Error(`Kitsu has no task status "${options.status}"`);
+  const sequenceOf = new Map(sequences.map((s) => [s.id, s]));
+  const episodeOf = new Map(episodes.map((e) => [e.id, e.name]));
+  const out: ImportOutcome[] = [];
+  for (const shot of shots.sort((a, b) => a.name.localeCompare(b.name))) {
+    const sequence = shot.parent_id ? sequenceOf.get(shot.parent_id) : undefined;
+    if (!sequence || (options.sequence && sequence.name !== options.sequence) || shot.canceled) continue;
+    const base = { kitsuShotId: shot.id, shot: shot.name };
+    const tasks = await client.shotTasks(shot.id);
+    const task = tasks.find((t) => t.task_type_id === taskType.id);
+    if (!task) {
+      out.push({
+        ...base,
+        outcome: 'invalid',
+        issues: [{ path: 'task', message: `no ${options.taskType} task on this shot (deleted?)` }],
+      });
+      continue;
+    }
+    if (status && task.task_status_id !== status.id) {
+      out.push({
+        ...base,
+        outcome: 'skipped',
+        issues: [{ path: 'task.status', message: `task is not ${status.short_name}` }],
+      });
+      continue;
+    }
+    const mapped = mapKitsuShot(
+      {
+        project,
+        ...(sequence.parent_id && episodeOf.get(sequence.parent_id)
+          ? { episode: episodeOf.get(sequence.parent_id)! }
+          : {}),
+        sequence: sequence.name,
+        shot,
+        taskId: task.id,
+      },
+      mapping,
+    );
+    if (!mapped.ok) {
+      out.push({ ...base, outcome: 'invalid', issues: mapped.issues });
+      continue;
+    }
+    if (options.dryRun) {
+      out.push({ ...base, outcome: 'would-submit', request: mapped.request });
+      continue;
+    }
+    try {
+      const { shotId, created } = await submit(mapped.request);
+      out.push({ ...base, outcome: created ? 'created' : 'unchanged', shotId });
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflict)) throw error;
+      out.push({
+        ...base,
+        outcome: 'changed-since-import',
+        issues: [
+          {
+            path: '',
+            message:
+              'the shot changed in Kitsu after it was imported; cancel it in Shotcaller and import again to apply the change',
+          },
+        ],
+      });
+    }
+  }
+  return out;
+}

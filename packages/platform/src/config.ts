@@ -186,6 +186,23 @@ export const ShotcallerConfig = z.strictObject({
       backoffMs: z.int().positive().default(2_000),
     })
     .prefault({}),
+  kitsu: z
+    .strictObject({
+      /** Zou's API root: `https://kitsu.example.com/api` (a bare Zou server serves it at its root). */
+      url: z.string().min(1).optional(),
+      /** The Kitsu user Shotcaller signs in as (a bot account with manager rights on the productions). */
+      email: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      /** The field mapping (docs/kitsu.md): show, budget line, territories, custom fields, categories. */
+      mapping: z.record(z.string(), z.unknown()).optional(),
+      /** Task status (short name) for each step Shotcaller reports. */
+      statuses: z.record(z.string(), z.string()).optional(),
+      /** Links in Kitsu comments point here (the public URL of the Shotcaller API), e.g. for manifests. */
+      linkBaseUrl: z.string().min(1).optional(),
+      /** At most this many comments a second. */
+      ratePerSecond: z.number().positive().default(5),
+    })
+    .prefault({}),
   events: z
     .strictObject({
       /** How long a consumer blocks on the stream before checking for stalled work. */
@@ -260,6 +277,9 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_VENDOR_BID_WINDOW_MS', ['vendor', 'bidWindowMs'], integer],
   ['SHOTCALLER_VENDOR_DAY_MS', ['vendor', 'dayMs'], integer],
   ['SHOTCALLER_RATE_CARDS_FILE', ['routing', 'rateCardsFile'], String],
+  ['KITSU_URL', ['kitsu', 'url'], String],
+  ['KITSU_EMAIL', ['kitsu', 'email'], String],
+  ['KITSU_PASSWORD', ['kitsu', 'password'], String],
   ['SHOTCALLER_EVENTS_CLAIM_IDLE_MS', ['events', 'claimIdleMs'], integer],
   ['SHOTCALLER_EVENTS_MAX_DELIVERIES', ['events', 'maxDeliveries'], integer],
   ['SHOTCALLER_EVENTS_RETENTION_MS', ['events', 'retentionMs'], integer],

@@ -1,5 +1,6 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { dashboardDist } from '@shotcaller/dashboard';
+import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { TicketClient } from '@shotcaller/vendor';
@@ -15,6 +16,7 @@ import { type RouteSpec, registerRoutes } from './route-spec';
 import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
+import { kitsuRoutes } from './routes/kitsu';
 import { sessionRoutes } from './routes/session';
 import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Rate cards, provider profiles and rules for what-if simulations. */
   simulation?: SimulationContext;
+  /** The studio's Kitsu, for imports; without it the import route answers 503. */
+  kitsu?: { client: KitsuClient; mapping: KitsuMapping };
   /** The built dashboard (`pnpm build`); the default is the dashboard package's dist folder. */
   dashboardDir?: string;
   /** Vendor tickets' Temporal client; without it the ticket routes answer 503. */
@@ -60,6 +64,7 @@ export function apiRoutes(
       ruleConfig: deps.config.compliance.rules,
     }),
     ...sessionRoutes(),
+    ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.store, log: deps.store.log, dataDir: deps.config.dataDir }),
     ...vendorRoutes({
       redis: deps.redis,

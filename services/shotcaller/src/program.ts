@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBudgetCommands } from './commands/budget';
 import { registerComplianceCommands } from './commands/compliance';
 import { registerDemoCommand } from './commands/demo';
+import { registerKitsuCommands } from './commands/kitsu';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
 import { registerSimulateCommand } from './commands/simulate';
@@ -24,6 +25,7 @@ const plugins: CommandPlugin[] = [
   registerBudgetCommands,
   registerComplianceCommands,
   registerSimulateCommand,
+  registerKitsuCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -10,6 +10,7 @@ export const roleNames = [
   'budget',
   'compliance',
   'notifier',
+  'kitsu-sync',
 ] as const;
 export type RoleName = (typeof roleNames)[number];
 

@@ -4,10 +4,11 @@ import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
 import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
 import { ComplianceChecker } from '@shotcaller/compliance-checker';
-import { frameCount, makeEvent } from '@shotcaller/contracts';
+import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { createAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
+import { KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync } from '@shotcaller/kitsu';
 import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
@@ -18,6 +19,46 @@ import { VendorWorker } from '@shotcaller/vendor-worker';
 import { Client, Connection } from '@temporalio/client';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
+
+/** The Kitsu client and field mapping, when `kitsu.url`, credentials and a mapping are configured. */
+function kitsuSettings(config: RoleContext['config']) {
+  const k = config.kitsu;
+  if (!k.url || !k.email || !k.password || !k.mapping) return undefined;
+  return {
+    client: new KitsuClient({ url: k.url, email: k.email, password: k.password }),
+    mapping: parseOrThrow(KitsuMapping, k.mapping, 'kitsu.mapping'),
+  };
+}
+
+const kitsuSync: RoleStarter = async (ctx) => {
+  const { config, redis } = ctx;
+  const settings = kitsuSettings(config);
+  if (!settings) {
+    ctx
+      .logger('kitsu-sync')
+      .info('Kitsu is not configured (kitsu.url, email, password, mapping): nothing to sync');
+    return { name: 'kitsu-sync', stop: async () => {} };
+  }
+  const base = config.kitsu.linkBaseUrl?.replace(/\/+$/, '');
+  const sync = new KitsuSync({
+    redis,
+    deployment: config.deployment,
+    store: new ShotStore(redis, config.deployment),
+    client: settings.client,
+    statuses: parseOrThrow(KitsuStatuses, config.kitsu.statuses ?? {}, 'kitsu.statuses'),
+    consumerName: ctx.instance,
+    ...(base ? { manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest` } : {}),
+    ratePerSecond: config.kitsu.ratePerSecond,
+    claimIdleMs: config.events.claimIdleMs,
+    // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
+    maxDeliveries: Math.max(config.events.maxDeliveries, 20),
+    blockMs: config.events.blockMs,
+    onError: (error) =>
+      ctx.logger('kitsu-sync').warn({ err: (error as Error).message }, 'Kitsu comment not posted yet'),
+  });
+  await sync.start();
+  return { name: 'kitsu-sync', stop: () => sync.stop() };
+};
 
 /** What each configured genai provider does with data, for the compliance rules. */
 function providerProfiles(config: RoleContext['config']) {
@@ -86,6 +127,7 @@ const api: RoleStarter = async (ctx) => {
     redis,
     store,
     ...(temporal ? { tickets: temporal.tickets } : {}),
+    ...(kitsuSettings(config) ? { kitsu: kitsuSettings(config)! } : {}),
     simulation: {
       rates: loadRoutingFiles(config).rates,
       providers: providerProfiles(config),
@@ -321,6 +363,7 @@ export const roles: Partial<Record<RoleName, RoleStarter>> = {
   budget,
   compliance,
   notifier,
+  'kitsu-sync': kitsuSync,
 };
 
 export async function startRoles(names: readonly RoleName[], ctx: RoleContext): Promise<RunningRole[]> {

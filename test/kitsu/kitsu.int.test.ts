@@ -166,6 +166,17 @@ describe('Kitsu, against a real Zou server', () => {
     expect(again.filter((o) => o.outcome === 'created')).toHaveLength(0);
     expect(again.filter((o) => o.outcome === 'unchanged')).toHaveLength(12);
     expect((await app.client().listShots({ show: 'NTH', limit: 100 })).shots).toHaveLength(12);
+
+    // An edit in Kitsu reaches a shot whose work has not started (this one is held for consent).
+    await seed.call('PUT', `/data/entities/${shotIds.get('COL_0120')}`, {
+      description: 'Marcus turns back toward the tower',
+    });
+    const edited = (await importAll()).find((o) => o.shot === 'COL_0120')!;
+    expect(edited).toMatchObject({ outcome: 'updated', changed: ['brief'] });
+    const revised = await app.client().getShot(edited.outcome === 'updated' ? edited.shotId : '');
+    expect(revised.request.brief).toBe('Marcus turns back toward the tower');
+    expect(revised.history!.filter((e) => e.type === 'io.shotcaller.shot.revised.v1')).toHaveLength(1);
+    expect((await importAll()).find((o) => o.shot === 'COL_0120')!.outcome).toBe('unchanged');
   }, 120_000);
 
   it('posts routing decisions and holds to the Kitsu tasks with their status, once each, even through a replay', async () => {
@@ -252,5 +263,11 @@ describe('Kitsu, against a real Zou server', () => {
     );
     expect(comments.filter((c) => /Approved in Shotcaller/.test(c.text))).toHaveLength(1);
     expect(await taskStatus(name)).toBe('done');
+
+    // Approved work does not change under it: the edit is reported, not applied.
+    await seed.call('PUT', `/data/entities/${shotIds.get(name)}`, { description: 'A different beat' });
+    const late = (await importAll()).find((o) => o.shot === name)!;
+    expect(late.outcome).toBe('changed-since-import');
+    expect((await app.client().getShot(shotId)).request.brief).not.toBe('A different beat');
   }, 180_000);
 });

@@ -38,7 +38,8 @@ export type Fact = z.infer<typeof Fact>;
 export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } | undefined {
   const at = event.time;
   switch (event.type) {
-    case 'io.shotcaller.shot.submitted.v1': {
+    case 'io.shotcaller.shot.submitted.v1':
+    case 'io.shotcaller.shot.revised.v1': {
       const r = event.data.request;
       const frames = r.frames.end - r.frames.start + 1;
       return {

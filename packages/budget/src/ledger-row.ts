@@ -53,8 +53,11 @@ export function foldRow(
   fallbackCurrency: string,
 ): LedgerRow | undefined {
   const sorted = [...facts].sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
-  const submitted = sorted.find((f) => f.kind === 'submitted');
-  if (submitted?.kind !== 'submitted') return undefined;
+  // The first submission says when; the latest (a revision) says what the shot now is.
+  const submissions = sorted.filter((f) => f.kind === 'submitted');
+  const first = submissions[0];
+  const submitted = submissions.at(-1);
+  if (first?.kind !== 'submitted' || submitted?.kind !== 'submitted') return undefined;
   let currency: string | undefined;
   const amount = (m: Money) => {
     currency ??= m.currency;
@@ -131,7 +134,7 @@ export function foldRow(
     etc,
     efc: actual + etc,
     closed,
-    submittedAt: submitted.at,
+    submittedAt: first.at,
     ...(approvedAt ? { approvedAt } : {}),
   };
 }

@@ -60,6 +60,13 @@ export const eventCatalogue = {
     cause: z.enum(['genai-failed', 'review-rejected', 'override', 'consent-revoked', 'vendor-cancelled']),
     reason: z.string(),
   }),
+  'io.shotcaller.shot.revised.v1': z.strictObject({
+    shotId: ShotId,
+    request: ShotRequest,
+    /** Top-level request fields that changed. */
+    changed: z.array(z.string()),
+    by: Actor,
+  }),
   'io.shotcaller.shot.cancelled.v1': z.strictObject({ shotId: ShotId, by: Actor, reason: z.string() }),
   'io.shotcaller.shot.failed.v1': z.strictObject({
     shotId: ShotId,

@@ -29,6 +29,12 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     precheck,
   },
   'io.shotcaller.shot.routing.started.v1': { shotId: 's1', attempt: 1 },
+  'io.shotcaller.shot.revised.v1': {
+    shotId: 's1',
+    request: aShotRequest({ brief: 'The tower falls slower.' }),
+    changed: ['brief'],
+    by: 'kitsu import by admin',
+  },
   'io.shotcaller.shot.held.v1': {
     shotId: 's1',
     precheck: { ...precheck, outcome: 'hold' },

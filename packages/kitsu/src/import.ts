@@ -1,7 +1,13 @@
 import type { FieldIssue, ShotRequest } from '@shotcaller/contracts';
-import { IdempotencyConflict } from '@shotcaller/shots';
+import { IdempotencyConflict, RevisionRefused } from '@shotcaller/shots';
 import type { KitsuClient } from './kitsu-client';
 import { type KitsuMapping, mapKitsuShot } from './mapping';
+
+export interface ImportSink {
+  submit(request: ShotRequest): Promise<{ shotId: string; created: boolean }>;
+  /** Applies a Kitsu edit to the shot the request's key already made; throws when it may not change. */
+  revise(shotId: string, request: ShotRequest): Promise<{ changed: string[] }>;
+}
 
 export interface ImportOptions {
   project: string;
@@ -15,6 +21,7 @@ export interface ImportOptions {
 
 export type ImportOutcome =
   | { kitsuShotId: string; shot: string; outcome: 'created' | 'unchanged'; shotId: string }
+  | { kitsuShotId: string; shot: string; outcome: 'updated'; shotId: string; changed: string[] }
   | { kitsuShotId: string; shot: string; outcome: 'would-submit'; request: ShotRequest }
   | {
       kitsuShotId: string;
@@ -32,7 +39,7 @@ export async function importFromKitsu(
   client: KitsuClient,
   mapping: KitsuMapping,
   options: ImportOptions,
-  submit: (request: ShotRequest) => Promise<{ shotId: string; created: boolean }>,
+  sink: ImportSink,
 ): Promise<ImportOutcome[]> {
   const project = await client.projectByName(options.project);
   const [episodes, sequences, shots, taskTypes, statuses] = await Promise.all([
@@ -97,21 +104,22 @@ export async function importFromKitsu(
       continue;
     }
     try {
-      const { shotId, created } = await submit(mapped.request);
+      const { shotId, created } = await sink.submit(mapped.request);
       out.push({ ...base, outcome: created ? 'created' : 'unchanged', shotId });
     } catch (error) {
       if (!(error instanceof IdempotencyConflict)) throw error;
-      out.push({
-        ...base,
-        outcome: 'changed-since-import',
-        issues: [
-          {
-            path: '',
-            message:
-              'the shot changed in Kitsu after it was imported; cancel it in Shotcaller and import again to apply the change',
-          },
-        ],
-      });
+      // Edited in Kitsu since it was imported: the shot takes the change while its work has not started.
+      try {
+        const { changed } = await sink.revise(error.shotId, mapped.request);
+        out.push({ ...base, outcome: 'updated', shotId: error.shotId, changed });
+      } catch (refusal) {
+        if (!(refusal instanceof RevisionRefused)) throw refusal;
+        out.push({
+          ...base,
+          outcome: 'changed-since-import',
+          issues: [{ path: '', message: `${refusal.message}; the Kitsu edit is not applied` }],
+        });
+      }
     }
   }
   return out;

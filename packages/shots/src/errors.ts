@@ -53,3 +53,8 @@ export class ReviewOnTicket extends ShotcallerError {
     );
   }
 }
+
+/** A shot's request can only change before work starts, and never its show or budget line. */
+export class RevisionRefused extends ShotcallerError {
+  readonly code = 'revision_refused';
+}

@@ -1,4 +1,11 @@
-export { IdempotencyConflict, IllegalTransition, ReviewOnTicket, ShotBusy, ShotNotFound } from './errors';
+export {
+  IdempotencyConflict,
+  IllegalTransition,
+  ReviewOnTicket,
+  RevisionRefused,
+  ShotBusy,
+  ShotNotFound,
+} from './errors';
 export { shotKeys } from './keys';
 export { assertTransition, canTransition, finalStates, transitions } from './lifecycle';
 export {

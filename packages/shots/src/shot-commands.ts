@@ -57,6 +57,23 @@ export class ShotCommands {
     return result;
   }
 
+  /** Replaces a not-yet-started shot's request (a tracker edit); a held or queued shot is routed again. */
+  async revise(
+    shotId: string,
+    request: ShotRequest,
+    actor: Actor,
+  ): Promise<{ shot: ShotRecord; changed: string[] }> {
+    const result = await this.store.revise(shotId, request, {
+      by: actor.name,
+      source: actor.source,
+      now: this.clock(),
+    });
+    if (result.changed.length > 0 && result.shot.state !== 'submitted')
+      await this.enqueueIntake(result.shot, `r${result.shot.version}`);
+    else if (result.changed.length > 0) await this.enqueueIntake(result.shot);
+    return result;
+  }
+
   async enqueueIntake(shot: ShotRecord, step = ''): Promise<void> {
     const job = { shotId: shot.id, attempt: shot.attempt };
     await this.queues.intake.add('route', job, {

@@ -9,7 +9,7 @@ import {
 } from '@shotcaller/contracts';
 import { EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
-import { IdempotencyConflict, ShotBusy, ShotNotFound } from './errors';
+import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
 import { assertTransition } from './lifecycle';
 import { withShotScripts } from './scripts';
@@ -195,6 +195,46 @@ export class ShotStore {
       if (reply[0] === 'missing') throw new ShotNotFound(id);
     }
     throw new ShotBusy(id);
+  }
+
+  /**
+   * Replaces a shot's request before work on it starts (submitted, held or queued), and re-points its
+   * idempotency key at the new request, so submitting the revised request again changes nothing.
+   * A held or queued shot goes back through routing.
+   */
+  async revise(
+    id: string,
+    request: ShotRequest,
+    opts: { by: string; source: string; now: Date },
+  ): Promise<{ shot: ShotRecord; changed: string[] }> {
+    const current = await this.require(id);
+    if (!['submitted', 'held', 'queued'].includes(current.state))
+      throw new RevisionRefused(
+        `Shot ${id} is ${current.state}: its request can only change before work starts`,
+      );
+    if (request.show !== current.request.show || request.budgetLine !== current.request.budgetLine)
+      throw new RevisionRefused(`Shot ${id}: a revision cannot move it to another show or budget line`);
+    const changed = (Object.keys(request) as Array<keyof ShotRequest>).filter(
+      (k) => JSON.stringify(request[k]) !== JSON.stringify(current.request[k]),
+    );
+    if (changed.length === 0) return { shot: current, changed };
+    const { shot } = await this.change(id, {
+      ...(current.state === 'held'
+        ? { to: 'routing' as const }
+        : current.state === 'queued'
+          ? { to: 'rerouted' as const }
+          : {}),
+      patch: () => ({ request }),
+      events: () => [pending('io.shotcaller.shot.revised.v1', { shotId: id, request, changed, by: opts.by })],
+      source: opts.source,
+      now: opts.now,
+    });
+    await this.redis.hset(
+      this.keys.idempotency(request.show),
+      request.idempotencyKey,
+      `${id}|${fingerprint(request)}`,
+    );
+    return { shot, changed };
   }
 
   /** Shots newest first, filtered by show, state and route, limited to the shows the caller may see. */

@@ -35,6 +35,9 @@ export function foldHistories(events: Iterable<ShotcallerEvent>): ShotHistory[] 
   const pendingOf = new Map<string, ShotcallerEvent[]>();
   const apply = (h: ShotHistory, e: ShotcallerEvent) => {
     switch (e.type) {
+      case 'io.shotcaller.shot.revised.v1':
+        h.request = e.data.request;
+        break;
       case 'io.shotcaller.shot.routed.v1':
         h.decision = e.data.decision;
         h.precheck = e.data.precheck;

@@ -22,6 +22,7 @@ const statusOf: Record<string, number> = {
   vendor_webhook_failed: 502,
   review_on_ticket: 409,
   kitsu_unconfigured: 503,
+  revision_refused: 409,
   kitsu_request_failed: 502,
   kitsu_unreachable: 502,
   kitsu_shape_invalid: 502,

@@ -24,7 +24,16 @@ const ImportBody = z.strictObject({
 const Outcome = z.object({
   kitsuShotId: z.string(),
   shot: z.string(),
-  outcome: z.enum(['created', 'unchanged', 'would-submit', 'invalid', 'changed-since-import', 'skipped']),
+  outcome: z.enum([
+    'created',
+    'unchanged',
+    'updated',
+    'would-submit',
+    'invalid',
+    'changed-since-import',
+    'skipped',
+  ]),
+  changed: z.array(z.string()).optional(),
   shotId: z.string().optional(),
   request: z.unknown().optional(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
@@ -50,6 +59,7 @@ export function kitsuRoutes(deps: {
       },
       handler: async ({ principal, body }) => {
         if (!deps.kitsu) throw new KitsuUnconfigured();
+        const actor = { name: `kitsu import by ${principal.name}`, source: deps.source };
         const results = await importFromKitsu(
           deps.kitsu.client,
           deps.kitsu.mapping,
@@ -60,12 +70,12 @@ export function kitsuRoutes(deps: {
             ...(body.sequence ? { sequence: body.sequence } : {}),
             ...(body.status ? { status: body.status } : {}),
           },
-          async (request) => {
-            const { shot, created } = await deps.commands.submit(request, {
-              name: principal.name,
-              source: deps.source,
-            });
-            return { shotId: shot.id, created };
+          {
+            submit: async (request) => {
+              const { shot, created } = await deps.commands.submit(request, actor);
+              return { shotId: shot.id, created };
+            },
+            revise: async (shotId, request) => deps.commands.revise(shotId, request, actor),
           },
         );
         return { results };

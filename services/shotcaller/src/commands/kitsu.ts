@@ -11,6 +11,7 @@ const Results = z.object({
       kitsuShotId: z.string(),
       outcome: z.string(),
       shotId: z.string().optional(),
+      changed: z.array(z.string()).optional(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     }),
   ),
@@ -58,7 +59,7 @@ export function registerKitsuCommands(program: Command, ctx: CommandContext): vo
           );
         const count = (o: string) => data.results.filter((r) => r.outcome === o).length;
         ctx.io.out(
-          `${count('created')} created, ${count('unchanged')} already imported, ${count('would-submit')} would be submitted, ${count('invalid') + count('changed-since-import')} need attention in Kitsu`,
+          `${count('created')} created, ${count('updated')} updated, ${count('unchanged')} already imported, ${count('would-submit')} would be submitted, ${count('invalid') + count('changed-since-import')} need attention in Kitsu`,
         );
         if (count('invalid') + count('changed-since-import') > 0) ctx.setExit(exitCodes.failed);
       },

@@ -8,6 +8,7 @@ import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 const examples = join(repoRoot(), 'examples');
@@ -170,6 +171,13 @@ describe('the dashboard, in Chromium', () => {
       .getByText(/compliance\.alert\.acknowledged.*by cleo/)
       .first()
       .waitFor();
+    await app.client(tokens.compliance).request('POST', '/v1/approvals', z.any(), {
+      kind: 'union-notice',
+      show: 'NTH',
+      approvedBy: 'SAG-AFTRA field rep',
+      note: 'Notice of AI use on the collapse sequence',
+    });
+    await page.getByRole('cell', { name: 'Notice of AI use on the collapse sequence' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'compliance.png'), fullPage: true });
     await page.context().close();
   }, 120_000);

@@ -138,6 +138,14 @@ export class ConsentRegistry {
     return rows.filter((r): r is string => r !== null).map((r) => ApprovalSchema.parse(JSON.parse(r)));
   }
 
+  /** Every approval and union notice on file, newest first. */
+  async listApprovals(): Promise<ApprovalRecord[]> {
+    const all = await this.redis.hgetall(`${this.p}approvals`);
+    return Object.values(all)
+      .map((json) => ApprovalSchema.parse(JSON.parse(json)))
+      .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+  }
+
   async listConsents(): Promise<Array<ConsentRecord & { revoked: boolean }>> {
     const all = await this.redis.hgetall(`${this.p}consents`);
     const revoked = new Set(await this.redis.hkeys(`${this.p}revoked`));

@@ -208,6 +208,19 @@ export function complianceRoutes(deps: {
     }),
     route({
       method: 'GET',
+      url: '/v1/approvals',
+      summary: 'Written approvals and union notices on file, newest first',
+      tag: 'compliance',
+      permission: 'compliance:read',
+      responses: {
+        200: { description: 'Approvals', schema: z.object({ approvals: z.array(ApprovalRecord) }) },
+      },
+      handler: async ({ principal }) => ({
+        approvals: (await deps.registry.listApprovals()).filter((a) => canSeeShow(principal, a.show)),
+      }),
+    }),
+    route({
+      method: 'GET',
       url: '/v1/compliance/rules',
       summary:
         'The rules in force (the catalogue after this production’s configuration): id, title, source, trigger, action, severity',

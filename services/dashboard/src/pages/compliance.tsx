@@ -12,6 +12,15 @@ interface Consent {
   territories?: string[];
   revoked: boolean;
 }
+interface Approval {
+  id: string;
+  kind: string;
+  show: string;
+  shotId?: string;
+  approvedBy: string;
+  note: string;
+  recordedAt: string;
+}
 interface AuditEvent {
   id: string;
   type: string;
@@ -112,17 +121,20 @@ function AlertItem({ alert, api, onDone }: { alert: Alert; api: Api; onDone: () 
 export function CompliancePage({ api }: { api: Api }) {
   const [alerts, setAlerts] = useState<Alert[]>();
   const [consents, setConsents] = useState<Consent[]>([]);
+  const [approvals, setApprovals] = useState<Approval[]>([]);
   const [audit, setAudit] = useState<AuditEvent[]>([]);
   const [error, setError] = useState<string>();
   const load = async () => {
     try {
-      const [a, c, t] = await Promise.all([
+      const [a, c, p, t] = await Promise.all([
         api.get<{ alerts: Alert[] }>('/v1/compliance/alerts'),
         api.get<{ consents: Consent[] }>('/v1/consents'),
+        api.get<{ approvals: Approval[] }>('/v1/approvals'),
         api.get<{ events: AuditEvent[] }>('/v1/audit?limit=100'),
       ]);
       setAlerts(a.alerts);
       setConsents(c.consents);
+      setApprovals(p.approvals);
       setAudit(t.events);
       setError(undefined);
     } catch (e) {
@@ -198,6 +210,39 @@ export function CompliancePage({ api }: { api: Api }) {
                   <td>{c.uses?.join(', ')}</td>
                   <td>{c.territories?.join(', ')}</td>
                   <td>{c.revoked ? 'revoked' : 'in force'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section class="card">
+        <h2>Approvals and union notices on file</h2>
+        {approvals.length === 0 ? (
+          <p class="empty">No approvals recorded.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>approval</th>
+                <th>kind</th>
+                <th>show</th>
+                <th>shot</th>
+                <th>by</th>
+                <th>recorded</th>
+                <th>note</th>
+              </tr>
+            </thead>
+            <tbody>
+              {approvals.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.id}</td>
+                  <td>{a.kind}</td>
+                  <td>{a.show}</td>
+                  <td>{a.shotId ?? 'all shots'}</td>
+                  <td>{a.approvedBy}</td>
+                  <td>{when(a.recordedAt)}</td>
+                  <td>{a.note}</td>
                 </tr>
               ))}
             </tbody>

@@ -128,3 +128,24 @@ export const ShotRequest = z.strictObject({
 export type ShotRequest = z.infer<typeof ShotRequest>;
 /** A shot request as written by a person, before defaults are filled in. */
 export type ShotRequestInput = z.input<typeof ShotRequest>;
+
+/**
+ * Performers written on one line, as shot lists and trackers carry them:
+ * `id|name|union|role|likeness; …` (only the id is required). Values are checked by `Performer` later.
+ */
+export function parsePerformerList(text: string): Array<Record<string, string>> {
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const [id = '', name, union, role, likeness] = p.split('|').map((s) => s.trim());
+      return {
+        id,
+        name: name || id,
+        ...(union ? { union } : {}),
+        ...(role ? { role } : {}),
+        ...(likeness ? { likeness } : {}),
+      };
+    });
+}

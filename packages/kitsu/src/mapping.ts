@@ -1,4 +1,4 @@
-import { type FieldIssue, ShotRequest } from '@shotcaller/contracts';
+import { type FieldIssue, parsePerformerList, ShotRequest } from '@shotcaller/contracts';
 import { z } from 'zod';
 import type { ZouProject, ZouShot } from './zou-schemas';
 
@@ -77,20 +77,7 @@ export function mapKitsuShot(ctx: KitsuShotContext, mapping: KitsuMapping): Mapp
     issues.push({ path: `data.${f.category}`, message: 'no category: set the shot’s category in Kitsu' });
   const category =
     rawCategory === undefined ? undefined : (mapping.categories[String(rawCategory)] ?? String(rawCategory));
-  const performers = String(data[f.performers] ?? '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const [id, name, union, role, likeness] = p.split('|').map((s) => s.trim());
-      return {
-        id,
-        name: name || id,
-        ...(union ? { union } : {}),
-        ...(role ? { role } : {}),
-        ...(likeness ? { likeness } : {}),
-      };
-    });
+  const performers = parsePerformerList(String(data[f.performers] ?? ''));
   const deadline =
     mapping.deadline ?? (ctx.project.end_date ? `${ctx.project.end_date.slice(0, 10)}T18:00:00Z` : undefined);
   if (!deadline)

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { type FieldIssue, ShotcallerError, ShotRequest, toFieldIssues } from '@shotcaller/contracts';
+import {
+  type FieldIssue,
+  parsePerformerList,
+  ShotcallerError,
+  ShotRequest,
+  toFieldIssues,
+} from '@shotcaller/contracts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 
@@ -93,21 +99,8 @@ function csvRowToInput(row: Record<string, string>, file: string, line: number):
         field,
         list(value).map((uri) => ({ uri })),
       );
-    else if (column === 'performers') {
-      set(
-        field,
-        list(value).map((p) => {
-          const [id, name, union, role, likeness] = p.split('|').map((s) => s.trim());
-          return {
-            id,
-            name: name || id,
-            ...(union ? { union } : {}),
-            ...(role ? { role } : {}),
-            ...(likeness ? { likeness } : {}),
-          };
-        }),
-      );
-    } else set(field, value);
+    else if (column === 'performers') set(field, parsePerformerList(list(value).join(';')));
+    else set(field, value);
   }
   // A sheet re-submitted makes nothing new: the default key is the shot's place in the show.
   out.idempotencyKey ??= `csv:${row.show ?? ''}:${row.episode ?? ''}:${row.sequence ?? ''}:${row.shot ?? ''}`;

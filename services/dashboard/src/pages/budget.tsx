@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
+import { ShowField, Table } from '../components';
 import { debounce, follow } from '../live';
 
 interface Row {
@@ -42,36 +43,26 @@ interface History {
 
 function RollupTable({ rows, label }: { rows: Row[]; label: string }) {
   return (
-    <table data-testid={`rollup-${label}`}>
-      <thead>
-        <tr>
-          <th>{label}</th>
-          <th>shots</th>
-          <th>budget</th>
-          <th>estimate</th>
-          <th>committed</th>
-          <th>actual</th>
-          <th>EFC</th>
-          <th>variance</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}>
-            <td>{r.key}</td>
-            <td>{r.shots}</td>
-            <td>{money(r.budget, r.currency)}</td>
-            <td>{money(r.estimate, r.currency)}</td>
-            <td>{money(r.committed, r.currency)}</td>
-            <td data-testid={`actual-${r.key}`}>{money(r.actual, r.currency)}</td>
-            <td>{money(r.efc, r.currency)}</td>
-            <td class={r.variance !== undefined && r.variance < 0 ? 'over' : ''}>
-              {money(r.variance, r.currency)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      testId={`rollup-${label}`}
+      head={[label, 'shots', 'budget', 'estimate', 'committed', 'actual', 'EFC', 'variance']}
+      rows={rows.map((r) => ({
+        key: r.key,
+        cells: [
+          r.key,
+          r.shots,
+          money(r.budget, r.currency),
+          money(r.estimate, r.currency),
+          money(r.committed, r.currency),
+          <span key="actual" data-testid={`actual-${r.key}`}>
+            {money(r.actual, r.currency)}
+          </span>,
+          money(r.efc, r.currency),
+          money(r.variance, r.currency),
+        ],
+        class: ['', '', '', '', '', '', '', r.variance !== undefined && r.variance < 0 ? 'over' : ''],
+      }))}
+    />
   );
 }
 
@@ -154,14 +145,7 @@ export function BudgetPage({ api }: { api: Api }) {
     <section>
       <h1>Budget</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Show{' '}
-          <input
-            value={show}
-            onInput={(e) => setShow((e.target as HTMLInputElement).value.toUpperCase())}
-            size={8}
-          />
-        </label>
+        <ShowField value={show} onChange={setShow} />
         <button type="button" onClick={() => void download()} disabled={!show}>
           Download cost report (CSV)
         </button>
@@ -193,30 +177,19 @@ export function BudgetPage({ api }: { api: Api }) {
           </section>
           <section class="card">
             <h2>Genai against vendor</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>route</th>
-                  <th>shots</th>
-                  <th>cost per shot</th>
-                  <th>cost per frame</th>
-                  <th>turnaround median / p90 (h)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {compare.map((c) => (
-                  <tr key={c.route}>
-                    <td>{c.route}</td>
-                    <td>{c.shots}</td>
-                    <td>{money(c.costPerShot, c.currency)}</td>
-                    <td>{money(c.costPerFrame, c.currency)}</td>
-                    <td>
-                      {c.turnaroundHours.median ?? '–'} / {c.turnaroundHours.p90 ?? '–'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              head={['route', 'shots', 'cost per shot', 'cost per frame', 'turnaround median / p90 (h)']}
+              rows={compare.map((c) => ({
+                key: c.route,
+                cells: [
+                  c.route,
+                  c.shots,
+                  money(c.costPerShot, c.currency),
+                  money(c.costPerFrame, c.currency),
+                  `${c.turnaroundHours.median ?? '–'} / ${c.turnaroundHours.p90 ?? '–'}`,
+                ],
+              }))}
+            />
           </section>
           <section class="card">
             <h2>Threshold alerts</h2>

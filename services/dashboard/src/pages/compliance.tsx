@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
+import { Table } from '../components';
 import { debounce, follow } from '../live';
 import type { Alert } from '../types';
 
@@ -190,30 +191,20 @@ export function CompliancePage({ api }: { api: Api }) {
         {consents.length === 0 ? (
           <p class="empty">No consents recorded.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>consent</th>
-                <th>performer</th>
-                <th>show</th>
-                <th>uses</th>
-                <th>territories</th>
-                <th>status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {consents.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  <td>{c.performerName ?? c.performerId}</td>
-                  <td>{c.show ?? ''}</td>
-                  <td>{c.uses?.join(', ')}</td>
-                  <td>{c.territories?.join(', ')}</td>
-                  <td>{c.revoked ? 'revoked' : 'in force'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            head={['consent', 'performer', 'show', 'uses', 'territories', 'status']}
+            rows={consents.map((c) => ({
+              key: c.id,
+              cells: [
+                c.id,
+                c.performerName ?? c.performerId,
+                c.show ?? '',
+                c.uses?.join(', '),
+                c.territories?.join(', '),
+                c.revoked ? 'revoked' : 'in force',
+              ],
+            }))}
+          />
         )}
       </section>
       <section class="card">
@@ -221,32 +212,21 @@ export function CompliancePage({ api }: { api: Api }) {
         {approvals.length === 0 ? (
           <p class="empty">No approvals recorded.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>approval</th>
-                <th>kind</th>
-                <th>show</th>
-                <th>shot</th>
-                <th>by</th>
-                <th>recorded</th>
-                <th>note</th>
-              </tr>
-            </thead>
-            <tbody>
-              {approvals.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.id}</td>
-                  <td>{a.kind}</td>
-                  <td>{a.show}</td>
-                  <td>{a.shotId ?? 'all shots'}</td>
-                  <td>{a.approvedBy}</td>
-                  <td>{when(a.recordedAt)}</td>
-                  <td>{a.note}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            head={['approval', 'kind', 'show', 'shot', 'by', 'recorded', 'note']}
+            rows={approvals.map((a) => ({
+              key: a.id,
+              cells: [
+                a.id,
+                a.kind,
+                a.show,
+                a.shotId ?? 'all shots',
+                a.approvedBy,
+                when(a.recordedAt),
+                a.note,
+              ],
+            }))}
+          />
         )}
       </section>
       <section class="card">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
+import { ShowField } from '../components';
 import { debounce, follow } from '../live';
 import type { Shot } from '../types';
 
@@ -44,14 +45,7 @@ export function ShotsPage({ api }: { api: Api }) {
     <section>
       <h1>Shots</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Show{' '}
-          <input
-            value={show}
-            onInput={(e) => setShow((e.target as HTMLInputElement).value.toUpperCase())}
-            size={8}
-          />
-        </label>
+        <ShowField value={show} onChange={setShow} />
         <label>
           Route{' '}
           <select value={route} onChange={(e) => setRoute((e.target as HTMLSelectElement).value)}>

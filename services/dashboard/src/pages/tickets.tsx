@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
+import { Table } from '../components';
 
 interface Ticket {
   ticketId: string;
@@ -35,30 +36,13 @@ export function TicketsPage({ api }: { api: Api }) {
       ) : tickets.length === 0 ? (
         <p class="empty">No tickets for you yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>ticket</th>
-              <th>shot</th>
-              <th>brief</th>
-              <th>status</th>
-              <th>bids due</th>
-              <th>awarded to</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tickets.map((t) => (
-              <tr key={t.ticketId}>
-                <td>{t.ticketId}</td>
-                <td>{t.label}</td>
-                <td>{t.brief}</td>
-                <td>{t.status}</td>
-                <td>{when(t.bidDeadline)}</td>
-                <td>{t.awardedTo ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          head={['ticket', 'shot', 'brief', 'status', 'bids due', 'awarded to']}
+          rows={tickets.map((t) => ({
+            key: t.ticketId,
+            cells: [t.ticketId, t.label, t.brief, t.status, when(t.bidDeadline), t.awardedTo ?? ''],
+          }))}
+        />
       )}
     </section>
   );

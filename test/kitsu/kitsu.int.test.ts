@@ -215,7 +215,13 @@ describe('Kitsu, against a real Zou server', () => {
       60_000,
     );
     expect(held.find((c) => /HOLDING/.test(c.text))!.text).toMatch(/missing consent: .*Marcus Hale/);
-    expect(await taskStatus('COL_0120')).toBe('wfa');
+    // Zou caches task reads for a moment: the status shows up shortly after the comment.
+    await eventually(
+      () => taskStatus('COL_0120'),
+      (st) => st === 'wfa',
+      'the held task waiting',
+      30_000,
+    );
 
     // Let every event of the import be posted, then replay the whole log to the sync from the start.
     await eventually(
@@ -262,7 +268,12 @@ describe('Kitsu, against a real Zou server', () => {
       90_000,
     );
     expect(comments.filter((c) => /Approved in Shotcaller/.test(c.text))).toHaveLength(1);
-    expect(await taskStatus(name)).toBe('done');
+    await eventually(
+      () => taskStatus(name),
+      (st) => st === 'done',
+      'the task done',
+      30_000,
+    );
 
     // Approved work does not change under it: the edit is reported, not applied.
     await seed.call('PUT', `/data/entities/${shotIds.get(name)}`, { description: 'A different beat' });

@@ -67,10 +67,10 @@ const shot = (overrides: Parameters<typeof aShotRequest>[0] = {}) =>
 describe('the dashboard, in Chromium', () => {
   it('shows each role its own pages and nothing else', async () => {
     const expected = {
-      td: ['Shots'],
-      accountant: ['Budget'],
+      td: ['Shots', 'What-if'],
+      accountant: ['Budget', 'What-if'],
       compliance: ['Compliance inbox'],
-      admin: ['Shots', 'Budget', 'Compliance inbox', 'Vendor tickets'],
+      admin: ['Shots', 'Budget', 'Compliance inbox', 'Vendor tickets', 'What-if'],
       vendorA: ['Vendor tickets'],
     } as const;
     for (const [who, pages] of Object.entries(expected)) {
@@ -140,6 +140,21 @@ describe('the dashboard, in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'budget.png'), fullPage: true });
     await page.context().close();
   }, 120_000);
+
+  it('lets an accountant pick a policy file and see the show replayed under it', async () => {
+    const page = await signIn(tokens.accountant);
+    await page.goto(`${app.running.apiUrl}/#/whatif`);
+    await page.getByLabel('Policy file').setInputFiles(join(examples, 'policies/all-vendor.yaml'));
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('whatif-total').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('heading', { name: /Under all-vendor/ }).count()).toBe(1);
+    // The AI shots delivered so far would all have gone to a vendor.
+    expect(
+      await page.getByRole('heading', { name: /Shots whose route would change \([1-9]\d*\)/ }).count(),
+    ).toBe(1);
+    await page.screenshot({ path: join(screenshots, 'whatif.png'), fullPage: true });
+    await page.context().close();
+  });
 
   it('lets a compliance officer acknowledge an alert, and the audit trail shows it', async () => {
     const page = await signIn(tokens.compliance);

@@ -7,20 +7,22 @@ import { ShotPage } from './pages/shot';
 import { ShotsPage } from './pages/shots';
 import { SignIn } from './pages/sign-in';
 import { TicketsPage } from './pages/tickets';
+import { WhatIfPage } from './pages/whatif';
 
 /** Which pages each role has: a role only reaches what is its own. */
-export const pagesOf: Record<Role, Array<'shots' | 'budget' | 'compliance' | 'tickets'>> = {
-  td: ['shots'],
-  accountant: ['budget'],
+export const pagesOf: Record<Role, Array<'shots' | 'budget' | 'compliance' | 'tickets' | 'whatif'>> = {
+  td: ['shots', 'whatif'],
+  accountant: ['budget', 'whatif'],
   compliance: ['compliance'],
   vendor: ['tickets'],
-  admin: ['shots', 'budget', 'compliance', 'tickets'],
+  admin: ['shots', 'budget', 'compliance', 'tickets', 'whatif'],
 };
 const titles = {
   shots: 'Shots',
   budget: 'Budget',
   compliance: 'Compliance inbox',
   tickets: 'Vendor tickets',
+  whatif: 'What-if',
 };
 
 const tokenKey = 'shotcaller.token';
@@ -89,6 +91,7 @@ export function App() {
   else if (page === 'shots') body = <ShotsPage api={api} />;
   else if (page === 'budget') body = <BudgetPage api={api} />;
   else if (page === 'compliance') body = <CompliancePage api={api} />;
+  else if (page === 'whatif') body = <WhatIfPage api={api} />;
   else body = <TicketsPage api={api} />;
 
   return (

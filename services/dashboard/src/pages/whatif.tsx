@@ -1,0 +1,190 @@
+import { useState } from 'preact/hooks';
+import { type Api, money } from '../api';
+import { ShowField, Table } from '../components';
+
+interface Sum {
+  shots: number;
+  cost: number;
+}
+interface Comparison {
+  key: string;
+  actual: Sum;
+  candidate: Sum;
+  difference: number;
+}
+interface Outcome {
+  route: string;
+  decidedBy?: string;
+  cost: { amountMinor: number; currency: string };
+  basis: string;
+}
+interface Report {
+  candidatePolicy: { id: string };
+  currency: string;
+  snapshot: { upTo: string };
+  shots: Array<{
+    shotId: string;
+    shot: string;
+    category: string;
+    actual: Outcome;
+    candidate: Outcome;
+    routeChanged: boolean;
+  }>;
+  totals: Comparison;
+  byRoute: Comparison[];
+  bySequence: Comparison[];
+  budgetLines: Array<{
+    lineId: string;
+    budget: number;
+    actual: number;
+    candidate: number;
+    wouldCross: number[];
+    wouldClear: number[];
+  }>;
+  compliance: {
+    actualHolds: number;
+    candidateHolds: number;
+    newHolds: Array<{ shot: string; ruleIds: string[] }>;
+  };
+}
+
+/** What-if: an accountant picks a policy file and sees the show replayed under it, beside what happened. */
+export function WhatIfPage({ api }: { api: Api }) {
+  const [show, setShow] = useState('NTH');
+  const [policy, setPolicy] = useState<{ name: string; text: string }>();
+  const [report, setReport] = useState<Report>();
+  const [error, setError] = useState<string>();
+  const [running, setRunning] = useState(false);
+
+  const run = async () => {
+    if (!policy) return;
+    setRunning(true);
+    try {
+      setReport(await api.post<Report>('/v1/simulations', { show, policy: policy.text }));
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setRunning(false);
+    }
+  };
+  const m = (n: number) => money(n, report?.currency || 'USD');
+  const compareRows = (rows: Comparison[]) =>
+    rows.map((r) => ({
+      key: r.key,
+      cells: [
+        r.key,
+        r.actual.shots,
+        m(r.actual.cost),
+        r.candidate.shots,
+        m(r.candidate.cost),
+        m(r.difference),
+      ],
+    }));
+  const compareHead = [
+    '',
+    'shots as routed',
+    'cost as routed',
+    'shots under candidate',
+    'cost under candidate',
+    'difference',
+  ];
+
+  return (
+    <section>
+      <h1>What-if</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        <ShowField value={show} onChange={setShow} />
+        <label>
+          Policy file{' '}
+          <input
+            type="file"
+            accept=".yaml,.yml"
+            onChange={async (e) => {
+              const file = (e.target as HTMLInputElement).files?.[0];
+              if (file) setPolicy({ name: file.name, text: await file.text() });
+            }}
+          />
+        </label>
+        <button type="submit" disabled={!policy || !show || running}>
+          {running ? 'Replaying…' : 'Compare'}
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!report ? (
+        <p class="empty">
+          Pick a routing policy file: the show is replayed under it from the event log, and nothing live
+          changes.
+        </p>
+      ) : (
+        <>
+          <section class="card">
+            <h2>
+              Under {report.candidatePolicy.id} (log read up to {report.snapshot.upTo})
+            </h2>
+            <Table
+              testId="whatif-total"
+              head={['total', ...compareHead.slice(1)]}
+              rows={compareRows([report.totals])}
+            />
+            <Table head={['route', ...compareHead.slice(1)]} rows={compareRows(report.byRoute)} />
+            <Table head={['sequence', ...compareHead.slice(1)]} rows={compareRows(report.bySequence)} />
+          </section>
+          <section class="card">
+            <h2>Budget lines</h2>
+            <Table
+              head={['line', 'budget', 'as routed', 'under candidate', 'would cross', 'would clear']}
+              rows={report.budgetLines.map((l) => ({
+                key: l.lineId,
+                cells: [
+                  l.lineId,
+                  m(l.budget),
+                  m(l.actual),
+                  m(l.candidate),
+                  l.wouldCross.map((t) => `${t}%`).join(' '),
+                  l.wouldClear.map((t) => `${t}%`).join(' '),
+                ],
+              }))}
+            />
+            <p>
+              Compliance: {report.compliance.actualHolds} held as routed, {report.compliance.candidateHolds}{' '}
+              under the candidate
+              {report.compliance.newHolds.length > 0 &&
+                `; newly held: ${report.compliance.newHolds.map((h) => h.shot).join(', ')}`}
+              .
+            </p>
+          </section>
+          <section class="card">
+            <h2>Shots whose route would change ({report.shots.filter((s) => s.routeChanged).length})</h2>
+            <Table
+              head={['shot', 'category', 'as routed', 'cost', 'candidate', 'cost']}
+              rows={report.shots
+                .filter((s) => s.routeChanged)
+                .map((s) => ({
+                  key: s.shotId,
+                  cells: [
+                    s.shot,
+                    s.category,
+                    `${s.actual.route} (${s.actual.decidedBy ?? ''})`,
+                    `${m(s.actual.cost.amountMinor)} ${s.actual.basis}`,
+                    `${s.candidate.route} (${s.candidate.decidedBy ?? ''})`,
+                    `${m(s.candidate.cost.amountMinor)} ${s.candidate.basis}`,
+                  ],
+                }))}
+            />
+          </section>
+        </>
+      )}
+    </section>
+  );
+}

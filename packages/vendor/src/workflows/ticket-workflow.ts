@@ -154,7 +154,8 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: (bid) => {
-        assertPhase(['bidding'], 'a bid');
+        // The ticket is visible to vendors as soon as it is opened in their tracker, before the workflow records it.
+        assertPhase(['opening', 'bidding'], 'a bid');
         if (awarding) throw refuse(`Ticket ${ticketId} is being awarded; bids are closed`);
         if (!state.vendors.includes(bid.vendorId))
           throw refuse(`Vendor ${bid.vendorId} was not invited to bid on ${ticketId}`, 'TicketForbidden');
@@ -178,7 +179,7 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: (a) => {
-        assertPhase(['bidding'], 'an award');
+        assertPhase(['opening', 'bidding'], 'an award');
         if (awarding) throw refuse(`Ticket ${ticketId} is already being awarded`);
         if (!state.bids.some((b) => b.bidId === a.bidId))
           throw refuse(
@@ -318,7 +319,8 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
   });
   state.trackerRef = opened.trackerRef;
   if (opened.shotCancelled) state.cancelled = { by: 'shotcaller', reason: 'the shot was cancelled' };
-  else state.phase = 'bidding';
+  // A bid or even an award may already have come in while the tracker ticket was being opened.
+  else if (state.phase === 'opening') state.phase = 'bidding';
 
   // Bidding, until an award; each bid deadline that passes without one escalates and opens another window.
   while (!state.award && !state.cancelled) {

@@ -46,23 +46,12 @@ export function simulate(input: SimulationInput): SimulationReport {
 
   const baselineOf = (h: ShotHistory): OutcomeT => {
     const d = h.decision;
-    // Held before any routing was recorded: the hold event names no route.
-    if (!d && h.held)
-      return outcome(
-        'held',
-        undefined,
-        { amountMinor: 0, currency: input.candidate.rates.currency },
-        'held',
-        turnaround.of('', '', undefined),
-      );
-    if (!d)
-      return outcome(
-        'unrouted',
-        undefined,
-        { amountMinor: 0, currency: input.candidate.rates.currency },
-        'unrouted',
-        turnaround.of('', '', undefined),
-      );
+    // Held before any routing was recorded (the hold event names no route), or not routed yet.
+    if (!d) {
+      const kind = h.held ? 'held' : 'unrouted';
+      const zero = { amountMinor: 0, currency: input.candidate.rates.currency };
+      return outcome(kind, undefined, zero, kind, turnaround.of('', '', undefined));
+    }
     const route = h.held ? 'held' : d.route;
     const ta = turnaround.of(d.route, h.request.category, d.estimates[d.route].turnaroundHours);
     if (route === 'held')

@@ -43,3 +43,12 @@ export function ShowField(props: { value: string; onChange: (show: string) => vo
     </label>
   );
 }
+
+/** A problem the page could not get past, read out to screen readers too. */
+export function ErrorNote({ error }: { error: string | undefined }) {
+  return error ? (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
-import { ShowField, Table } from '../components';
+import { ErrorNote, ShowField, Table } from '../components';
 import { debounce, follow } from '../live';
 
 interface Row {
@@ -150,11 +150,7 @@ export function BudgetPage({ api }: { api: Api }) {
           Download cost report (CSV)
         </button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {!show ? (
         <p class="empty">Name a show to see its ledger.</p>
       ) : !rollup ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
-import { Table } from '../components';
+import { ErrorNote, Table } from '../components';
 import { debounce, follow } from '../live';
 import type { Alert } from '../types';
 
@@ -109,11 +109,7 @@ function AlertItem({ alert, api, onDone }: { alert: Alert; api: Api; onDone: () 
           </button>
         </form>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </li>
   );
 }
@@ -153,11 +149,7 @@ export function CompliancePage({ api }: { api: Api }) {
   return (
     <section>
       <h1>Compliance inbox</h1>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {alerts === undefined ? (
         <p>Loading…</p>
       ) : (

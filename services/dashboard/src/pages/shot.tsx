@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
+import { ErrorNote } from '../components';
 import { debounce, follow } from '../live';
 import type { Shot } from '../types';
 
@@ -128,11 +129,7 @@ export function ShotPage({ api, id }: { api: Api; id: string }) {
       <p class="muted">
         {r.category} · {r.deliverable} · frames {r.frames.start}–{r.frames.end} · attempt {shot.attempt}
       </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       <section class="card actions" aria-label="Actions">
         {(actionsFor[shot.state] ?? []).map((a) => (
           <button key={a} type="button" onClick={() => (a === 'retry' ? void act(a) : setPending(a))}>

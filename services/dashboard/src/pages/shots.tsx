@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
-import { ShowField } from '../components';
+import { ErrorNote, ShowField } from '../components';
 import { debounce, follow } from '../live';
 import type { Shot } from '../types';
 
@@ -55,11 +55,7 @@ export function ShotsPage({ api }: { api: Api }) {
           </select>
         </label>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {shots === undefined ? (
         <p>Loading…</p>
       ) : shots.length === 0 ? (

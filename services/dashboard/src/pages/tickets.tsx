@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
-import { Table } from '../components';
+import { ErrorNote, Table } from '../components';
 
 interface Ticket {
   ticketId: string;
@@ -26,11 +26,7 @@ export function TicketsPage({ api }: { api: Api }) {
   return (
     <section>
       <h1>Vendor tickets</h1>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {tickets === undefined ? (
         !error && <p>Loading…</p>
       ) : tickets.length === 0 ? (

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Api, money } from '../api';
-import { ShowField, Table } from '../components';
+import { ErrorNote, ShowField, Table } from '../components';
 
 interface Sum {
   shots: number;
@@ -116,11 +116,7 @@ export function WhatIfPage({ api }: { api: Api }) {
           {running ? 'Replaying…' : 'Compare'}
         </button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {!report ? (
         <p class="empty">
           Pick a routing policy file: the show is replayed under it from the event log, and nothing live

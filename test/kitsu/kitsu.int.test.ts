@@ -281,4 +281,60 @@ describe('Kitsu, against a real Zou server', () => {
     expect(late.outcome).toBe('changed-since-import');
     expect((await app.client().getShot(shotId)).request.brief).not.toBe('A different beat');
   }, 180_000);
+
+  it('watches for tasks that reach "Ready To Start" and imports them (the kitsu-sync role)', async () => {
+    const projectId = (await seed.call<Array<{ id: string; name: string }>>('GET', '/data/projects')).find(
+      (p) => p.name === 'Northern Tower',
+    )!.id;
+    const sequenceId = (
+      await seed.call<Array<{ id: string; name: string }>>('GET', `/data/projects/${projectId}/sequences`)
+    ).find((q) => q.name === 'COL')!.id;
+    const shot = await seed.call<{ id: string }>('POST', `/data/projects/${projectId}/shots`, {
+      name: 'WCH_0010',
+      sequence_id: sequenceId,
+      description: 'Dust settles over the square',
+      data: { frame_in: 1001, frame_out: 1012, category: 'Env' },
+    });
+    const types = await seed.call<Array<{ id: string; name: string; for_entity: string }>>(
+      'GET',
+      '/data/task-types',
+    );
+    const compositing = types.find((t) => t.name === 'Compositing' && t.for_entity === 'Shot')!;
+    const [task] = await seed.call<Array<{ id: string }>>(
+      'POST',
+      `/actions/projects/${projectId}/task-types/${compositing.id}/shots/create-tasks`,
+      [shot.id],
+    );
+    const ready = [...statusIds].find(([, short]) => short === 'ready')![0];
+    await seed.call('PUT', `/data/tasks/${task!.id}`, { task_status_id: ready });
+
+    const watcher = await runShotcaller(['api', 'router', 'kitsu-sync'], {
+      events: { claimIdleMs: 1_000 },
+      kitsu: {
+        url: zou.url,
+        ...zou.admin,
+        mapping: mappingInput,
+        watch: { project: 'Northern Tower', status: 'ready', everyMs: 500 },
+      },
+    });
+    try {
+      const imported = await eventually(
+        () => watcher.client().listShots({ show: 'NTH', limit: 100 }),
+        (r) => r.shots.some((s) => s.request.shot === 'WCH_0010'),
+        'the ready shot imported',
+        60_000,
+      );
+      // Only the task in "Ready To Start" was taken.
+      expect(imported.shots.map((s) => s.request.shot)).toEqual(['WCH_0010']);
+      const comments = await eventually(
+        () => seed.call<Array<{ text: string }>>('GET', `/data/tasks/${task!.id}/comments`),
+        (cs) => cs.some((c) => /routed this shot to/.test(c.text)),
+        'the routing comment on the watched task',
+        60_000,
+      );
+      expect(comments.filter((c) => /routed this shot to/.test(c.text))).toHaveLength(1);
+    } finally {
+      await watcher.running.stop();
+    }
+  }, 180_000);
 });

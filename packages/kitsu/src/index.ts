@@ -1,5 +1,5 @@
 export { KitsuNotFound, KitsuRequestFailed, KitsuShapeInvalid, KitsuUnreachable } from './errors';
-export { type ImportOptions, type ImportOutcome, importFromKitsu } from './import';
+export { type ImportOptions, type ImportOutcome, type ImportSink, importFromKitsu } from './import';
 export { KitsuClient, type KitsuCredentials } from './kitsu-client';
 export {
   KitsuMapping,
@@ -9,3 +9,4 @@ export {
   mapKitsuShot,
 } from './mapping';
 export { commentFor, KitsuStatuses, KitsuSync, type KitsuSyncOptions } from './sync-back';
+export { type WatchOptions, watchKitsu } from './watch';

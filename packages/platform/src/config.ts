@@ -201,6 +201,16 @@ export const ShotcallerConfig = z.strictObject({
       linkBaseUrl: z.string().min(1).optional(),
       /** At most this many comments a second. */
       ratePerSecond: z.number().positive().default(5),
+      /** Watch mode: the kitsu-sync role imports shots whose task reaches `status` (e.g. `ready`). */
+      watch: z
+        .strictObject({
+          project: z.string().min(1),
+          sequence: z.string().min(1).optional(),
+          taskType: z.string().min(1).default('Compositing'),
+          status: z.string().min(1).default('ready'),
+          everyMs: z.int().positive().default(60_000),
+        })
+        .optional(),
     })
     .prefault({}),
   events: z

@@ -8,7 +8,7 @@ import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { createAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
-import { KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync } from '@shotcaller/kitsu';
+import { KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync, watchKitsu } from '@shotcaller/kitsu';
 import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
@@ -57,7 +57,53 @@ const kitsuSync: RoleStarter = async (ctx) => {
       ctx.logger('kitsu-sync').warn({ err: (error as Error).message }, 'Kitsu comment not posted yet'),
   });
   await sync.start();
-  return { name: 'kitsu-sync', stop: () => sync.stop() };
+  const watch = config.kitsu.watch;
+  let stopWatch: (() => Promise<void>) | undefined;
+  if (watch) {
+    const store = new ShotStore(redis, config.deployment);
+    const intake = createQueue('intake', redis, config.deployment);
+    const commands = new ShotCommands(store, { intake });
+    const actor = { name: 'kitsu watch', source: `/shotcaller/${config.deployment}/kitsu-sync` };
+    const log = ctx.logger('kitsu-sync');
+    const stopPolling = watchKitsu(
+      settings.client,
+      settings.mapping,
+      {
+        project: watch.project,
+        taskType: watch.taskType,
+        status: watch.status,
+        everyMs: watch.everyMs,
+        ...(watch.sequence ? { sequence: watch.sequence } : {}),
+        onPass: (outcomes, error) => {
+          if (error)
+            log.warn({ err: (error as Error).message }, 'Kitsu watch pass failed; trying again next time');
+          for (const o of outcomes ?? [])
+            if (o.outcome === 'created' || o.outcome === 'updated')
+              log.info({ shot: o.shot, outcome: o.outcome }, 'imported from Kitsu');
+            else if (o.outcome === 'invalid')
+              log.warn({ shot: o.shot, issues: o.issues }, 'Kitsu shot not imported');
+        },
+      },
+      {
+        submit: async (request) => {
+          const { shot, created } = await commands.submit(request, actor);
+          return { shotId: shot.id, created };
+        },
+        revise: (shotId, request) => commands.revise(shotId, request, actor),
+      },
+    );
+    stopWatch = async () => {
+      await stopPolling();
+      await intake.close();
+    };
+  }
+  return {
+    name: 'kitsu-sync',
+    async stop() {
+      await stopWatch?.();
+      await sync.stop();
+    },
+  };
 };
 
 /** What each configured genai provider does with data, for the compliance rules. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CurrencyMismatch, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { CurrencyMismatch, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { appendEventLuaFunction, type EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
 import type { Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
@@ -99,7 +99,7 @@ export class BudgetProjection {
         this.keys.lineThresholds(row.lineId),
         this.stream.stream,
         this.stream.ids,
-        this.stream.subject(''),
+        this.stream.subject(row.lineId),
         this.keys.show(row.show),
         shotId,
         String(Object.keys(raw).length),
@@ -133,7 +133,7 @@ export class BudgetProjection {
       this.keys.lineThresholds(line.id),
       this.stream.stream,
       this.stream.ids,
-      this.stream.subject(''),
+      this.stream.subject(line.id),
       line.id,
       JSON.stringify(BudgetLine.parse(line)),
       this.source,
@@ -157,6 +157,33 @@ export class BudgetProjection {
       json = ids.length ? ((await this.redis.hmget(this.keys.rows, ...ids)).filter(Boolean) as string[]) : [];
     } else json = Object.values(await this.redis.hgetall(this.keys.rows));
     return json.map((j) => LedgerRow.parse(JSON.parse(j))).sort((a, b) => a.shotId.localeCompare(b.shotId));
+  }
+
+  async line(id: string): Promise<BudgetLine | undefined> {
+    const json = await this.redis.hget(this.keys.lines, id);
+    return json ? BudgetLine.parse(JSON.parse(json)) : undefined;
+  }
+
+  async row(shotId: string): Promise<LedgerRow | undefined> {
+    const json = await this.redis.hget(this.keys.rows, shotId);
+    return json ? LedgerRow.parse(JSON.parse(json)) : undefined;
+  }
+
+  /** Money spent on a show, one entry per usage or invoice fact, oldest first: the burn. */
+  async spending(show: string): Promise<Array<{ at: string; amount: Money }>> {
+    const ids = await this.redis.smembers(this.keys.show(show));
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.facts(id));
+    const out: Array<{ at: string; amount: Money }> = [];
+    for (const [error, raw] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      for (const json of Object.values(raw as Record<string, string>)) {
+        const fact = Fact.parse(JSON.parse(json));
+        if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
+      }
+    }
+    return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** The line totals kept incrementally; equal to a roll-up of the rows by line. */

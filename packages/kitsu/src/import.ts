@@ -58,6 +58,7 @@ export async function importFromKitsu(
     ? statuses.find((s) => s.short_name === options.status || s.name === options.status)
     : undefined;
   if (options.status && !status) throw new Error(`Kitsu has no task status "${options.status}"`);
+  const taskOf = new Map((await client.tasksOfType(project.id, taskType.id)).map((t) => [t.entity_id, t]));
   const sequenceOf = new Map(sequences.map((s) => [s.id, s]));
   const episodeOf = new Map(episodes.map((e) => [e.id, e.name]));
   const out: ImportOutcome[] = [];
@@ -65,8 +66,7 @@ export async function importFromKitsu(
     const sequence = shot.parent_id ? sequenceOf.get(shot.parent_id) : undefined;
     if (!sequence || (options.sequence && sequence.name !== options.sequence) || shot.canceled) continue;
     const base = { kitsuShotId: shot.id, shot: shot.name };
-    const tasks = await client.shotTasks(shot.id);
-    const task = tasks.find((t) => t.task_type_id === taskType.id);
+    const task = taskOf.get(shot.id);
     if (!task) {
       out.push({
         ...base,

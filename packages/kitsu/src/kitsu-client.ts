@@ -131,14 +131,12 @@ export class KitsuClient {
   shots(projectId: string) {
     return this.request('GET', `/data/projects/${projectId}/shots`, z.array(ZouShot), 'reading shots');
   }
-  shotTasks(shotId: string) {
-    return this.request(
-      'GET',
-      `/data/shots/${shotId}/tasks`,
-      z.array(ZouTask),
-      `reading the tasks of shot ${shotId}`,
-    );
+  /** The tasks of one type in a project, in one request (Zou filters its collections by field). */
+  tasksOfType(projectId: string, taskTypeId: string) {
+    const query = new URLSearchParams({ project_id: projectId, task_type_id: taskTypeId });
+    return this.request('GET', `/data/tasks?${query}`, z.array(ZouTask), 'reading tasks');
   }
+
   taskTypes() {
     return this.request('GET', '/data/task-types', z.array(ZouTaskType), 'reading task types');
   }

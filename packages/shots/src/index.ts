@@ -29,3 +29,4 @@ export {
 } from './shot-commands';
 export { ShotRecord } from './shot-record';
 export { type ChangeOptions, type ListOptions, type PendingEvent, pending, ShotStore } from './shot-store';
+export { shotIdOfTicketId, ticketIdOf } from './ticket-ids';

@@ -4,6 +4,7 @@ import { ReviewOnTicket } from './errors';
 import { priorities, type ShotJob, shotJobId } from './queues';
 import type { ShotRecord } from './shot-record';
 import { pending, type ShotStore } from './shot-store';
+import { ticketIdOf } from './ticket-ids';
 
 /** A held shot cannot be forced onto AI work: the missing consent or approval releases it. */
 export class ComplianceHoldNotOverridable extends ShotcallerError {
@@ -68,9 +69,12 @@ export class ShotCommands {
       source: actor.source,
       now: this.clock(),
     });
-    if (result.changed.length > 0 && result.shot.state !== 'submitted')
-      await this.enqueueIntake(result.shot, `r${result.shot.version}`);
-    else if (result.changed.length > 0) await this.enqueueIntake(result.shot);
+    // A still-submitted shot is already on its way to the router; any other needs a new intake job.
+    if (result.changed.length > 0)
+      await this.enqueueIntake(
+        result.shot,
+        result.shot.state === 'submitted' ? '' : `r${result.shot.version}`,
+      );
     return result;
   }
 
@@ -123,7 +127,7 @@ export class ShotCommands {
   private async assertNotTicketWork(shotId: string): Promise<void> {
     const shot = await this.store.require(shotId);
     if (shot.route === 'vendor' && shot.vendorWorkflowId)
-      throw new ReviewOnTicket(shotId, `tk-${shotId.replace(/^sh-/, '')}`);
+      throw new ReviewOnTicket(shotId, ticketIdOf(shotId));
   }
 
   async cancel(shotId: string, reason: string, actor: Actor): Promise<ShotRecord> {

@@ -38,16 +38,20 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
   const source = `/shotcaller/${deps.deployment}/temporal-worker`;
   const budget = new BudgetProjection(deps.redis, deps.deployment);
 
-  const envelope = async (shotId: string, e: TicketEvent) => {
-    const shot = await store.require(shotId);
-    return makeEvent(e.type, e.data as never, {
-      id: e.id,
-      source,
-      subject: shotId,
-      correlationId: shotId,
-      show: shot.show,
-      time: clock(),
-    });
+  const envelopes = async (shotId: string, events: readonly TicketEvent[]) => {
+    if (events.length === 0) return [];
+    const { show } = await store.require(shotId);
+    const time = clock();
+    return events.map((e) =>
+      makeEvent(e.type, e.data as never, {
+        id: e.id,
+        source,
+        subject: shotId,
+        correlationId: shotId,
+        show,
+        time,
+      }),
+    );
   };
 
   const trackerOf = (name: string) => {
@@ -60,31 +64,30 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
     return tracker;
   };
 
-  async function record(request: RecordRequest): Promise<{ moved: boolean; state: ShotState }> {
+  /** Appends the ticket's events, with the shot's move when there is one; says whether the shot moved. */
+  async function record(request: RecordRequest): Promise<{ moved: boolean }> {
     const all = [...request.events, ...(request.always ?? [])];
     if (request.to) {
       // The move and its events are one atomic write, so the first event being in the log means it happened.
-      if (all.length > 0 && (await log.has(all[0]!.id)))
-        return { moved: true, state: (await store.require(request.shotId)).state };
+      if (all.length > 0 && (await log.has(all[0]!.id))) return { moved: true };
       try {
-        const { shot } = await store.change(request.shotId, {
+        await store.change(request.shotId, {
           to: request.to,
           events: () => all.map((e) => pending(e.type, e.data as never, e.id)),
           source,
           now: clock(),
         });
-        return { moved: true, state: shot.state };
+        return { moved: true };
       } catch (error) {
         if (!(error instanceof IllegalTransition)) throw error;
         // The shot moved on without the ticket (cancelled by a TD): keep the ticket's own record.
-        const always = await Promise.all((request.always ?? []).map((e) => envelope(request.shotId, e)));
-        await log.appendMany(always);
-        return { moved: false, state: error.from };
+        await log.appendMany(await envelopes(request.shotId, request.always ?? []));
+        return { moved: false };
       }
     }
     // Each append is idempotent on its id, so a retry appends only what the last try did not.
-    await log.appendMany(await Promise.all(all.map((e) => envelope(request.shotId, e))));
-    return { moved: false, state: (await store.require(request.shotId)).state };
+    await log.appendMany(await envelopes(request.shotId, all));
+    return { moved: false };
   }
 
   return {
@@ -123,11 +126,12 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
 
     /** What the shot's budget line has left for it: the line less every other shot's estimate at completion. */
     async budgetRemaining(shotId: string, lineId: string): Promise<Money | undefined> {
-      const line = (await budget.lines()).find((l) => l.id === lineId);
+      const [line, totals, own] = await Promise.all([
+        budget.line(lineId),
+        budget.lineTotals(lineId),
+        budget.row(shotId),
+      ]);
       if (!line) return undefined;
-      const totals = await budget.lineTotals(lineId);
-      const shot = await store.require(shotId);
-      const own = (await budget.rows(shot.show)).find((r) => r.shotId === shotId);
       const othersEfc = (totals.efc ?? 0) - (own?.efc ?? 0);
       return { amountMinor: line.amount.amountMinor - othersEfc, currency: line.amount.currency };
     },

@@ -21,7 +21,7 @@ export {
   type TicketTermsInput,
 } from './ticket';
 export { shotIdOfTicket, TicketClient } from './ticket-client';
-export { ticketIdOf, ticketWorkflowId } from './ticket-ids';
+export { ticketWorkflowId } from './ticket-ids';
 export { createTrackers } from './trackers/create-trackers';
 export { LocalTicket, LocalTracker, localTrackerKeys } from './trackers/local-tracker';
 export { ShotgridConfig, ShotgridRequestFailed, ShotgridTracker } from './trackers/shotgrid-tracker';

@@ -1,3 +1,4 @@
+import { shotIdOfTicketId } from '@shotcaller/shots';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
@@ -41,8 +42,9 @@ const searchKeys = {
 
 /** Reads ticket ids back into workflow ids: `tk-<shot id without sh->` is the shot's. */
 export function shotIdOfTicket(ticketId: string): string {
-  if (!/^tk-[A-Za-z0-9-]+$/.test(ticketId)) throw new TicketNotFound(ticketId);
-  return `sh-${ticketId.slice(3)}`;
+  const shotId = shotIdOfTicketId(ticketId);
+  if (!shotId) throw new TicketNotFound(ticketId);
+  return shotId;
 }
 
 /** Vendor tickets through Temporal: start one per shot, send it messages, read its state. */

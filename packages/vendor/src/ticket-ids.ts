@@ -5,8 +5,3 @@
 export function ticketWorkflowId(deployment: string, show: string, shotId: string): string {
   return `shotcaller-${deployment}-ticket-${show}-${shotId}`;
 }
-
-/** The ticket id vendors see: short, and the shot's, since a shot has one ticket. */
-export function ticketIdOf(shotId: string): string {
-  return `tk-${shotId.replace(/^sh-/, '')}`;
-}

@@ -5,8 +5,9 @@ import {
   type ShotJob,
   ShotJob as ShotJobSchema,
   type ShotStore,
+  ticketIdOf,
 } from '@shotcaller/shots';
-import { type TicketClient, TicketInput, type TicketTermsInput, ticketIdOf } from '@shotcaller/vendor';
+import { type TicketClient, TicketInput, type TicketTermsInput } from '@shotcaller/vendor';
 import { type ConnectionOptions, UnrecoverableError, Worker } from 'bullmq';
 
 export interface VendorWorkerOptions {

@@ -1,3 +1,5 @@
+-- subject_index is the line's own (the events' subject is the line id), so a line's crossings are read
+-- without scanning the log.
 -- Re-checks a budget line's thresholds against its estimated final cost and appends one
 -- budget.threshold.crossed event per crossing: up when EFC reaches a threshold, down when it falls back
 -- under it. The state per threshold makes each crossing happen once, however many consumers run.
@@ -51,7 +53,7 @@ local function check_thresholds(lines_key, agg_key, state_key, stream, ids, subj
           budget = { amountMinor = budget, currency = line.amount.currency },
         },
       })
-      append_event(stream, ids, subject_index, id, 'io.shotcaller.budget.threshold.crossed.v1', event, '')
+      append_event(stream, ids, subject_index, id, 'io.shotcaller.budget.threshold.crossed.v1', event, line_id)
       crossed = crossed + 1
     end
   end

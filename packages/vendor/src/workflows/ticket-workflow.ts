@@ -69,8 +69,35 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
       ? acts.updateTracker(input.terms.tracker, state.trackerRef, { status, note, ticket: { ...state } })
       : Promise.resolve();
 
-  const doAward = async (bid: Bid, by: string, overBudgetApprovedBy: string | undefined, reason: string) => {
-    const remaining = await acts.budgetRemaining(shotId, input.budgetLine);
+  /** Awards a bid; `known` is the line's remainder when the caller just read it (the auto-award did). */
+  const awardBid = async (
+    bid: Bid,
+    by: string,
+    overBudgetApprovedBy: string | undefined,
+    reason: string,
+    known?: { remaining: Awaited<ReturnType<typeof acts.budgetRemaining>> },
+  ) => {
+    awarding = true;
+    try {
+      await doAward(
+        bid,
+        by,
+        overBudgetApprovedBy,
+        reason,
+        known ?? { remaining: await acts.budgetRemaining(shotId, input.budgetLine) },
+      );
+    } finally {
+      awarding = false;
+    }
+  };
+
+  const doAward = async (
+    bid: Bid,
+    by: string,
+    overBudgetApprovedBy: string | undefined,
+    reason: string,
+    { remaining }: { remaining: Awaited<ReturnType<typeof acts.budgetRemaining>> },
+  ) => {
     const over = overBudget(bid.amount, remaining);
     if (over && !overBudgetApprovedBy)
       throw refuse(
@@ -168,14 +195,8 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
   setHandler(
     award,
     async (a) => {
-      awarding = true;
-      try {
-        const bid = state.bids.find((b) => b.bidId === a.bidId)!;
-        await doAward(bid, a.by, a.overBudgetApprovedBy, a.reason);
-        return state;
-      } finally {
-        awarding = false;
-      }
+      await awardBid(state.bids.find((b) => b.bidId === a.bidId)!, a.by, a.overBudgetApprovedBy, a.reason);
+      return state;
     },
     {
       validator: (a) => {
@@ -330,14 +351,10 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
     );
     if (decided || awarding) continue;
     if (state.bids.length > 0 && input.terms.autoAward === 'lowest-within-budget') {
-      const pick = lowestBidWithinBudget(state.bids, await acts.budgetRemaining(shotId, input.budgetLine));
+      const remaining = await acts.budgetRemaining(shotId, input.budgetLine);
+      const pick = lowestBidWithinBudget(state.bids, remaining);
       if (pick && !state.award && !state.cancelled && !awarding) {
-        awarding = true;
-        try {
-          await doAward(pick, 'auto-award', undefined, '');
-        } finally {
-          awarding = false;
-        }
+        await awardBid(pick, 'auto-award', undefined, '', { remaining });
         break;
       }
       if (state.award || state.cancelled) break;

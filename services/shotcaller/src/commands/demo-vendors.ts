@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatMoney, type Money, type Shot } from '@shotcaller/contracts';
 import type { ShotcallerClient } from '@shotcaller/sdk';
+import { ticketIdOf } from '@shotcaller/shots';
 import { z } from 'zod';
 
 /** The demo's two vendor houses: how they price against the estimate, and how fast they turn work round. */
@@ -46,7 +47,7 @@ export async function playVendorTickets(
   const vendorShots = shots.filter((s) => s.route === 'vendor' && s.vendorWorkflowId);
   return Promise.all(
     vendorShots.map(async (shot, i) => {
-      const ticketId = `tk-${shot.id.slice(3)}`;
+      const ticketId = ticketIdOf(shot.id);
       const path = `/v1/vendor/tickets/${ticketId}`;
       const estimate = shot.decision!.estimates.vendor.cost;
       for (const v of demoVendors) {

@@ -164,6 +164,7 @@ const api: RoleStarter = async (ctx) => {
       .logger('api')
       .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
   const temporal = ctx.temporalAddress ? await ticketClient(ctx) : undefined;
+  const kitsu = kitsuSettings(config);
   if (!temporal)
     ctx
       .logger('api')
@@ -173,7 +174,7 @@ const api: RoleStarter = async (ctx) => {
     redis,
     store,
     ...(temporal ? { tickets: temporal.tickets } : {}),
-    ...(kitsuSettings(config) ? { kitsu: kitsuSettings(config)! } : {}),
+    ...(kitsu ? { kitsu } : {}),
     simulation: {
       rates: loadRoutingFiles(config).rates,
       providers: providerProfiles(config),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { repoRoot, startRedisServer } from '@shotcaller/engines';
 import { Redis } from 'ioredis';
 import { bareBullmq } from './baseline';
-import { shotcallerLatency, shotcallerThroughput } from './shotcaller-e2e';
+import { shotcallerCommandBreakdown, shotcallerLatency, shotcallerThroughput } from './shotcaller-e2e';
 import { simulationOfRecordedShots } from './simulation';
 
 const size = Number(process.env.BENCH_SHOTS ?? 1000);
@@ -26,6 +26,7 @@ try {
   console.log(`Shotcaller: ${throughput.shotsPerSecond.toFixed(1)} shots/s`);
   const latency = await shotcallerLatency(redis, redisUrl, rate, seconds);
   console.log(`latency at ${rate} shots/s: p50 ${latency.p50Ms.toFixed(0)} ms`);
+  const breakdown = await shotcallerCommandBreakdown(redis, redisUrl, Math.min(size, 200));
   const simulation = await simulationOfRecordedShots(redis, simShots);
   console.log(`what-if of ${simShots} recorded shots: ${simulation.totalSeconds.toFixed(2)} s`);
 
@@ -36,6 +37,8 @@ try {
     shotcaller: throughput,
     ratio: throughput.shotsPerSecond / baseline.jobsPerSecond,
     latency,
+    commandsPerShotByPart: breakdown.byPart,
+    commandsPerShotByCommand: breakdown.byCommand,
     simulation,
   };
   const dir = join(repoRoot(), 'bench-results');
@@ -53,6 +56,21 @@ try {
       'Redis bytes retained each': f(throughput.memoryBytesPerShot, 0),
     },
   });
+  console.log(
+    `Where a shot's Redis commands go (MONITOR over ${breakdown.shots} shots, Lua's inner commands included):`,
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(breakdown.byPart).map(([part, n]) => [part, { 'commands per shot': f(n) }]),
+    ),
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(breakdown.byPartAndCommand)
+        .filter(([, n]) => n >= 1)
+        .map(([k, n]) => [k, { 'commands per shot': f(n) }]),
+    ),
+  );
   console.log(`Shotcaller / bare BullMQ throughput: ${f(results.ratio * 100, 2)} %`);
   console.log(
     `submission → ledger at ${rate} shots/s offered (${latency.shots} shots): p50 ${f(latency.p50Ms, 0)} ms, p95 ${f(latency.p95Ms, 0)} ms, p99 ${f(latency.p99Ms, 0)} ms`,

@@ -9,6 +9,7 @@ import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
 import { aShotRequest } from '@shotcaller/testkit';
 import type { Redis } from 'ioredis';
+import { breakdownOf } from './command-breakdown';
 import { percentile, totalCommands, usedMemory } from './redis-stats';
 
 const token = 'bench-admin-token';
@@ -133,6 +134,37 @@ export async function shotcallerLatency(redis: Redis, redisUrl: string, rate: nu
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    await watcher.close();
+    await running.stop();
+  }
+}
+
+/** Where the commands of `n` shots go, with MONITOR attached (slow: run it apart from the timed runs). */
+export async function shotcallerCommandBreakdown(redis: Redis, redisUrl: string, n: number) {
+  const deployment = `bench-m-${Date.now()}`;
+  const { running, client } = await shotcaller(redisUrl, deployment);
+  const watcher = ledgerWatcher(redis, deployment);
+  try {
+    // Wait for the roles' start-up commands to pass, so only the shots are counted.
+    await new Promise((r) => setTimeout(r, 500));
+    const breakdown = await breakdownOf(redis, async () => {
+      await client.submitBatch(Array.from({ length: n }, (_, i) => benchShot(deployment, i)));
+      await watcher.until(n, 120_000);
+    });
+    const per = (counts: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(counts)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => [k, v / n]),
+      );
+    return {
+      shots: n,
+      perShot: breakdown.total / n,
+      byCommand: per(breakdown.byCommand),
+      byPart: per(breakdown.byPart),
+      byPartAndCommand: per(breakdown.byPartAndCommand),
     };
   } finally {
     await watcher.close();

@@ -34,7 +34,7 @@ describe('a genai worker killed mid-task', () => {
       );
     await eventually(
       () => app.client().getShot(shot.id),
-      (s) => (s.history ?? []).some((e) => e.type === 'io.shotcaller.genai.task.progress.v1'),
+      (s) => s.progress?.type === 'io.shotcaller.genai.task.progress.v1',
       'the task under way',
       60_000,
     );

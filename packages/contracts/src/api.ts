@@ -42,7 +42,11 @@ export const RejectRequest = z.strictObject({
   note: z.string().trim().min(1, 'must say what is wrong').max(5000),
 });
 
-export const ShotView = Shot.extend({ history: z.array(EventEnvelope).optional() });
+export const ShotView = Shot.extend({
+  history: z.array(EventEnvelope).optional(),
+  /** The latest live progress of the task running now (a live event: never in `history`). */
+  progress: EventEnvelope.optional(),
+});
 export type ShotView = z.infer<typeof ShotView>;
 
 export const ListShotsQuery = z.strictObject({

@@ -274,6 +274,20 @@ export type EventDataInput<T extends EventType> = z.input<EventCatalogue[T]>;
 
 export const eventTypes = Object.keys(eventCatalogue) as EventType[];
 
+/**
+ * Events that only matter while they happen: published live (SSE, dashboard, CLI `watch`) and never
+ * written to the durable log, so they cost no log space and no consumer work. The latest one of a
+ * running task is kept on its shot; nothing is rebuilt from them.
+ */
+export const liveEventTypes: ReadonlySet<EventType> = new Set<EventType>([
+  'io.shotcaller.genai.task.progress.v1',
+]);
+
+/** Whether events of this type are written to the durable log (true) or only published live. */
+export function isDurableEventType(type: EventType): boolean {
+  return !liveEventTypes.has(type);
+}
+
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventCatalogue, type);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventCatalogue, eventTypes } from './event-catalogue';
+import { eventCatalogue, eventTypes, isDurableEventType } from './event-catalogue';
 
 interface JsonSchema {
   type?: string | string[];
@@ -39,6 +39,12 @@ export function renderEventDocs(): string {
     'and `show`. Money is always integer minor units with an ISO 4217 code. A type never changes shape once',
     'released; a new shape is a new version (`….v2`) beside the old one.',
     '',
+    'Events are **durable** unless marked **live**. Durable events are appended to the event log (a Redis',
+    'Stream), read by every consumer group, and are what the ledger and the compliance views are rebuilt',
+    "from. Live events (a task's progress) matter only while they happen: they are published to the SSE",
+    'feed (`GET /v1/events`) and the latest one of a running task is shown on its shot (`progress`), but',
+    'they never enter the log, so they cost no log space and no consumer work, and a replay does not see them.',
+    '',
     `${eventTypes.length} types:`,
     '',
   ];
@@ -47,7 +53,16 @@ export function renderEventDocs(): string {
       io: 'output',
       unrepresentable: 'any',
     }) as JsonSchema;
-    lines.push(`## \`${type}\``, '', '| field | type | required |', '| --- | --- | --- |');
+    lines.push(
+      `## \`${type}\``,
+      '',
+      isDurableEventType(type)
+        ? 'Durable.'
+        : '**Live**: published to the SSE feed, never written to the log.',
+      '',
+      '| field | type | required |',
+      '| --- | --- | --- |',
+    );
     for (const [name, field] of Object.entries(schema.properties ?? {})) {
       lines.push(
         `| \`${name}\` | ${describe(field)} | ${(schema.required ?? []).includes(name) ? 'yes' : 'no'} |`,

@@ -4,6 +4,7 @@ import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
 import { type RawEntry, toStoredEvent } from './stream-entry';
+import { compareStreamIds } from './stream-id';
 
 export interface AppendResult {
   entryId: string;
@@ -78,14 +79,18 @@ export class EventLog {
     ];
   }
 
-  /** Whether an event with this id is in the log (trimmed events are forgotten with their ids). */
-  async has(eventId: string): Promise<boolean> {
-    return (await this.redis.hexists(this.keys.ids, eventId)) === 1;
+  /**
+   * Whether an event with this id is in the log (trimmed events are forgotten with their ids). Events
+   * are de-duplicated per subject, so give the subject the event was appended with.
+   */
+  async has(eventId: string, subject = ''): Promise<boolean> {
+    const index = subject === '' ? this.keys.ids : this.keys.subject(subject);
+    return (await this.redis.hexists(index, eventId)) === 1;
   }
 
   /** The events about one subject (a shot id), oldest first. */
   async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
-    const ids = await this.redis.lrange(this.keys.subject(subject), 0, -1);
+    const ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.xrange(this.keys.stream, id, id);
@@ -206,6 +211,7 @@ export class EventLog {
         this.keys.ids,
         bound,
         String(options.batch ?? 1000),
+        this.keys.subjectPrefix,
       );
       removed += n;
       if (n === 0) return removed;

@@ -98,9 +98,7 @@ export class GroupConsumer {
           this.keys.stream,
           '>',
         )) as Array<[string, RawEntry[]]> | null;
-        for (const raw of reply?.[0]?.[1] ?? []) {
-          await this.process(toStoredEvent(raw), 1);
-        }
+        await this.processBatch((reply?.[0]?.[1] ?? []).map((raw) => [toStoredEvent(raw), 1]));
       } catch (error) {
         if (!this.running) return;
         this.options.onError?.(error, { entryId: '', eventId: '', deadLettered: false });
@@ -125,12 +123,13 @@ export class GroupConsumer {
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       const deliveries = await this.deliveryCounts(entries.map((e) => e[0]));
-      for (const raw of entries) {
-        // An entry trimmed while pending comes back with no fields: nothing to do but acknowledge it.
-        if (!raw[1]) await this.redis.xack(this.keys.stream, this.options.group, raw[0]);
-        else await this.process(toStoredEvent(raw), deliveries.get(raw[0]) ?? 1);
-        after = raw[0];
-      }
+      const trimmed = entries.filter((raw) => !raw[1]).map((raw) => raw[0]);
+      // An entry trimmed while pending comes back with no fields: nothing to do but acknowledge it.
+      if (trimmed.length > 0) await this.redis.xack(this.keys.stream, this.options.group, ...trimmed);
+      await this.processBatch(
+        entries.filter((raw) => raw[1]).map((raw) => [toStoredEvent(raw), deliveries.get(raw[0]) ?? 1]),
+      );
+      after = entries.at(-1)![0];
     }
   }
 
@@ -154,6 +153,7 @@ export class GroupConsumer {
       const claimed = entries.filter((e): e is RawEntry => e !== null);
       if (claimed.length === 0) continue;
       const deliveries = await this.deliveryCounts(claimed.map((e) => e[0]));
+      const batch: Array<[StoredEvent, number]> = [];
       for (const raw of claimed) {
         const stored = toStoredEvent(raw);
         const count = deliveries.get(stored.entryId) ?? 1;
@@ -166,9 +166,10 @@ export class GroupConsumer {
             count - 1,
           );
         } else {
-          await this.process(stored, count);
+          batch.push([stored, count]);
         }
       }
+      await this.processBatch(batch);
     } while (this.running && cursor !== '0-0');
   }
 
@@ -187,7 +188,33 @@ export class GroupConsumer {
     return counts;
   }
 
-  private async process(stored: StoredEvent, deliveries: number): Promise<void> {
+  /**
+   * Handles a batch in order, then acknowledges every event handled in one XACK: one command a batch
+   * rather than one an event. A crash before the XACK redelivers the batch, which handlers (idempotent
+   * by event id) already allow for.
+   */
+  private async processBatch(batch: ReadonlyArray<[StoredEvent, number]>): Promise<void> {
+    const handled: string[] = [];
+    const redelivered: string[] = [];
+    for (const [stored, deliveries] of batch) {
+      if (!(await this.process(stored, deliveries))) continue;
+      handled.push(stored.entryId);
+      if (deliveries > 1) redelivered.push(stored.entryId);
+    }
+    if (handled.length === 0) return;
+    if (redelivered.length === 0) {
+      await this.redis.xack(this.keys.stream, this.options.group, ...handled);
+      return;
+    }
+    await this.redis
+      .multi()
+      .xack(this.keys.stream, this.options.group, ...handled)
+      .hdel(this.keys.failures(this.options.group), ...redelivered)
+      .exec();
+  }
+
+  /** Handles one event; true when it is done with and may be acknowledged. */
+  private async process(stored: StoredEvent, deliveries: number): Promise<boolean> {
     let event: ShotcallerEvent;
     try {
       event = parseEvent(JSON.parse(stored.json));
@@ -195,7 +222,7 @@ export class GroupConsumer {
       // A malformed or unknown event will never parse: retrying cannot help.
       await this.deadLetter(stored, `cannot be parsed: ${(error as Error).message}`, deliveries);
       this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
-      return;
+      return false;
     }
     try {
       await this.options.handler(event, {
@@ -211,17 +238,9 @@ export class GroupConsumer {
       // Otherwise it stays pending and is claimed again after claimIdleMs, by us or another consumer.
       else await this.redis.hset(this.keys.failures(this.options.group), stored.entryId, message);
       this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered });
-      return;
+      return false;
     }
-    if (deliveries > 1) {
-      await this.redis
-        .multi()
-        .xack(this.keys.stream, this.options.group, stored.entryId)
-        .hdel(this.keys.failures(this.options.group), stored.entryId)
-        .exec();
-    } else {
-      await this.redis.xack(this.keys.stream, this.options.group, stored.entryId);
-    }
+    return true;
   }
 
   private async deadLetter(stored: StoredEvent, error: string, deliveries: number): Promise<void> {

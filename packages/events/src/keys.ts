@@ -9,14 +9,21 @@ export function deploymentPrefix(deployment: string): string {
 export interface EventLogKeys {
   /** The event stream itself. */
   stream: string;
-  /** event id → stream entry id, so appending the same event twice stores it once. */
+  /** event id → stream entry id for events with no subject, so appending one twice stores it once. */
   ids: string;
   /** Events a group gave up on, with the error. */
   deadLetters: string;
   /** group → { stream entry id → failures and last error } for events a handler threw on. */
   failures(group: string): string;
-  /** Entry ids of the events about one subject (a shot id), in order. */
+  /** The events about one subject (a shot id): event id → stream entry id. It also de-duplicates them. */
   subject(subject: string): string;
+  /**
+   * The Pub/Sub channel of live events: those the catalogue marks live (progress) are published here
+   * for whoever is watching and never enter the durable log.
+   */
+  live: string;
+  /** What `subject(s)` puts before `s`, for scripts that derive subject keys from stream entries. */
+  subjectPrefix: string;
 }
 
 export function eventLogKeys(deployment: string): EventLogKeys {
@@ -26,7 +33,9 @@ export function eventLogKeys(deployment: string): EventLogKeys {
     ids: `${p}events:ids`,
     deadLetters: `${p}events:dead`,
     failures: (group) => `${p}events:failures:${group}`,
-    subject: (subject) => `${p}events:subject:${subject}`,
+    subject: (subject) => `${p}events:by-subject:${subject}`,
+    subjectPrefix: `${p}events:by-subject:`,
+    live: `${p}events:live`,
   };
 }
 

@@ -36,7 +36,13 @@ declare module 'ioredis' {
       error: string,
       deliveries: string,
     ): Result<number, Context>;
-    scTrimAcknowledged(stream: string, ids: string, bound: string, batch: string): Result<number, Context>;
+    scTrimAcknowledged(
+      stream: string,
+      ids: string,
+      bound: string,
+      batch: string,
+      subjectPrefix: string,
+    ): Result<number, Context>;
   }
 }
 

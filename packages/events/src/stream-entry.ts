@@ -5,6 +5,8 @@ export interface StoredEvent {
   entryId: string;
   eventId: string;
   type: string;
+  /** The event's subject ('' for none; entries written before subjects were stored say '' too). */
+  subject: string;
   /** The CloudEvent as stored, not yet validated. */
   json: string;
 }
@@ -12,5 +14,11 @@ export interface StoredEvent {
 export function toStoredEvent([entryId, fields]: RawEntry): StoredEvent {
   const map: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]!] = fields[i + 1]!;
-  return { entryId, eventId: map.id ?? '', type: map.type ?? '', json: map.event ?? '' };
+  return {
+    entryId,
+    eventId: map.id ?? '',
+    type: map.type ?? '',
+    subject: map.subject ?? '',
+    json: map.event ?? '',
+  };
 }

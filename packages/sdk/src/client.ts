@@ -21,8 +21,8 @@ export interface ClientOptions {
 }
 
 export interface LiveEvent {
-  /** The stream entry id; pass it as `after` to resume. */
-  id: string;
+  /** The stream entry id; pass it as `after` to resume. Absent on live events (progress), which are not in the log. */
+  id?: string;
   event: EventEnvelope & { type: EventType };
 }
 
@@ -134,8 +134,9 @@ export class ShotcallerClient {
       .pipeThrough(new EventSourceParserStream());
     try {
       for await (const message of stream) {
-        if (!message.id) continue;
-        yield { id: message.id, event: EventEnvelope.parse(JSON.parse(message.data)) as LiveEvent['event'] };
+        const event = EventEnvelope.parse(JSON.parse(message.data)) as LiveEvent['event'];
+        // Live events (progress) carry no id: they are not in the log and cannot be resumed from.
+        yield message.id ? { id: message.id, event } : { event };
       }
     } catch (error) {
       if (options.signal?.aborted) return;

@@ -43,9 +43,13 @@ export function createQueue(
     defaultJobOptions: {
       attempts: 5,
       backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      // A finished job has nothing to tell: the shot store and the event log are the record, and every
+      // worker checks the shot's state, so a job added again after its twin was removed changes nothing.
+      removeOnComplete: true,
       removeOnFail: { age: 14 * 24 * 3600 },
     },
+    // Nobody reads BullMQ's per-queue event streams (our events are the log); keep them short.
+    streams: { events: { maxLen: 100 } },
     ...options,
   });
 }

@@ -3,6 +3,7 @@ import {
   type EventDataInput,
   type EventType,
   makeEvent,
+  parseEvent,
   type ShotcallerEvent,
   type ShotRequest,
   type ShotState,
@@ -269,6 +270,31 @@ export class ShotStore {
       if (ids.length < page) return { shots: out };
       offset += page;
     }
+  }
+
+  /**
+   * Publishes a live event about a running task (progress) and keeps it on the shot as the latest, in
+   * one round trip: a TD watching sees it move, and nothing enters the durable log.
+   */
+  async reportProgress(event: ShotcallerEvent): Promise<void> {
+    if (!event.subject) throw new Error(`A live event needs the shot as its subject (event ${event.id})`);
+    const json = JSON.stringify(event);
+    await this.redis
+      .pipeline()
+      .hset(this.keys.shot(event.subject), 'progress', json)
+      .publish(this.streamKeys.live, json)
+      .exec();
+  }
+
+  /** Forgets a finished task's progress: it told the watchers all it had to, and costs memory per shot. */
+  async clearProgress(id: string): Promise<void> {
+    await this.redis.hdel(this.keys.shot(id), 'progress');
+  }
+
+  /** The latest live progress of the shot's running task, if it has reported any. */
+  async progress(id: string): Promise<ShotcallerEvent | undefined> {
+    const json = await this.redis.hget(this.keys.shot(id), 'progress');
+    return json ? parseEvent(JSON.parse(json)) : undefined;
   }
 
   /** The shot's events, oldest first. */

@@ -69,7 +69,7 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
     const all = [...request.events, ...(request.always ?? [])];
     if (request.to) {
       // The move and its events are one atomic write, so the first event being in the log means it happened.
-      if (all.length > 0 && (await log.has(all[0]!.id))) return { moved: true };
+      if (all.length > 0 && (await log.has(all[0]!.id, request.shotId))) return { moved: true };
       try {
         await store.change(request.shotId, {
           to: request.to,

@@ -33,8 +33,8 @@ export function follow(token: string, types: string[], onEvent: (e: LiveEvent) =
         for (;;) {
           const { value: message, done } = await reader.read();
           if (done) break;
-          if (!message.id) continue;
-          after = message.id;
+          // Live events (progress) have no id: there is nothing to resume them from.
+          if (message.id) after = message.id;
           onEvent(JSON.parse(message.data) as LiveEvent);
         }
       } catch {

@@ -126,27 +126,12 @@ export class GenaiWorker {
       AbortSignal.timeout(this.options.taskTimeoutMs ?? 30 * 60_000),
     ];
     const outputDir = resolve(this.options.dataDir, 'outputs', shot.show, shotId, `attempt-${shot.attempt}`);
-    let lastProgress = -1;
+    const progress = this.progressReporter(shot, taskId);
     try {
       const startedAt = this.clock();
       const result = await adapter.generate(
         { taskId, shotId, request: shot.request, seed: seedFor(shotId, shot.attempt), outputDir },
-        {
-          signal: AbortSignal.any(signals),
-          onProgress: (p: Progress) => {
-            // Throttled to every tenth: a 1,000-frame shot must not flood the log.
-            const step = Math.floor(p.percent / 10) * 10;
-            if (step <= lastProgress) return;
-            lastProgress = step;
-            void job.updateProgress(step);
-            void this.append(
-              shot!,
-              'io.shotcaller.genai.task.progress.v1',
-              { shotId, taskId, provider, percent: step, ...(p.message ? { message: p.message } : {}) },
-              `${taskId}-progress-${step}`,
-            );
-          },
-        },
+        { signal: AbortSignal.any(signals), onProgress: progress.report },
       );
       const finishedAt = this.clock();
       const manifest = await writeManifest(outputDir, {
@@ -229,7 +214,59 @@ export class GenaiWorker {
       return 'rerouted';
     } finally {
       stopWatching();
+      await progress.done();
     }
+  }
+
+  /**
+   * Progress is live, not durable: published to watchers and kept on the shot while the task runs,
+   * throttled to every tenth so a 1,000-frame shot does not flood anyone. Reports go out one at a time,
+   * in order; one that fails is logged and the task goes on (progress is worth no retry).
+   */
+  private progressReporter(shot: ShotRecord, taskId: string) {
+    const { provider, store, logger } = this.options;
+    let lastStep = -1;
+    let reported = false;
+    let chain: Promise<void> = Promise.resolve();
+    const send = (step: number, message: string | undefined) => {
+      const event = makeEvent(
+        'io.shotcaller.genai.task.progress.v1',
+        { shotId: shot.id, taskId, provider, percent: step, ...(message ? { message } : {}) },
+        {
+          source: this.source,
+          correlationId: shot.id,
+          subject: shot.id,
+          show: shot.show,
+          time: this.clock(),
+        },
+      );
+      chain = chain
+        .then(() => store.reportProgress(event))
+        .then(() => {
+          reported = true;
+        })
+        .catch((error: Error) =>
+          logger.warn({ shotId: shot.id, taskId, err: error.message }, 'progress not published'),
+        );
+    };
+    return {
+      report: (p: Progress) => {
+        const step = Math.floor(p.percent / 10) * 10;
+        if (step <= lastStep) return;
+        lastStep = step;
+        send(step, p.message);
+      },
+      /** Waits for reports in flight, then forgets the task's progress on the shot. */
+      done: async () => {
+        await chain;
+        if (reported)
+          await store
+            .clearProgress(shot.id)
+            .catch((error: Error) =>
+              logger.warn({ shotId: shot.id, err: error.message }, 'progress not cleared'),
+            );
+      },
+    };
   }
 
   /** Aborts the task when its shot is cancelled or rerouted while it runs. */

@@ -1,14 +1,18 @@
--- Shared by every script that appends events: idempotent on event id, and indexes the event under its
--- subject (the shot id) so one shot's history is read without scanning the whole log.
+-- Shared by every script that appends events: idempotent on event id, and indexed under its subject
+-- (the shot id), so one shot's history is read without scanning the whole log.
+-- The index that de-duplicates is the subject's own hash (event id → stream entry id): one key per shot
+-- does both jobs, where a log-wide id hash plus a list per shot took two writes and twice the memory.
+-- Events with no subject are de-duplicated in the log-wide `ids` hash.
 local function append_event(stream, ids, subject_index, id, type, json, subject)
-  local existing = redis.call('HGET', ids, id)
+  local index = ids
+  if subject ~= '' then
+    index = subject_index
+  end
+  local existing = redis.call('HGET', index, id)
   if existing then
     return existing, 0
   end
-  local entry = redis.call('XADD', stream, '*', 'id', id, 'type', type, 'event', json)
-  redis.call('HSET', ids, id, entry)
-  if subject ~= '' then
-    redis.call('RPUSH', subject_index, entry)
-  end
+  local entry = redis.call('XADD', stream, '*', 'id', id, 'type', type, 'subject', subject, 'event', json)
+  redis.call('HSET', index, id, entry)
   return entry, 1
 end

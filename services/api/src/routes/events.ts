@@ -53,6 +53,17 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
         reader.on('error', () => {});
         let position = resumeFrom ?? (await lastEntryId(reader, deps.log.keys.stream));
         let open = true;
+        // Live events (progress) never enter the log: they come by Pub/Sub, without an SSE id, since
+        // there is nothing to resume them from. Subscribed before the headers go, so a client that has
+        // them sees every live event from then on.
+        const live = deps.redis.duplicate();
+        live.on('error', () => {});
+        live.on('message', (_channel: string, json: string) => {
+          const event = JSON.parse(json) as { type: string; show?: string };
+          if (open && visibleOnFeed(event, principal, filter))
+            out.write(`event: ${event.type}\ndata: ${json}\n\n`);
+        });
+        await live.subscribe(deps.log.keys.live);
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {
@@ -65,6 +76,7 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
         const close = () => {
           open = false;
           reader.disconnect();
+          live.disconnect();
         };
         request.raw.on('close', close);
         const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), heartbeatMs);

@@ -142,8 +142,15 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
       responses: { 200: { description: 'The shot', schema: ShotView } },
       handler: async ({ principal, params }) => {
         const shot = await visibleShot(principal, params.id);
-        const history = await store.history(shot.id);
-        return { ...shot, history: history.map((h) => h.event) };
+        const [history, progress] = await Promise.all([
+          store.history(shot.id),
+          shot.state === 'in-progress' ? store.progress(shot.id) : undefined,
+        ]);
+        // Progress of an earlier attempt's task says nothing about the one running now.
+        const current =
+          progress?.type === 'io.shotcaller.genai.task.progress.v1' &&
+          progress.data.taskId === shot.workJobId;
+        return { ...shot, history: history.map((h) => h.event), ...(current ? { progress } : {}) };
       },
     }),
     route({

@@ -43,6 +43,15 @@ export function openApiDocument(
         ...(!r.schema && r.contentType ? { content: { [r.contentType]: {} } } : {}),
       };
     }
+    const limit = spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+    if (limit !== 'none')
+      responses['429'] ??= {
+        description: `The caller spent its ${limit} budget (api.rateLimits.${limit}); retry after Retry-After seconds`,
+        // The body is the problem document `default` describes, code `rate_limited`.
+        headers: {
+          'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the budget refills' },
+        },
+      };
     responses.default = {
       description: 'An RFC 9457 problem document',
       content: { 'application/problem+json': { schema: problem } },
@@ -51,6 +60,7 @@ export function openApiDocument(
     paths[path]![spec.method.toLowerCase()] = {
       summary: spec.summary,
       tags: [spec.tag],
+      ...(limit !== 'none' ? { 'x-rate-limit': limit } : {}),
       ...(spec.permission
         ? { security: [{ bearer: [] }], 'x-permission': spec.permission }
         : { security: [] }),

@@ -1,6 +1,6 @@
 import { Problem } from '@shotcaller/contracts';
 import { z } from 'zod';
-import type { RouteSpec } from './route-spec';
+import { limitOf, type RouteSpec } from './route-spec';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -43,7 +43,7 @@ export function openApiDocument(
         ...(!r.schema && r.contentType ? { content: { [r.contentType]: {} } } : {}),
       };
     }
-    const limit = spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+    const limit = limitOf(spec);
     if (limit !== 'none')
       responses['429'] ??= {
         description: `The caller spent its ${limit} budget (api.rateLimits.${limit}); retry after Retry-After seconds`,

@@ -44,6 +44,11 @@ export function route<B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, 
   return spec as unknown as RouteSpec;
 }
 
+/** The rate-limit budget a route spends. */
+export function limitOf(spec: Pick<RouteSpec, 'limit' | 'method'>): LimitKind | 'none' {
+  return spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+}
+
 const anonymous: Principal = { id: 'anonymous', name: 'anonymous', role: 'td', shows: [] };
 
 /** What guards every route: who the caller is, how much it may ask, and what to do with a failed sign-in. */
@@ -74,7 +79,7 @@ export function registerRoutes(
     }
   };
   for (const spec of routes) {
-    const kind = spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+    const kind = limitOf(spec);
     const limiter = kind === 'none' ? undefined : guards.limiters?.[kind];
     app.route({
       method: spec.method,

@@ -14,6 +14,9 @@ export const tokens = {
   vendorB: 'tok-vendor-b',
 } as const;
 
+const roomyLimits = { read: 1_000_000, write: 1_000_000, events: 100_000, expensive: 100_000 };
+const withoutApi = ({ api: _api, ...rest }: ShotcallerConfigInput) => rest;
+
 /** Shotcaller's roles in this process, on the test run's Redis, with a fresh deployment and a TD client. */
 export async function runShotcaller(
   roles: Parameters<typeof startShotcaller>[1],
@@ -26,7 +29,12 @@ export async function runShotcaller(
       deployment,
       redis: { url: inject('redisUrl') },
       log: { level: 'warn' },
-      api: { port: 0 },
+      // Tests poll far faster than people: limits a test does not set are out of its way.
+      api: {
+        port: 0,
+        ...overrides.api,
+        rateLimits: { ...roomyLimits, ...overrides.api?.rateLimits },
+      },
       auth: {
         tokens: [
           { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
@@ -59,7 +67,7 @@ export async function runShotcaller(
           },
         ],
       },
-      ...overrides,
+      ...withoutApi(overrides),
     } as Record<string, unknown>,
   });
   const running: RunningShotcaller = await startShotcaller(config, roles);

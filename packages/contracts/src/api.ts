@@ -13,6 +13,8 @@ export const Problem = z.object({
   instance: z.string().optional(),
   code: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** On 429: seconds until the caller's budget refills, as the `Retry-After` header says. */
+  retryAfterSeconds: z.int().nonnegative().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

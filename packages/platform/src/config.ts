@@ -35,6 +35,53 @@ export const EmailTarget = z.strictObject({
 });
 export type EmailTarget = z.infer<typeof EmailTarget>;
 
+/** Timeouts of the api role's HTTP server: each one bounds how long a slow or silent client holds a connection. */
+const ApiTimeouts = z
+  .strictObject({
+    /** The request line and headers must arrive within this. */
+    headersMs: z.int().positive().default(10_000),
+    /** The whole request, body included, must arrive within this. */
+    requestMs: z.int().positive().default(30_000),
+    /** An idle keep-alive connection is closed after this; longer than a load balancer's usual 60 s idle timeout. */
+    keepAliveMs: z.int().positive().default(65_000),
+    /** A route that has not answered within this gets 503 (SSE streams are exempt once open). */
+    handlerMs: z.int().positive().default(120_000),
+    /** A connection on which no byte moves either way for this long is closed. */
+    idleMs: z.int().positive().default(300_000),
+  })
+  .refine((t) => t.headersMs <= t.requestMs, {
+    message: 'headersMs must not exceed requestMs',
+    path: ['headersMs'],
+  });
+
+/** Requests allowed per window for each kind of route; `enabled: false` turns limiting off. */
+const RateLimits = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: z.int().positive().default(60_000),
+  /** GET routes. */
+  read: z.int().positive().default(1_200),
+  /** POST, PUT and DELETE routes (a batch submission counts once). */
+  write: z.int().positive().default(300),
+  /** Opening a live event stream (`GET /v1/events`). */
+  events: z.int().positive().default(60),
+  /** Budget rebuilds, what-if simulations and Kitsu imports. */
+  expensive: z.int().positive().default(10),
+  /** Every request without a valid token, per client address, all routes together. */
+  unauthenticated: z.int().positive().default(60),
+});
+
+/** Live event streams (Server-Sent Events). */
+const SseSettings = z.strictObject({
+  /** A comment line is sent this often so proxies and clients see the stream alive. */
+  heartbeatMs: z.int().positive().default(15_000),
+  /** A client that has not taken what was sent within this is disconnected. */
+  stallMs: z.int().positive().default(30_000),
+  /** A client with more than this waiting unsent is disconnected at once. */
+  maxBufferedBytes: z.int().positive().default(1_048_576),
+  /** Streams one caller may hold open on one api replica. */
+  maxPerCaller: z.int().positive().default(10),
+});
+
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /**
@@ -157,6 +204,20 @@ export const ShotcallerConfig = z.strictObject({
       bodyLimitBytes: z.int().positive().default(1_048_576),
       /** Most shots one batch submission may carry. */
       maxBatch: z.int().positive().default(500),
+      /**
+       * Which proxies to believe about the client's address and scheme (`X-Forwarded-For`,
+       * `X-Forwarded-Proto`): `false`, `true` (any), a hop count, or a comma-separated list of
+       * addresses and CIDR ranges. Behind a TLS proxy this is what makes HSTS and per-IP limits right.
+       */
+      trustProxy: z.union([z.boolean(), z.int().nonnegative(), z.string().min(1)]).default(false),
+      /** HSTS max-age sent on requests that arrived over TLS (directly or through a trusted proxy); 0 sends none. */
+      hstsMaxAgeSeconds: z.int().nonnegative().default(31_536_000),
+      /** Origins (`https://tools.example.com`) whose pages may call the API from a browser; none by default. */
+      corsOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      timeouts: ApiTimeouts.prefault({}),
+      /** Requests per caller (token; per address when unauthenticated) per window, by kind of route. */
+      rateLimits: RateLimits.prefault({}),
+      sse: SseSettings.prefault({}),
     })
     .prefault({}),
   auth: z
@@ -268,6 +329,13 @@ function deepMerge(base: Tree, over: Tree): Tree {
 }
 
 const integer = (v: string) => (/^-?\d+$/.test(v) ? Number(v) : v);
+const boolean = (v: string) => (v === 'true' ? true : v === 'false' ? false : v);
+const trustProxy = (v: string) => (v === 'true' || v === 'false' ? v === 'true' : integer(v));
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Environment variables and the config path each one sets. */
 export const environmentVariables: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
@@ -280,6 +348,9 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['LOG_LEVEL', ['log', 'level'], String],
   ['SHOTCALLER_API_HOST', ['api', 'host'], String],
   ['SHOTCALLER_API_PORT', ['api', 'port'], integer],
+  ['SHOTCALLER_API_TRUST_PROXY', ['api', 'trustProxy'], trustProxy],
+  ['SHOTCALLER_API_CORS_ORIGINS', ['api', 'corsOrigins'], list],
+  ['SHOTCALLER_RATE_LIMITS_ENABLED', ['api', 'rateLimits', 'enabled'], boolean],
   ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
   ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],

@@ -17,7 +17,32 @@ describe('configuration', () => {
     expect(config.deployment).toBe('dev');
     expect(config.redis.url).toBeUndefined();
     expect(config.temporal).toEqual({ namespace: 'default' });
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576, maxBatch: 500 });
+    expect(config.api).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      bodyLimitBytes: 1_048_576,
+      maxBatch: 500,
+      trustProxy: false,
+      hstsMaxAgeSeconds: 31_536_000,
+      corsOrigins: [],
+      timeouts: {
+        headersMs: 10_000,
+        requestMs: 30_000,
+        keepAliveMs: 65_000,
+        handlerMs: 120_000,
+        idleMs: 300_000,
+      },
+      rateLimits: {
+        enabled: true,
+        windowMs: 60_000,
+        read: 1_200,
+        write: 300,
+        events: 60,
+        expensive: 10,
+        unauthenticated: 60,
+      },
+      sse: { heartbeatMs: 15_000, stallMs: 30_000, maxBufferedBytes: 1_048_576, maxPerCaller: 10 },
+    });
     expect(config.auth.tokens).toEqual([]);
     expect(config.events.claimIdleMs).toBe(30_000);
   });
@@ -32,6 +57,25 @@ describe('configuration', () => {
     expect(config.api.port).toBe(9100);
     expect(config.events.maxDeliveries).toBe(7);
     expect(config.redis.url).toBe('redis://10.0.0.5:6379');
+  });
+
+  it('reads the api hardening settings from the environment', () => {
+    const api = (env: Record<string, string>) => loadConfig({ env }).api;
+    expect(api({ SHOTCALLER_API_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(api({ SHOTCALLER_API_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(api({ SHOTCALLER_API_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe(
+      '10.0.0.0/8, 127.0.0.1',
+    );
+    expect(
+      api({ SHOTCALLER_API_CORS_ORIGINS: 'https://tools.example.com, https://qc.example.com' }).corsOrigins,
+    ).toEqual(['https://tools.example.com', 'https://qc.example.com']);
+    expect(api({ SHOTCALLER_RATE_LIMITS_ENABLED: 'false' }).rateLimits.enabled).toBe(false);
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ env: {}, overrides: { api: { timeouts: { headersMs: 60_000 } } } })).toThrow(
+      /api\.timeouts\.headersMs/,
+    );
   });
 
   it('reads the file named by SHOTCALLER_CONFIG', () => {

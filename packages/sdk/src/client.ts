@@ -13,11 +13,31 @@ import {
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { z } from 'zod';
 import { ApiError, ApiUnreachable } from './api-error';
+import { pause, retryAfterMs } from './retry-after';
 
 export interface ClientOptions {
   baseUrl: string;
   token: string;
   fetch?: typeof fetch;
+  /**
+   * A 429 (or a 503 with `Retry-After`) is tried again after the wait the server asks for, at most this
+   * many times; then its problem is thrown as an {@link ApiError}. Default 3; 0 never waits.
+   */
+  maxRetries?: number;
+  /** The longest wait honoured; a server asking for longer gets its error thrown at once. Default 60 s. */
+  maxRetryWaitMs?: number;
+  /** Told before each wait, so a program can say why it pauses. */
+  onRateLimited?: (wait: RateLimitWait) => void;
+}
+
+/** One wait for a rate limit, as {@link ClientOptions.onRateLimited} hears of it. */
+export interface RateLimitWait {
+  method: string;
+  path: string;
+  status: number;
+  retryAfterMs: number;
+  /** 1 for the first wait of this call. */
+  attempt: number;
 }
 
 export interface LiveEvent {
@@ -145,6 +165,26 @@ export class ShotcallerClient {
   }
 
   private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    const maxRetries = this.options.maxRetries ?? 3;
+    const maxWait = this.options.maxRetryWaitMs ?? 60_000;
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await this.sendOnce(method, path, body, signal);
+      if (response.status !== 429 && response.status !== 503) return response;
+      const wait = retryAfterMs(response.headers.get('retry-after'));
+      // A refused request did nothing, so trying it again is safe, writes included.
+      if (wait === undefined || wait > maxWait || attempt > maxRetries) return response;
+      await response.body?.cancel();
+      this.options.onRateLimited?.({ method, path, status: response.status, retryAfterMs: wait, attempt });
+      await pause(wait, signal);
+    }
+  }
+
+  private async sendOnce(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     try {
       return await this.fetch(`${this.baseUrl}${path}`, {
         method,

@@ -1,2 +1,3 @@
 export { ApiError, ApiUnreachable } from './api-error';
-export { type ClientOptions, type LiveEvent, ShotcallerClient } from './client';
+export { type ClientOptions, type LiveEvent, type RateLimitWait, ShotcallerClient } from './client';
+export { retryAfterMs } from './retry-after';

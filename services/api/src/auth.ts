@@ -10,6 +10,8 @@ export type Role = TokenEntry['role'];
 
 /** Who is calling, as their token says. */
 export interface Principal {
+  /** Stable and not secret: what rate limits count by (`token:<first 16 hex of its SHA-256>`). */
+  id: string;
   name: string;
   role: Role;
   shows: readonly string[] | '*';
@@ -56,16 +58,17 @@ export class Authenticator {
   }
 
   authenticate(header: string | undefined): Principal {
-    if (!header) throw new Unauthenticated('No bearer token');
+    if (!header) throw new Unauthenticated('No bearer token', 'missing_token');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new Unauthenticated('The Authorization header is not a bearer token');
+    if (!match) throw new Unauthenticated('The Authorization header is not a bearer token', 'not_bearer');
     const hash = hashToken(match[1]!);
     const entry = this.byHash.get(hash);
     // Compare in constant time as well, so a timing side channel cannot find a hash prefix.
     if (!entry || !timingSafeEqual(Buffer.from(entry.sha256), Buffer.from(hash))) {
-      throw new Unauthenticated('This token is not known');
+      throw new Unauthenticated('This token is not known', 'unknown_token');
     }
     return {
+      id: `token:${entry.sha256.slice(0, 16)}`,
       name: entry.name,
       role: entry.role,
       shows: entry.shows.includes('*') ? '*' : entry.shows,

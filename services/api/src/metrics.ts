@@ -18,6 +18,30 @@ export function createMetrics(queues: Record<string, Queue>) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // Labelled by reason and kind only: never by token, which would put a credential (or its hash) in Prometheus.
+  const authFailures = new Counter({
+    name: 'shotcaller_auth_failures_total',
+    help: 'Requests refused for want of a valid credential, by reason (missing_token, not_bearer, unknown_token)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'shotcaller_rate_limited_total',
+    help: 'Requests refused with 429, by kind of route (read, write, events, expensive, unauthenticated, streams)',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  const sseStreams = new Gauge({
+    name: 'shotcaller_sse_streams',
+    help: 'Live event streams open on this replica',
+    registers: [registry],
+  });
+  const sseDropped = new Counter({
+    name: 'shotcaller_sse_dropped_total',
+    help: 'Live event streams the server closed, by reason (stalled: the client stopped reading; overflow: too much unsent)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'shotcaller_queue_jobs',
     help: 'Jobs in each BullMQ queue by state',
@@ -30,6 +54,6 @@ export function createMetrics(queues: Record<string, Queue>) {
       }
     },
   });
-  return { registry, requests, duration };
+  return { registry, requests, duration, authFailures, rateLimited, sseStreams, sseDropped };
 }
 export type ApiMetrics = ReturnType<typeof createMetrics>;

@@ -1,6 +1,6 @@
 import { Problem } from '@shotcaller/contracts';
 import { z } from 'zod';
-import type { RouteSpec } from './route-spec';
+import { limitOf, type RouteSpec } from './route-spec';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -43,6 +43,15 @@ export function openApiDocument(
         ...(!r.schema && r.contentType ? { content: { [r.contentType]: {} } } : {}),
       };
     }
+    const limit = limitOf(spec);
+    if (limit !== 'none')
+      responses['429'] ??= {
+        description: `The caller spent its ${limit} budget (api.rateLimits.${limit}); retry after Retry-After seconds`,
+        // The body is the problem document `default` describes, code `rate_limited`.
+        headers: {
+          'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the budget refills' },
+        },
+      };
     responses.default = {
       description: 'An RFC 9457 problem document',
       content: { 'application/problem+json': { schema: problem } },
@@ -51,6 +60,7 @@ export function openApiDocument(
     paths[path]![spec.method.toLowerCase()] = {
       summary: spec.summary,
       tags: [spec.tag],
+      ...(limit !== 'none' ? { 'x-rate-limit': limit } : {}),
       ...(spec.permission
         ? { security: [{ bearer: [] }], 'x-permission': spec.permission }
         : { security: [] }),

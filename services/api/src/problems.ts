@@ -1,4 +1,5 @@
 import { type Problem, ShotcallerError, ValidationFailed } from '@shotcaller/contracts';
+import { RateLimited } from './errors';
 
 /** HTTP status of each error code; anything not here that is ours is a 400, anything else a 500. */
 const statusOf: Record<string, number> = {
@@ -33,6 +34,7 @@ const statusOf: Record<string, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   malformed_json: 400,
+  rate_limited: 429,
 };
 
 const titles: Record<number, string> = {
@@ -43,6 +45,7 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  429: 'Too many requests',
   500: 'Internal error',
   503: 'Unavailable',
 };
@@ -59,11 +62,18 @@ export function toProblem(error: unknown, instance?: string): Problem {
   let code = 'internal_error';
   let detail = 'Something went wrong on our side; the error is in the server log';
   let errors: Problem['errors'];
+  let retryAfterSeconds: number | undefined;
   if (error instanceof ShotcallerError) {
     code = error.code;
     status = statusOf[code] ?? 400;
     detail = error.message;
     if (error instanceof ValidationFailed) errors = error.issues;
+    if (error instanceof RateLimited) retryAfterSeconds = error.retryAfterSeconds;
+  } else if (isHandlerTimeout(error)) {
+    status = 503;
+    code = 'handler_timeout';
+    detail =
+      'The server did not finish this request in time (api.timeouts.handlerMs); the work may still complete, so check before retrying a change';
   } else if (isFastifyClientError(error)) {
     status = error.statusCode!;
     ({ code, detail } = describeFastifyError(error));
@@ -76,7 +86,12 @@ export function toProblem(error: unknown, instance?: string): Problem {
     code,
     ...(instance ? { instance } : {}),
     ...(errors ? { errors } : {}),
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
+}
+
+function isHandlerTimeout(error: unknown): boolean {
+  return (error as FastifyLikeError | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT';
 }
 
 function isFastifyClientError(error: unknown): error is FastifyLikeError {

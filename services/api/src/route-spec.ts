@@ -1,7 +1,10 @@
 import { parseOrThrow } from '@shotcaller/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { type Authenticator, authorize, type Permission, type Principal } from './auth';
+import './caller';
+import { Unauthenticated } from './errors';
+import type { Limiters, LimitKind } from './rate-limits';
 
 export interface ResponseSpec {
   description: string;
@@ -27,6 +30,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   tag: string;
   /** Absent: no token needed (health probes and the API description only). */
   permission?: Permission;
+  /** The rate-limit budget a call spends: `read` for GET and `write` for the rest unless said; `none` for probes. */
+  limit?: LimitKind | 'none';
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -39,23 +44,56 @@ export function route<B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, 
   return spec as unknown as RouteSpec;
 }
 
-const anonymous: Principal = { name: 'anonymous', role: 'td', shows: [] };
+/** The rate-limit budget a route spends. */
+export function limitOf(spec: Pick<RouteSpec, 'limit' | 'method'>): LimitKind | 'none' {
+  return spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+}
 
-/** Registers routes on Fastify: authenticate, authorise, parse every input with its schema, then handle. */
+const anonymous: Principal = { id: 'anonymous', name: 'anonymous', role: 'td', shows: [] };
+
+/** What guards every route: who the caller is, how much it may ask, and what to do with a failed sign-in. */
+export interface RouteGuards {
+  authenticator: Authenticator;
+  limiters?: Limiters;
+  onAuthFailure?(request: FastifyRequest, failure: Unauthenticated): void;
+}
+
+/**
+ * Registers routes on Fastify: identify the caller, spend its rate-limit budget, then authorise, parse
+ * every input with its schema and handle. The caller is identified before the limit so that a valid
+ * token is counted on its own budget and a missing or wrong one on its address's.
+ */
 export function registerRoutes(
   app: FastifyInstance,
   routes: readonly RouteSpec[],
-  auth: Authenticator,
+  guards: RouteGuards,
 ): void {
+  if (!app.hasRequestDecorator('caller')) app.decorateRequest('caller', null);
+  const identify: onRequestAsyncHookHandler = async (request) => {
+    try {
+      request.caller = { principal: guards.authenticator.authenticate(request.headers.authorization) };
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) throw error;
+      request.caller = { failure: error };
+      guards.onAuthFailure?.(request, error);
+    }
+  };
   for (const spec of routes) {
+    const kind = limitOf(spec);
+    const limiter = kind === 'none' ? undefined : guards.limiters?.[kind];
     app.route({
       method: spec.method,
       url: spec.url,
+      onRequest: [...(spec.permission ? [identify] : []), ...(limiter ? [limiter] : [])],
       handler: async (request, reply) => {
         let principal = anonymous;
         if (spec.permission) {
-          principal = auth.authenticate(request.headers.authorization);
+          const caller = request.caller!;
+          if ('failure' in caller) throw caller.failure;
+          principal = caller.principal;
           authorize(principal, spec.permission);
+          // Answers to a token are that token's: no shared cache may keep them.
+          reply.header('cache-control', 'no-store');
         }
         const body = spec.body ? parseOrThrow(spec.body, request.body ?? {}, 'request body') : undefined;
         const query = spec.query ? parseOrThrow(spec.query, request.query ?? {}, 'query') : undefined;

@@ -5,13 +5,15 @@ import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Authenticator } from './auth';
 import { serveDashboard } from './dashboard';
+import { LogThrottle } from './log-throttle';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { toProblem } from './problems';
+import { registerRateLimits } from './rate-limits';
 import { type RouteSpec, registerRoutes } from './route-spec';
 import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
@@ -23,6 +25,7 @@ import { shotRoutes } from './routes/shots';
 import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
 import { vendorRoutes } from './routes/vendor';
+import { registerSecurity } from './security';
 
 export const apiVersion = '0.1.0';
 
@@ -54,7 +57,7 @@ export function apiRoutes(
   const source = `/shotcaller/${deps.config.deployment}/api`;
   const routes: RouteSpec[] = [
     ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
-    ...eventRoutes({ redis: deps.redis, log: deps.store.log }),
+    ...eventRoutes({ redis: deps.redis, log: deps.store.log, sse: deps.config.api.sse, metrics }),
     ...budgetRoutes({ redis: deps.redis, deployment: deps.config.deployment, log: deps.store.log }),
     ...complianceRoutes({
       redis: deps.redis,
@@ -87,12 +90,25 @@ export function apiRoutes(
   return routes;
 }
 
-/** Builds the HTTP API: auth on every route but the probes, zod-parsed inputs, RFC 9457 errors. */
+/** Builds the HTTP API: security headers, per-caller rate limits, auth on every route but the probes, zod-parsed inputs, RFC 9457 errors. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { api } = deps.config;
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    bodyLimit: deps.config.api.bodyLimitBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: api.bodyLimitBytes,
+    trustProxy: trustProxy(api.trustProxy),
+    // Each timeout bounds how long one slow or silent client can hold a connection (docs/operations.md).
+    http: {
+      headersTimeout: api.timeouts.headersMs,
+      requestTimeout: api.timeouts.requestMs,
+      // Node checks those two on a timer (30 s by default): check often enough that they mean what they say.
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(api.timeouts.headersMs / 4))),
+    },
+    requestTimeout: api.timeouts.requestMs,
+    keepAliveTimeout: api.timeouts.keepAliveMs,
+    connectionTimeout: api.timeouts.idleMs,
+    handlerTimeout: api.timeouts.handlerMs,
     // Request ids in problem documents let a TD quote the failing call to an admin.
     genReqId: () => crypto.randomUUID(),
   });
@@ -112,6 +128,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const problem = toProblem(error, `/requests/${request.id}`);
     if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', problem.retryAfterSeconds);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
 
@@ -127,7 +144,40 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
-  registerRoutes(app, apiRoutes(deps, metrics), deps.authenticator);
+  await registerSecurity(app, api);
+  const limiters = await registerRateLimits(app, {
+    redis: deps.redis,
+    deployment: deps.config.deployment,
+    settings: api.rateLimits,
+    metrics,
+    logger: deps.logger,
+  });
+  const failures = new LogThrottle();
+  registerRoutes(app, apiRoutes(deps, metrics), {
+    authenticator: deps.authenticator,
+    ...(limiters ? { limiters } : {}),
+    onAuthFailure(request, failure) {
+      metrics.authFailures.inc({ reason: failure.failure });
+      // The address and the reason, never the header: a mistyped token is still most of a token.
+      const { log, suppressed } = failures.take(`${failure.failure}:${request.ip}`);
+      if (log)
+        deps.logger.warn(
+          {
+            reason: failure.failure,
+            ip: request.ip,
+            route: request.routeOptions.url,
+            reqId: request.id,
+            suppressed,
+          },
+          'authentication failed',
+        );
+    },
+  });
   await serveDashboard(app, deps.dashboardDir ?? dashboardDist);
   return app;
+}
+
+/** `api.trustProxy` as Fastify takes it: a hop count becomes "trust the first n hops" (what Fastify does with a number). */
+function trustProxy(setting: ShotcallerConfig['api']['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }

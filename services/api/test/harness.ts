@@ -3,6 +3,7 @@ import { createLogger, loadConfig } from '@shotcaller/platform';
 import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
 import { testRedis } from '@shotcaller/testkit';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 
 /** Tokens of every role; `td` and `accountant` see show NTH only, `admin` sees all. */
 export const tokens = {
@@ -45,14 +46,29 @@ export interface Harness {
   store: ShotStore;
   commands: ShotCommands;
   deployment: string;
+  redis: Redis;
   close(): Promise<void>;
 }
 
+export interface ApiOptions {
+  maxBatch?: number;
+  bodyLimitBytes?: number;
+  extraRoutes?: RouteSpec[];
+  /** More `api` settings (rate limits, timeouts, proxies, CORS). */
+  api?: Record<string, unknown>;
+  /** Another replica of an api already started: the same deployment on the same Redis. */
+  replicaOf?: Harness;
+  /** Where the log goes (silent when absent). */
+  logTo?: NodeJS.WritableStream;
+  /** The dashboard files to serve (the built dashboard when absent). */
+  dashboardDir?: string;
+}
+
 /** The api role on the test run's Redis, listening on a free port. */
-export async function startApi(
-  options: { maxBatch?: number; bodyLimitBytes?: number; extraRoutes?: RouteSpec[] } = {},
-): Promise<Harness> {
-  const { redis, deployment } = testRedis();
+export async function startApi(options: ApiOptions = {}): Promise<Harness> {
+  const { redis, deployment } = options.replicaOf
+    ? { redis: testRedis().redis, deployment: options.replicaOf.deployment }
+    : testRedis();
   const config = loadConfig({
     env: {},
     overrides: {
@@ -61,6 +77,7 @@ export async function startApi(
         port: 0,
         ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
         ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+        ...options.api,
       },
     },
   });
@@ -74,8 +91,13 @@ export async function startApi(
     commands,
     queues: { intake },
     authenticator: new Authenticator(entries),
-    logger: createLogger({ role: 'api', level: 'silent' }),
+    logger: createLogger({
+      role: 'api',
+      level: options.logTo ? 'info' : 'silent',
+      ...(options.logTo ? { destination: options.logTo } : {}),
+    }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -84,6 +106,7 @@ export async function startApi(
     store,
     commands,
     deployment,
+    redis,
     async close() {
       await app.close();
       await intake.close();

@@ -25,6 +25,11 @@ const titles = {
   whatif: 'What-if',
 };
 
+/**
+ * The token lives in this page's memory only, so a reload asks for it again; ticking "remember me"
+ * keeps it in this tab's sessionStorage (gone when the tab closes). Never localStorage. An HTTP-only
+ * session cookie replaces both once sign-in with OpenID Connect lands.
+ */
 const tokenKey = 'shotcaller.token';
 
 function useHash(): string {
@@ -43,11 +48,12 @@ export function App() {
   const [error, setError] = useState<string | undefined>();
   const hash = useHash();
 
-  const signIn = async (token: string) => {
+  const signIn = async (token: string, remember: boolean) => {
     const candidate = new Api(token);
     try {
       const who = await candidate.get<Me>('/v1/me');
-      sessionStorage.setItem(tokenKey, token);
+      if (remember) sessionStorage.setItem(tokenKey, token);
+      else sessionStorage.removeItem(tokenKey);
       setApi(candidate);
       setMe(who);
       setError(undefined);
@@ -59,7 +65,7 @@ export function App() {
   };
   useEffect(() => {
     const saved = sessionStorage.getItem(tokenKey);
-    if (saved) void signIn(saved);
+    if (saved) void signIn(saved, true);
   }, []);
 
   if (!api || !me) return <SignIn onSignIn={signIn} error={error} />;

@@ -18,6 +18,7 @@ export function follow(token: string, types: string[], onEvent: (e: LiveEvent) =
   let after: string | undefined;
   const run = async () => {
     while (!controller.signal.aborted) {
+      let waitMs = 1000;
       try {
         const params = new URLSearchParams({ type: types.join(',') });
         if (after) params.set('after', after);
@@ -25,6 +26,9 @@ export function follow(token: string, types: string[], onEvent: (e: LiveEvent) =
           headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
           signal: controller.signal,
         });
+        // Over the token's stream budget: come back when the server says, not every second.
+        if (response.status === 429)
+          waitMs = Math.min(60, Number(response.headers.get('retry-after')) || 5) * 1000;
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         const stream = response.body
           .pipeThrough(new TextDecoderStream())
@@ -40,7 +44,7 @@ export function follow(token: string, types: string[], onEvent: (e: LiveEvent) =
       } catch {
         if (controller.signal.aborted) return;
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, waitMs));
     }
   };
   void run();

@@ -7,4 +7,6 @@ export const exitCodes = {
   usage: 2,
   /** The API could not be reached. */
   unreachable: 3,
+  /** The API kept refusing with 429 (rate limit) after the waits it asked for: try again later. */
+  rateLimited: 4,
 } as const;

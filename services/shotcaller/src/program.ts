@@ -56,7 +56,15 @@ export async function runCli(
       const { api, token } = program.opts<{ api: string; token?: string }>();
       const bearer = token ?? env.SHOTCALLER_TOKEN;
       if (!bearer) throw new MissingToken();
-      return new ShotcallerClient({ baseUrl: api, token: bearer });
+      return new ShotcallerClient({
+        baseUrl: api,
+        token: bearer,
+        // The API's Retry-After is honoured by the SDK; say why the command pauses.
+        onRateLimited: ({ retryAfterMs, attempt }) =>
+          io.err(
+            `note: the API is limiting this token's requests; trying again in ${Math.ceil(retryAfterMs / 1000)} s (attempt ${attempt + 1})`,
+          ),
+      });
     },
   };
   for (const plugin of plugins) plugin(program, ctx);
@@ -87,6 +95,7 @@ function report(error: unknown, io: Io): number {
   }
   if (error instanceof ApiError) {
     io.err(`error (${error.code}, HTTP ${error.status}): ${error.message}`);
+    if (error.status === 429) return exitCodes.rateLimited;
     return exitCodes.failed;
   }
   if (error instanceof ShotcallerError) {

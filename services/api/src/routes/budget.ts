@@ -192,6 +192,7 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       summary: 'Drop the ledger and rebuild it by replaying the event log (admin)',
       tag: 'budget',
       permission: 'admin:import',
+      limit: 'expensive',
       responses: { 200: { description: 'How many events were replayed' } },
       handler: async () => ({ replayed: await projection.rebuild(deps.log) }),
     }),

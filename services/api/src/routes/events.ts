@@ -1,9 +1,12 @@
+import { once } from 'node:events';
 import type { EventLog } from '@shotcaller/events';
+import type { ShotcallerConfig } from '@shotcaller/platform';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { canSeeShow } from '../auth';
-import { Forbidden } from '../errors';
+import { Forbidden, RateLimited } from '../errors';
 import { visibleOnFeed } from '../event-visibility';
+import type { ApiMetrics } from '../metrics';
 import { type RouteSpec, route } from '../route-spec';
 
 const EventsQuery = z.strictObject({
@@ -16,10 +19,18 @@ const EventsQuery = z.strictObject({
     .optional(),
 });
 
-const heartbeatMs = 15_000;
+type SseSettings = ShotcallerConfig['api']['sse'];
 
 /** `GET /v1/events`: the event log as Server-Sent Events, filtered to what the caller may see. */
-export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] {
+export function eventRoutes(deps: {
+  redis: Redis;
+  log: EventLog;
+  sse: SseSettings;
+  metrics: ApiMetrics;
+}): RouteSpec[] {
+  const { sse, metrics } = deps;
+  // Streams each caller holds open on this replica; a per-replica cap, so no Redis round trip per event.
+  const openStreams = new Map<string, number>();
   return [
     route({
       method: 'GET',
@@ -28,6 +39,7 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
         'Live events as Server-Sent Events (filter by show and by type prefix, e.g. type=budget.,shot.held)',
       tag: 'events',
       permission: 'events:read',
+      limit: 'events',
       query: EventsQuery,
       responses: {
         200: {
@@ -38,6 +50,14 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
       handler: async ({ principal, query, request, reply }) => {
         if (query.show && !canSeeShow(principal, query.show))
           throw new Forbidden(`This token may not see show ${query.show}`);
+        const held = openStreams.get(principal.id) ?? 0;
+        if (held >= sse.maxPerCaller) {
+          metrics.rateLimited.inc({ limit: 'streams' });
+          throw new RateLimited(
+            `This token already holds ${held} live event streams on this server (api.sse.maxPerCaller); close one`,
+            Math.ceil(sse.heartbeatMs / 1000),
+          );
+        }
         const filter = {
           ...(query.show ? { show: query.show } : {}),
           types: (query.type ?? '')
@@ -60,10 +80,11 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
         live.on('error', () => {});
         live.on('message', (_channel: string, json: string) => {
           const event = JSON.parse(json) as { type: string; show?: string };
-          if (open && visibleOnFeed(event, principal, filter))
-            out.write(`event: ${event.type}\ndata: ${json}\n\n`);
+          if (visibleOnFeed(event, principal, filter)) send(`event: ${event.type}\ndata: ${json}\n\n`);
         });
         await live.subscribe(deps.log.keys.live);
+        openStreams.set(principal.id, held + 1);
+        metrics.sseStreams.inc();
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {
@@ -72,21 +93,59 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
-        out.write(': connected\n\n');
         const close = () => {
+          if (!open) return;
           open = false;
           reader.disconnect();
           live.disconnect();
+          const left = (openStreams.get(principal.id) ?? 1) - 1;
+          if (left > 0) openStreams.set(principal.id, left);
+          else openStreams.delete(principal.id);
+          metrics.sseStreams.dec();
+        };
+        // A client that stops reading would make the server buffer the log for it without end: drop it.
+        const drop = (reason: 'stalled' | 'overflow') => {
+          if (!open) return;
+          metrics.sseDropped.inc({ reason });
+          request.log.warn(
+            { caller: principal.name, reason, buffered: out.writableLength, reqId: request.id },
+            'live event stream dropped: the client is not reading',
+          );
+          close();
+          // A reset frees the kernel's buffers at once instead of waiting on a peer that does not read.
+          request.raw.socket.resetAndDestroy();
+        };
+        const send = (chunk: string) => {
+          if (!open) return;
+          out.write(chunk);
+          if (out.writableLength > sse.maxBufferedBytes) drop('overflow');
+        };
+        /** Resolves once the client has taken what was sent, or drops it after `stallMs`. */
+        const drained = async () => {
+          if (!open || !out.writableNeedDrain) return;
+          let timer: NodeJS.Timeout | undefined;
+          const tookIt = await Promise.race([
+            once(out, 'drain').then(() => true),
+            new Promise<false>((resolve) => {
+              timer = setTimeout(() => resolve(false), sse.stallMs);
+            }),
+          ]).catch(() => true);
+          clearTimeout(timer);
+          if (!tookIt) drop('stalled');
         };
         request.raw.on('close', close);
-        const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), heartbeatMs);
+        send(': connected\n\n');
+        const heartbeat = setInterval(() => {
+          send(': heartbeat\n\n');
+          void drained();
+        }, sse.heartbeatMs);
         try {
           while (open) {
             const reply = (await reader.xread(
               'COUNT',
               200,
               'BLOCK',
-              heartbeatMs,
+              sse.heartbeatMs,
               'STREAMS',
               deps.log.keys.stream,
               position,
@@ -97,8 +156,9 @@ export function eventRoutes(deps: { redis: Redis; log: EventLog }): RouteSpec[] 
               if (!json) continue;
               const event = JSON.parse(json) as { type: string; show?: string };
               if (!visibleOnFeed(event, principal, filter)) continue;
-              out.write(`id: ${entryId}\nevent: ${event.type}\ndata: ${json}\n\n`);
+              send(`id: ${entryId}\nevent: ${event.type}\ndata: ${json}\n\n`);
             }
+            await drained();
           }
         } catch (error) {
           if (open) throw error;

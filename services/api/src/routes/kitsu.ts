@@ -53,6 +53,7 @@ export function kitsuRoutes(deps: {
         'Import a Kitsu project’s shots (idempotent on the Kitsu shot id; dryRun shows what would go in)',
       tag: 'kitsu',
       permission: 'admin:import',
+      limit: 'expensive',
       body: ImportBody,
       responses: {
         200: { description: 'One outcome per Kitsu shot', schema: z.object({ results: z.array(Outcome) }) },

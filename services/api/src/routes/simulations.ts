@@ -40,6 +40,7 @@ export function simulationRoutes(deps: {
         'What-if: the show (or an episode or sequence) under a candidate policy and rate cards, beside what happened',
       tag: 'simulation',
       permission: 'simulate:run',
+      limit: 'expensive',
       body: SimulationRequest,
       responses: {
         200: { description: 'The comparison (JSON, or CSV with format: csv)', schema: SimulationReport },

@@ -20,6 +20,7 @@ export function systemRoutes(deps: {
       url: '/healthz',
       summary: 'Liveness: the process answers',
       tag: 'system',
+      limit: 'none',
       responses: { 200: { description: 'Alive', schema: Health } },
       handler: async () => ({ status: 'ok' }),
     }),
@@ -28,6 +29,7 @@ export function systemRoutes(deps: {
       url: '/readyz',
       summary: 'Readiness: Redis answers',
       tag: 'system',
+      limit: 'none',
       responses: {
         200: { description: 'Ready', schema: Health },
         503: { description: 'Not ready', schema: Health },

@@ -1,14 +1,18 @@
 import { useState } from 'preact/hooks';
 
-export function SignIn(props: { onSignIn: (token: string) => void; error: string | undefined }) {
+export function SignIn(props: {
+  onSignIn: (token: string, remember: boolean) => void;
+  error: string | undefined;
+}) {
   const [token, setToken] = useState('');
+  const [remember, setRemember] = useState(false);
   return (
     <main class="sign-in">
       <form
         class="card"
         onSubmit={(e) => {
           e.preventDefault();
-          if (token.trim()) props.onSignIn(token.trim());
+          if (token.trim()) props.onSignIn(token.trim(), remember);
         }}
       >
         <h1>Shotcaller</h1>
@@ -23,6 +27,18 @@ export function SignIn(props: { onSignIn: (token: string) => void; error: string
           onInput={(e) => setToken((e.target as HTMLInputElement).value)}
           autofocus
         />
+        <label class="remember">
+          <input
+            type="checkbox"
+            name="remember"
+            checked={remember}
+            onChange={(e) => setRemember((e.target as HTMLInputElement).checked)}
+          />{' '}
+          Remember me in this tab
+        </label>
+        <p class="hint">
+          Without it the token is kept only while this page is open: a reload asks for it again.
+        </p>
         <button type="submit">Sign in</button>
         {props.error && (
           <p class="error" role="alert">

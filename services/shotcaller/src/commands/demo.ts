@@ -131,7 +131,10 @@ async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: Comm
   bar?.start(ids.length, 0);
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const shots = await Promise.all(ids.map((id) => client.getShot(id)));
+    // One list call per look rather than one call per shot: it keeps the demo well inside the read limit.
+    const byId = new Map<string, Shot>();
+    for await (const shot of client.allShots({ show: 'NTH', limit: 500 })) byId.set(shot.id, shot);
+    const shots = ids.map((id) => byId.get(id)).filter((s): s is Shot => s !== undefined);
     const done = shots.filter(settled).length;
     bar?.update(done);
     if (done === ids.length) {
@@ -141,7 +144,7 @@ async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: Comm
     }
     if (Date.now() > deadline)
       throw new Error(`Only ${done} of ${ids.length} shots were routed within a minute`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -12,7 +12,7 @@ import { EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
-import { assertTransition } from './lifecycle';
+import { assertTransition, canTransition } from './lifecycle';
 import { withShotScripts } from './scripts';
 import { ShotRecord } from './shot-record';
 
@@ -31,6 +31,14 @@ export function pending<T extends EventType>(type: T, data: EventDataInput<T>, i
 export interface ChangeOptions {
   /** The new state, checked against the lifecycle; absent rewrites the shot where it is. */
   to?: ShotState;
+  /**
+   * Where the shot cannot move to `to` directly, a state it passes through on the way within this one
+   * write (both steps checked against the lifecycle; `via` is never stored): the router takes a
+   * submitted shot through routing to queued in one step.
+   */
+  via?: ShotState;
+  /** The shot as the caller just read it, which spares a read; a stale one costs a retry, nothing more. */
+  current?: ShotRecord;
   patch?: (shot: ShotRecord) => Partial<ShotRecord>;
   events: (shot: ShotRecord) => PendingEvent[];
   /** Who or what makes the change, e.g. `/shotcaller/dev/router`. */
@@ -153,9 +161,13 @@ export class ShotStore {
    */
   async change(id: string, options: ChangeOptions): Promise<{ shot: ShotRecord; events: ShotcallerEvent[] }> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = await this.require(id);
+      const current = attempt === 0 && options.current ? options.current : await this.require(id);
       const to = options.to ?? current.state;
-      if (options.to !== undefined) assertTransition(id, current.state, to);
+      if (options.to !== undefined) {
+        const via = options.via !== undefined && !canTransition(current.state, to) ? options.via : undefined;
+        if (via !== undefined) assertTransition(id, current.state, via);
+        assertTransition(id, via ?? current.state, to);
+      }
       const next: ShotRecord = {
         ...current,
         ...(options.patch?.(current) ?? {}),

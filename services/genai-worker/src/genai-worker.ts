@@ -105,6 +105,7 @@ export class GenaiWorker {
     if (shot.state === 'queued') {
       ({ shot } = await store.change(shotId, {
         to: 'in-progress',
+        current: shot,
         events: (s) => [
           pending('io.shotcaller.shot.started.v1', { shotId, route: 'genai' }, `${taskId}-started`),
           pending(
@@ -182,6 +183,7 @@ export class GenaiWorker {
       );
       await store.change(shotId, {
         to: 'delivered',
+        current: shot,
         events: () => [
           pending(
             'io.shotcaller.shot.delivered.v1',

@@ -80,17 +80,8 @@ export class Router {
       return 'requeued';
     }
     const now = this.clock();
-    if (shot.state === 'submitted') {
-      ({ shot } = await store.change(shot.id, {
-        to: 'routing',
-        events: (s) => [
-          pending('io.shotcaller.shot.routing.started.v1', { shotId: s.id, attempt: s.attempt }),
-        ],
-        source: this.source,
-        now,
-      }));
-    }
-    if (shot.state !== 'routing' && shot.state !== 'rerouted') return 'not-routable';
+    if (shot.state !== 'submitted' && shot.state !== 'routing' && shot.state !== 'rerouted')
+      return 'not-routable';
 
     // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
     if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
@@ -100,10 +91,18 @@ export class Router {
         .catch(() => 0);
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
+    // A submitted shot goes through routing to queued (or held) in one write: the routing.started event
+    // still says when routing began, and a crash before the write leaves it submitted, to route again.
+    const through = (s: ShotRecord) =>
+      s.state === 'submitted'
+        ? [pending('io.shotcaller.shot.routing.started.v1', { shotId: s.id, attempt: s.attempt })]
+        : [];
     if (precheck.outcome === 'hold') {
       const blocking = precheck.findings.filter((f) => !f.satisfied).map((f) => f.reason);
       await store.change(shot.id, {
         to: 'held',
+        via: 'routing',
+        current: shot,
         patch: () => ({
           decision,
           precheck,
@@ -112,6 +111,7 @@ export class Router {
           pendingOverride: undefined,
         }),
         events: (s) => [
+          ...through(s),
           pending('io.shotcaller.shot.held.v1', {
             shotId: s.id,
             precheck,
@@ -125,6 +125,8 @@ export class Router {
     }
     const { shot: queued } = await store.change(shot.id, {
       to: 'queued',
+      via: 'routing',
+      current: shot,
       patch: (s) => ({
         decision,
         precheck,
@@ -135,6 +137,7 @@ export class Router {
         pendingOverride: undefined,
       }),
       events: (s) => [
+        ...through(s),
         pending('io.shotcaller.shot.routed.v1', { shotId: s.id, decision, precheck }),
         pending('io.shotcaller.shot.queued.v1', {
           shotId: s.id,

@@ -1,7 +1,16 @@
-export type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+export type {
+  GenaiAdapter,
+  GeneratedFile,
+  GenerationResult,
+  GenerationTask,
+  Progress,
+  Usage,
+} from './adapter';
 export { ComfyUiAdapter, type ComfyUiOptions } from './comfyui-adapter';
+export { describeRefusal, type NodeErrors, type PromptRejected, percentFromState } from './comfyui-protocol';
+export { ObjectInfo, validateWorkflow, type WorkflowCheck } from './comfyui-validate';
 export { createAdapter, ProviderConfig, ProviderMisconfigured } from './create-adapter';
-export { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
+export { chargedUsage, GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
 export { HttpTaskAdapter, HttpTaskConfig, retryAfterMs } from './http-task-adapter';
 export { LocalAdapter, type LocalAdapterOptions, seedFor } from './local-adapter';
 export {

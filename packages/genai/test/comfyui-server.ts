@@ -12,7 +12,8 @@ export type Scenario =
   | 'slow'
   | 'drop-socket'
   | 'drop-before-success'
-  | 'node-errors';
+  | 'node-errors'
+  | 'out-of-memory-once';
 
 type Workflow = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
 type Data = Record<string, unknown>;
@@ -295,14 +296,23 @@ export class FakeComfyUi {
           // main.py's hijack_progress: `progress` and, through the progress registry, `progress_state`.
           send('progress', { value: i, max: steps, prompt_id: promptId, node: id });
           progressState(id, 'running', i, steps);
-          if (this.scenario === 'execution-error' && i === 2) {
+          const failure =
+            this.scenario === 'execution-error'
+              ? ['RuntimeError', 'mat1 and mat2 shapes cannot be multiplied (154x2048 and 768x320)\n']
+              : this.scenario === 'out-of-memory-once' && this.executions === 1
+                ? [
+                    'torch.OutOfMemoryError',
+                    'Allocation on device \nThis error means you ran out of memory on your GPU.',
+                  ]
+                : undefined;
+          if (failure && i === 2) {
             add('execution_error', {
               prompt_id: promptId,
               node_id: id,
               node_type: node.class_type,
               executed: [...executed],
-              exception_message: 'mat1 and mat2 shapes cannot be multiplied (154x2048 and 768x320)\n',
-              exception_type: 'RuntimeError',
+              exception_message: failure[1],
+              exception_type: failure[0],
               traceback: ['  File "execution.py", line 496, in execute\n'],
               current_inputs: {},
               current_outputs: [],

@@ -3,12 +3,12 @@ import type { ShotRequest } from '@shotcaller/contracts';
 import { describeRefusal } from './comfyui-protocol';
 import { ObjectInfo, validateWorkflow } from './comfyui-validate';
 import { type ProviderConfig, parseProviderConfig } from './create-adapter';
-import { HttpTaskConfig } from './http-task-adapter';
+import { HttpTaskConfig, protocolFor } from './http-task-adapter';
 import { fillWorkflow } from './workflow-template';
 
 /** One thing `genai check` tried: reachable, authenticated, the workflow template valid… */
 export interface CheckResult {
-  check: 'reachable' | 'authenticated' | 'workflow';
+  check: 'reachable' | 'authenticated' | 'model' | 'workflow';
   ok: boolean;
   detail: string;
 }
@@ -161,25 +161,36 @@ async function checkWorkflow(
 }
 
 async function checkHttpTask(name: string, input: HttpTaskConfig): Promise<CheckResult[]> {
-  const c = HttpTaskConfig.parse(input);
-  const base = c.baseUrl.replace(/\/+$/, '');
-  // An unknown task's status: a provider that takes the key answers 404, one that does not 401/403.
-  const url = `${base}${c.statusPath.replace('{id}', 'shotcaller-check')}`;
-  const headers = {
-    [c.apiKeyHeader]: c.apiKeyHeader.toLowerCase() === 'authorization' ? `Bearer ${c.apiKey}` : c.apiKey,
-  };
-  const response = await get(url, headers);
+  const config = HttpTaskConfig.parse(input);
+  const protocol = protocolFor(config);
+  const base = config.baseUrl.replace(/\/+$/, '');
+  const [header, value] = protocol.auth();
+  const response = await get(protocol.probe(), { [header]: value });
   if (response instanceof Error)
     return [
       { check: 'reachable', ok: false, detail: `cannot reach ${name} at ${base}: ${response.message}` },
     ];
+  if (response.status >= 500)
+    return [{ check: 'reachable', ok: false, detail: `${name} at ${base} answered HTTP ${response.status}` }];
   const reachable: CheckResult = { check: 'reachable', ok: true, detail: `${name} answers at ${base}` };
   if (response.status === 401 || response.status === 403)
     return [
       reachable,
       { check: 'authenticated', ok: false, detail: `${name} refused the API key (HTTP ${response.status})` },
     ];
-  if (response.status >= 500)
-    return [{ check: 'reachable', ok: false, detail: `${name} answered HTTP ${response.status}` }];
-  return [reachable, { check: 'authenticated', ok: true, detail: `${name} took the API key` }];
+  const authenticated: CheckResult = { check: 'authenticated', ok: true, detail: `${name} took the API key` };
+  // Replicate names the model it was asked about: a 404 there is a model that does not exist.
+  if (config.preset === 'replicate' && config.model)
+    return [
+      reachable,
+      authenticated,
+      response.ok
+        ? { check: 'model', ok: true, detail: `model ${config.model} exists` }
+        : {
+            check: 'model',
+            ok: false,
+            detail: `${name} has no model ${config.model} (HTTP ${response.status})`,
+          },
+    ];
+  return [reachable, authenticated];
 }

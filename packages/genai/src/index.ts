@@ -21,4 +21,5 @@ export {
   verifyManifest,
   writeManifest,
 } from './provenance';
+export { verifyFalWebhook, verifyReplicateWebhook, WebhookRejected } from './webhooks';
 export { fillWorkflow } from './workflow-template';

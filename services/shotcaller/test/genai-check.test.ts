@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { exitCodes, type Io, runCli } from '@shotcaller/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeComfyUi } from '../../../packages/genai/test/comfyui-server';
+import { FakeFal, FakeReplicate } from '../../../packages/genai/test/hosted-servers';
 
 const template = fileURLToPath(
   new URL('../../../packages/genai/templates/comfyui-shot.json', import.meta.url),
@@ -107,5 +108,81 @@ describe('shotcaller genai check, for ComfyUI', () => {
     const r = await check({ kind: 'comfyui', baseUrl: comfy.url, workflowFile: file });
     expect(r.code).toBe(exitCodes.failed);
     expect(r.out).toMatch(/✗ workflow: .*UI format .*Export \(API\)/);
+  });
+});
+
+describe('shotcaller genai check, for the hosted presets', () => {
+  const input = { prompt: '{{brief}}' };
+
+  it('says Replicate answers, takes the token and has the model', async () => {
+    const r = await new FakeReplicate().start();
+    try {
+      const ok = await check({
+        kind: 'http-task',
+        httpTask: { preset: 'replicate', baseUrl: r.url, apiKey: r.token, model: 'studio/dust-wave', input },
+      });
+      expect(ok.code).toBe(exitCodes.ok);
+      expect(ok.out).toContain('✓ authenticated: studio took the API key');
+      expect(ok.out).toContain('✓ model: model studio/dust-wave exists');
+      const refused = await check({
+        kind: 'http-task',
+        httpTask: {
+          preset: 'replicate',
+          baseUrl: r.url,
+          apiKey: 'r8_revoked',
+          model: 'studio/dust-wave',
+          input,
+        },
+      });
+      expect(refused.code).toBe(exitCodes.failed);
+      expect(refused.out).toContain('✗ authenticated: studio refused the API key (HTTP 401)');
+      const missing = await check({
+        kind: 'http-task',
+        httpTask: {
+          preset: 'replicate',
+          baseUrl: r.url,
+          apiKey: r.token,
+          model: 'studio/no-such-model',
+          input,
+        },
+      });
+      expect(missing.out).toContain('✗ model: studio has no model studio/no-such-model (HTTP 404)');
+      const nobody = await closedPort();
+      const away = await check({
+        kind: 'http-task',
+        httpTask: {
+          preset: 'replicate',
+          baseUrl: `http://127.0.0.1:${nobody}`,
+          apiKey: r.token,
+          version: 'v',
+          input,
+        },
+      });
+      expect(away.out).toContain(
+        `✗ reachable: cannot reach studio at http://127.0.0.1:${nobody}: ECONNREFUSED`,
+      );
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('says fal answers and takes the key, or refuses it', async () => {
+    const f = await new FakeFal().start();
+    try {
+      const ok = await check({
+        kind: 'http-task',
+        httpTask: { preset: 'fal', baseUrl: f.url, apiKey: f.key, model: 'fal-ai/flux/dev', input },
+      });
+      expect(ok.code).toBe(exitCodes.ok);
+      expect(ok.out).toContain(`✓ reachable: studio answers at ${f.url}`);
+      const refused = await check({
+        kind: 'http-task',
+        httpTask: { preset: 'fal', baseUrl: f.url, apiKey: 'wrong:key', model: 'fal-ai/flux/dev', input },
+      });
+      expect(refused.code).toBe(exitCodes.failed);
+      expect(refused.out).toContain('✗ authenticated: studio refused the API key (HTTP 401)');
+    } finally {
+      await f.stop();
+    }
   });
 });

@@ -33,8 +33,13 @@ export interface GenaiWorkerOptions {
   adapter: GenaiAdapter;
   /** At most `max` tasks started per `duration` ms: the provider's rate limit. */
   limiter?: { max: number; duration: number };
-  /** Turns a task's usage into money, with the rate card of its provider. */
-  price(provider: string, usage: { unit: string; quantity: number }, shot: ShotRecord): Money;
+  /** Turns a task's usage into money, with the rate card of its provider; `delivered: false` for an attempt that delivered nothing. */
+  price(
+    provider: string,
+    usage: { unit: string; quantity: number },
+    shot: ShotRecord,
+    options?: { delivered: boolean },
+  ): Money;
   dataDir: string;
   logger: Logger;
   concurrency?: number;
@@ -266,7 +271,7 @@ export class GenaiWorker {
         outcome,
         reason,
         ...usage,
-        cost: this.options.price(provider, usage, shot),
+        cost: this.options.price(provider, usage, shot, { delivered: false }),
       },
       `${job.id}-charged-${job.attemptsMade}`,
     );

@@ -10,6 +10,7 @@ describe('the demo production (the README main job)', () => {
     const text = out.join('\n');
     expect(err.join('\n')).toBe('');
     expect(code).toBe(exitCodes.ok);
+    expect(text).toContain('GenAI providers (genai.providers): local (local).');
     expect(text).toContain('Submitted 20 shots of NTH / EP01 / COL.');
     expect(text).toMatch(/COL_0060 .* genai .* likeness-needs-consent/);
     expect(text).toContain('COMPLIANCE HOLDS (3)');

@@ -126,6 +126,15 @@ describe('a shot on the genai route', () => {
     expect(final.state).toBe('cancelled');
     expect(types(final.history)).not.toContain('genai.task.completed.v1');
     expect(started).toBeDefined();
+    // The CPU the cancelled attempt used is paid for, once.
+    const charged = final.history!.filter((e) => e.type === 'io.shotcaller.genai.attempt.charged.v1');
+    expect(charged).toHaveLength(1);
+    expect(charged[0]!.data).toMatchObject({
+      provider: 'local',
+      attempt: 1,
+      outcome: 'cancelled',
+      unit: 'cpu-second',
+    });
   });
 
   it('sends AI work rejected in review on to a vendor, saying why', async () => {

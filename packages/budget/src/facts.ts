@@ -25,7 +25,16 @@ export const Fact = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('reserved'), at: z.string(), taskId: z.string(), amount: Money }),
   z.object({ kind: z.literal('task-ended'), at: z.string(), taskId: z.string() }),
-  z.object({ kind: z.literal('usage'), at: z.string(), taskId: z.string(), amount: Money }),
+  z.object({
+    kind: z.literal('usage'),
+    at: z.string(),
+    taskId: z.string(),
+    amount: Money,
+    /** Absent in facts stored before providers were kept. */
+    provider: z.string().optional(),
+    /** How the attempt ended: only `completed` usage delivered frames; the rest is what failures cost. */
+    outcome: z.enum(['completed', 'failed', 'cancelled', 'timed-out']).default('completed'),
+  }),
   z.object({ kind: z.literal('awarded'), at: z.string(), amount: Money }),
   z.object({ kind: z.literal('invoiced'), at: z.string(), invoiceId: z.string(), amount: Money }),
   z.object({ kind: z.literal('approved'), at: z.string() }),
@@ -74,7 +83,26 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
     case 'io.shotcaller.genai.usage.recorded.v1':
       return {
         shotId: event.data.shotId,
-        fact: { kind: 'usage', at, taskId: event.data.taskId, amount: event.data.cost },
+        fact: {
+          kind: 'usage',
+          at,
+          taskId: event.data.taskId,
+          amount: event.data.cost,
+          provider: event.data.provider,
+          outcome: 'completed',
+        },
+      };
+    case 'io.shotcaller.genai.attempt.charged.v1':
+      return {
+        shotId: event.data.shotId,
+        fact: {
+          kind: 'usage',
+          at,
+          taskId: event.data.taskId,
+          amount: event.data.cost,
+          provider: event.data.provider,
+          outcome: event.data.outcome,
+        },
       };
     case 'io.shotcaller.vendor.ticket.awarded.v1':
       return { shotId: event.data.shotId, fact: { kind: 'awarded', at, amount: event.data.amount } };

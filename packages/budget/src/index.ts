@@ -10,6 +10,7 @@ export { Fact, factOf } from './facts';
 export { budgetKeys } from './keys';
 export { foldRow, LedgerRow } from './ledger-row';
 export { BudgetProjection, seedBudgetLines } from './projection';
+export { type ProviderSpend, providerSpend } from './provider-spend';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
 export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
 export { type BudgetTrackerOptions, startBudgetTracker } from './tracker';

@@ -16,6 +16,8 @@ export const LedgerRow = z.object({
   estimate: z.int(),
   committed: z.int(),
   actual: z.int(),
+  /** Of `actual`: genai usage of attempts that failed, were cancelled or timed out (rows written before it: 0). */
+  failedAttempts: z.int().default(0),
   etc: z.int(),
   efc: z.int(),
   closed: z.boolean(),
@@ -41,9 +43,11 @@ const order: Record<Fact['kind'], number> = {
  * Folds a shot's facts into its ledger row, the way a VFX cost report reads:
  * - estimate: the latest routing estimate of the chosen route;
  * - committed: the vendor award, plus genai reservations of tasks still running;
- * - actual: genai usage plus vendor invoices;
+ * - actual: genai usage plus vendor invoices, including `failedAttempts`: usage of genai attempts that
+ *   failed, were cancelled or timed out, which was paid for but moved the shot no closer to done;
  * - ETC (estimate to complete): 0 once cancelled; once approved, what is committed and not yet invoiced
- *   (a vendor's award before its invoice); else max(estimate, committed) − actual; never below 0;
+ *   (a vendor's award before its invoice); else max(estimate, committed) − the actual that was not
+ *   spent on failed attempts; never below 0;
  * - EFC (estimated final cost): actual + ETC.
  * Facts are folded in time order whatever order they arrived in, so the row never depends on delivery order.
  */
@@ -73,6 +77,7 @@ export function foldRow(
   const reservations = new Map<string, number>();
   const ended = new Set<string>();
   let actual = 0;
+  let failedAttempts = 0;
   for (const f of sorted) {
     switch (f.kind) {
       case 'routed':
@@ -84,7 +89,9 @@ export function foldRow(
         break;
       case 'usage':
         actual += amount(f.amount);
-        ended.add(f.taskId);
+        // A failed attempt's task is retried under the same id: its reservation stays committed.
+        if (f.outcome === 'completed') ended.add(f.taskId);
+        else failedAttempts += amount(f.amount);
         break;
       case 'task-ended':
         ended.add(f.taskId);
@@ -113,11 +120,12 @@ export function foldRow(
   let openReservations = 0;
   for (const [taskId, reserved] of reservations) if (!ended.has(taskId)) openReservations += reserved;
   const committed = (route === 'vendor' ? awarded : 0) + openReservations;
+  const progressed = actual - failedAttempts;
   const etc = cancelled
     ? 0
     : closed
-      ? Math.max(committed - actual, 0)
-      : Math.max(Math.max(estimate, committed) - actual, 0);
+      ? Math.max(committed - progressed, 0)
+      : Math.max(Math.max(estimate, committed) - progressed, 0);
   return {
     shotId,
     show: submitted.show,
@@ -131,6 +139,7 @@ export function foldRow(
     estimate,
     committed,
     actual,
+    failedAttempts,
     etc,
     efc: actual + etc,
     closed,

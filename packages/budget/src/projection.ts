@@ -7,6 +7,7 @@ import { BudgetLine } from './budget-lines';
 import { Fact, factOf } from './facts';
 import { budgetKeys } from './keys';
 import { foldRow, LedgerRow } from './ledger-row';
+import { type ProviderSpend, providerSpend } from './provider-spend';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
 const thresholds = lua('lib-thresholds');
@@ -171,19 +172,29 @@ export class BudgetProjection {
 
   /** Money spent on a show, one entry per usage or invoice fact, oldest first: the burn. */
   async spending(show: string): Promise<Array<{ at: string; amount: Money }>> {
+    const out: Array<{ at: string; amount: Money }> = [];
+    for (const fact of await this.showFacts(show))
+      if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
+    return out.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** What each genai provider of a show was paid, and what its failed, cancelled and timed-out attempts cost. */
+  async providerSpend(show: string): Promise<ProviderSpend[]> {
+    return providerSpend(await this.showFacts(show));
+  }
+
+  /** Every fact of every shot of a show: one round trip. */
+  private async showFacts(show: string): Promise<Fact[]> {
     const ids = await this.redis.smembers(this.keys.show(show));
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.facts(id));
-    const out: Array<{ at: string; amount: Money }> = [];
+    const out: Fact[] = [];
     for (const [error, raw] of (await pipeline.exec()) ?? []) {
       if (error) throw error;
-      for (const json of Object.values(raw as Record<string, string>)) {
-        const fact = Fact.parse(JSON.parse(json));
-        if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
-      }
+      for (const json of Object.values(raw as Record<string, string>)) out.push(Fact.parse(JSON.parse(json)));
     }
-    return out.sort((a, b) => a.at.localeCompare(b.at));
+    return out;
   }
 
   /** The line totals kept incrementally; equal to a roll-up of the rows by line. */

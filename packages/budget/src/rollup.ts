@@ -8,6 +8,8 @@ export interface Totals {
   estimate: number;
   committed: number;
   actual: number;
+  /** Of `actual`: what genai attempts that delivered nothing cost. */
+  failedAttempts: number;
   etc: number;
   efc: number;
 }
@@ -56,6 +58,7 @@ export function rollup(
         estimate: 0,
         committed: 0,
         actual: 0,
+        failedAttempts: 0,
         etc: 0,
         efc: 0,
       };
@@ -67,6 +70,7 @@ export function rollup(
     g.estimate += row.estimate;
     g.committed += row.committed;
     g.actual += row.actual;
+    g.failedAttempts += row.failedAttempts;
     g.etc += row.etc;
     g.efc += row.efc;
   }
@@ -80,6 +84,7 @@ export function rollup(
         estimate: 0,
         committed: 0,
         actual: 0,
+        failedAttempts: 0,
         etc: 0,
         efc: 0,
       };

@@ -5,6 +5,7 @@ import {
   foldRow,
   nearestRank,
   parseBudgetLines,
+  providerSpend,
   rollup,
   toMajor,
 } from '@shotcaller/budget';
@@ -42,6 +43,80 @@ describe('a shot’s ledger row', () => {
     const facts = p.events.slice(0, 3).map((e) => factOf(e)!.fact);
     const row = foldRow(p.shotId, facts, 'USD')!;
     expect(row).toMatchObject({ committed: p.estimate, actual: 0, etc: p.estimate, efc: p.estimate });
+  });
+
+  it('counts what failed attempts cost in actual and apart, without taking it off the estimate to complete', () => {
+    const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+    const submitted = factOf(plannedShot(1).events[0]!)!.fact;
+    const usage = (at: string, amountMinor: number, outcome: 'completed' | 'failed' | 'timed-out') =>
+      ({ kind: 'usage', at, taskId: 't', amount: usd(amountMinor), provider: 'comfyui', outcome }) as const;
+    const facts = [
+      submitted,
+      { kind: 'routed', at: '2026-01-02T00:00:00Z', route: 'genai', estimate: usd(10_000) },
+      { kind: 'reserved', at: '2026-01-02T00:00:01Z', taskId: 't', amount: usd(10_000) },
+      usage('2026-01-02T00:10:00Z', 4_000, 'failed'),
+    ] as const;
+    const retrying = foldRow('s', [...facts], 'USD')!;
+    // The retry runs under the same task: its reservation is still committed, and all of it is still to do.
+    expect(retrying).toMatchObject({ committed: 10_000, actual: 4_000, failedAttempts: 4_000, etc: 10_000 });
+    expect(retrying.efc).toBe(14_000);
+    const delivered = foldRow(
+      's',
+      [
+        ...facts,
+        usage('2026-01-02T00:20:00Z', 1_500, 'timed-out'),
+        usage('2026-01-02T00:40:00Z', 9_000, 'completed'),
+      ],
+      'USD',
+    )!;
+    expect(delivered).toMatchObject({ committed: 0, actual: 14_500, failedAttempts: 5_500, etc: 1_000 });
+    expect(rollup([delivered], 'show')[0]).toMatchObject({ actual: 14_500, failedAttempts: 5_500 });
+  });
+
+  it('sums genai spend by provider, with failed, cancelled and timed-out attempts apart', () => {
+    const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+    const usage = (provider: string, amountMinor: number, outcome: 'completed' | 'failed' | 'cancelled') =>
+      ({
+        kind: 'usage',
+        at: '2026-01-02T00:00:00Z',
+        taskId: 't',
+        amount: usd(amountMinor),
+        provider,
+        outcome,
+      }) as const;
+    expect(
+      providerSpend([
+        usage('comfyui', 4_000, 'failed'),
+        usage('comfyui', 9_000, 'completed'),
+        usage('replicate', 300, 'cancelled'),
+        usage('comfyui', 2_000, 'failed'),
+      ]),
+    ).toEqual([
+      {
+        provider: 'comfyui',
+        currency: 'USD',
+        attempts: 3,
+        actual: 15_000,
+        failedAttempts: 6_000,
+        byOutcome: {
+          failed: { attempts: 2, amount: 6_000 },
+          cancelled: { attempts: 0, amount: 0 },
+          'timed-out': { attempts: 0, amount: 0 },
+        },
+      },
+      {
+        provider: 'replicate',
+        currency: 'USD',
+        attempts: 1,
+        actual: 300,
+        failedAttempts: 300,
+        byOutcome: {
+          failed: { attempts: 0, amount: 0 },
+          cancelled: { attempts: 1, amount: 300 },
+          'timed-out': { attempts: 0, amount: 0 },
+        },
+      },
+    ]);
   });
 
   it('keeps an approved vendor award in the EFC until its invoice arrives', () => {
@@ -120,6 +195,7 @@ describe('roll-ups and reports', () => {
       'estimate',
       'committed',
       'actual',
+      'failed_attempts',
       'etc',
       'efc',
       'line_budget',

@@ -111,6 +111,22 @@ export const eventCatalogue = {
     quantity: z.number().nonnegative(),
     cost: NonNegativeMoney,
   }),
+  /**
+   * Usage a provider charged for an attempt that delivered nothing: it failed, was cancelled or timed
+   * out after the work had started. One per attempt; the attempt that delivers records
+   * `genai.usage.recorded`.
+   */
+  'io.shotcaller.genai.attempt.charged.v1': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    attempt: z.int().positive(),
+    outcome: z.enum(['failed', 'cancelled', 'timed-out']),
+    reason: z.string(),
+    unit: UsageUnit,
+    quantity: z.number().nonnegative(),
+    cost: NonNegativeMoney,
+  }),
   'io.shotcaller.genai.task.completed.v1': z.strictObject({
     shotId: ShotId,
     taskId: z.string(),

@@ -84,6 +84,17 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     quantity: 3.5,
     cost: usd(4),
   },
+  'io.shotcaller.genai.attempt.charged.v1': {
+    shotId: 's1',
+    taskId: 't1',
+    provider: 'comfyui',
+    attempt: 1,
+    outcome: 'failed',
+    reason: 'lost ComfyUI at http://gpu-7:8188 while prompt p1 ran',
+    unit: 'gpu-second',
+    quantity: 41.2,
+    cost: usd(12),
+  },
   'io.shotcaller.genai.task.completed.v1': {
     shotId: 's1',
     taskId: 't1',

@@ -22,9 +22,15 @@ export interface GeneratedFile {
   bytes: number;
 }
 
+/** What a provider charges for: GPU seconds, credits, frames… */
+export interface Usage {
+  unit: z.infer<typeof UsageUnit>;
+  quantity: number;
+}
+
 export interface GenerationResult {
   outputs: GeneratedFile[];
-  usage: { unit: z.infer<typeof UsageUnit>; quantity: number };
+  usage: Usage;
   model: string;
   modelVersion: string;
   /** Hash of the workflow or settings that made the frames, for the provenance manifest. */
@@ -34,7 +40,9 @@ export interface GenerationResult {
 /**
  * A generative-AI provider. `generate` submits a task, reports progress, honours `signal` all the way to
  * the provider, and returns the output files on local disk with what the work used. It throws
- * ProviderUnavailable (retry), ProviderRejectedTask (permanent) or GenerationCancelled.
+ * ProviderUnavailable (retry), ProviderRejectedTask (permanent) or GenerationCancelled; each carries the
+ * `usage` the provider charged for when the work had started before it ended, so failed attempts are paid
+ * for in the ledger too.
  */
 export interface GenaiAdapter {
   readonly name: string;

@@ -3,8 +3,26 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import WebSocket from 'ws';
-import { z } from 'zod';
-import type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+import type {
+  GenaiAdapter,
+  GeneratedFile,
+  GenerationResult,
+  GenerationTask,
+  Progress,
+  Usage,
+} from './adapter';
+import {
+  describeExecutionError,
+  describeRefusal,
+  type FileRef,
+  HistoryEntry,
+  isOutOfMemory,
+  Message,
+  outputFiles,
+  PromptAccepted,
+  PromptRejected,
+} from './comfyui-protocol';
+import { PromptWatch } from './comfyui-watch';
 import { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
 import { fillWorkflow } from './workflow-template';
 
@@ -16,265 +34,364 @@ export interface ComfyUiOptions {
   model?: string;
   /** The shot resolution is scaled by this for the latent size. */
   scale?: number;
+  /** Sent with every request and the WebSocket upgrade: for a ComfyUI behind an authenticating proxy. */
+  headers?: Record<string, string>;
   /** How long to wait before reconnecting a dropped WebSocket. */
   reconnectDelayMs?: number;
+  /** How long to keep asking `/history` for a prompt ComfyUI said had finished. */
+  historyWaitMs?: number;
+  /** How often `/history` is asked while a prompt runs, in case a WebSocket message was lost. */
+  historyPollMs?: number;
+  /** How long ComfyUI may answer nothing before a running prompt is given up as lost. */
+  unreachableMs?: number;
 }
 
-const PromptAccepted = z.object({
-  prompt_id: z.string(),
-  number: z.number().optional(),
-  node_errors: z.record(z.string(), z.unknown()).optional(),
-});
-const PromptRejected = z.object({
-  error: z.object({ type: z.string(), message: z.string(), details: z.string().optional() }).loose(),
-  node_errors: z
-    .record(
-      z.string(),
-      z
-        .object({
-          errors: z.array(z.object({ message: z.string(), details: z.string().optional() }).loose()),
-          class_type: z.string().optional(),
-        })
-        .loose(),
-    )
-    .default({}),
-});
-const ImageRef = z.object({
-  filename: z.string(),
-  subfolder: z.string().default(''),
-  type: z.string().default('output'),
-});
-const HistoryEntry = z.object({
-  outputs: z.record(z.string(), z.object({ images: z.array(ImageRef).optional() }).loose()).default({}),
-  status: z
-    .object({ status_str: z.string().optional(), completed: z.boolean().optional() })
-    .loose()
-    .optional(),
-});
-const Message = z.object({ type: z.string(), data: z.record(z.string(), z.unknown()).default({}) });
-
-type Outcome = { kind: 'done' } | { kind: 'error'; error: Error };
+/** If ComfyUI never confirms an interrupt, the cancel does not wait longer than this. */
+const CANCEL_WAIT_MS = 2_000;
 
 /**
  * A client of ComfyUI's server API, as ComfyUI implements it: queue the workflow with `POST /prompt`
- * and a client id, follow `status`/`execution_start`/`executing`/`progress`/`executed`/
- * `execution_success`/`execution_error`/`execution_interrupted` on `/ws?clientId=`, read the outputs
- * from `/history/{prompt_id}` and download them from `/view`. A dropped WebSocket is reconnected and
- * reconciled with `/history`; cancel is `/interrupt` plus deletion from the queue.
+ * and a client id, follow the prompt on `/ws?clientId=`, read its outputs from `/history/{prompt_id}`
+ * and download them from `/view`. ComfyUI sends `execution_success` before it writes the history
+ * entry (and `executing` with `node: null` after), so a finished prompt's history is waited for, never
+ * taken as missing: a late entry must not re-run paid GPU work. A dropped WebSocket is reconnected and
+ * reconciled with `/history`; cancel is `/interrupt` plus deletion from the queue. Every failure after
+ * the prompt started carries the GPU seconds it used.
  */
 export class ComfyUiAdapter implements GenaiAdapter {
   readonly name = 'comfyui';
+  private readonly base: string;
 
-  constructor(private readonly options: ComfyUiOptions) {}
+  constructor(private readonly options: ComfyUiOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, '');
+  }
 
   async generate(
     task: GenerationTask,
     options: { onProgress(p: Progress): void; signal: AbortSignal },
   ): Promise<GenerationResult> {
-    const base = this.options.baseUrl.replace(/\/+$/, '');
     const clientId = uuidv4();
     const { prompt, hash } = fillWorkflow(this.options.workflowTemplate, task, this.options.scale ?? 0.5);
-    let promptId: string | undefined;
-    let startedAt: number | undefined;
-    let settle!: (o: Outcome) => void;
-    const outcome = new Promise<Outcome>((resolve) => {
-      settle = resolve;
-    });
-    let finished = false;
-    const done = (o: Outcome) => {
-      if (finished) return;
-      finished = true;
-      settle(o);
-    };
-    const onMessage = (raw: WebSocket.RawData, isBinary: boolean) => {
-      if (isBinary) return; // latent previews
-      const parsed = Message.safeParse(JSON.parse(raw.toString()));
-      if (!parsed.success) return;
-      const { type, data } = parsed.data;
-      if (data.prompt_id !== undefined && data.prompt_id !== promptId) return;
-      if (type === 'execution_start') startedAt = Date.now();
-      else if (
-        type === 'progress' &&
-        typeof data.value === 'number' &&
-        typeof data.max === 'number' &&
-        data.max > 0
-      ) {
-        options.onProgress({
-          percent: Math.min(100, (data.value / data.max) * 100),
-          message: `node ${String(data.node)} step ${data.value}/${data.max}`,
-        });
-      } else if (
-        type === 'execution_success' ||
-        (type === 'executing' && data.node === null && promptId !== undefined)
-      )
-        done({ kind: 'done' });
-      else if (type === 'execution_error') {
-        const message = `node ${String(data.node_id)} (${String(data.node_type)}) failed: ${String(data.exception_message)}`;
-        // Running out of GPU memory passes; anything else in the workflow will fail the same way again.
-        done({
-          kind: 'error',
-          error: /OutOfMemory|out of memory/i.test(
-            `${String(data.exception_type)} ${String(data.exception_message)}`,
-          )
-            ? new ProviderUnavailable(message)
-            : new ProviderRejectedTask(message),
-        });
-      } else if (type === 'execution_interrupted') {
-        done({
-          kind: 'error',
-          error: options.signal.aborted
-            ? new GenerationCancelled(task.taskId)
-            : new ProviderUnavailable(`ComfyUI interrupted the prompt at node ${String(data.node_id)}`),
-        });
-      }
-    };
-
-    let socket: WebSocket | undefined;
-    const connect = () =>
-      new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?clientId=${clientId}`);
-        ws.once('open', () => {
-          socket = ws;
-          resolve();
-        });
-        ws.once('error', reject);
-        ws.on('message', onMessage);
-        ws.on('close', () => {
-          if (finished || socket !== ws) return;
-          // A dropped connection: reconnect, and ask /history in case the prompt finished meanwhile.
-          setTimeout(() => void reconnect(), this.options.reconnectDelayMs ?? 200);
-        });
-      });
-    const reconnect = async () => {
-      for (let attempt = 0; attempt < 20 && !finished; attempt++) {
-        try {
-          await connect();
-          if (promptId && (await this.history(base, promptId))) done({ kind: 'done' });
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, (this.options.reconnectDelayMs ?? 200) * (attempt + 1)));
-        }
-      }
-      done({
-        kind: 'error',
-        error: new ProviderUnavailable(`lost the ComfyUI WebSocket at ${base} and could not reconnect`),
-      });
-    };
-
-    const abort = () => {
-      if (!promptId) return;
-      void fetch(`${base}/interrupt`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt_id: promptId }),
-      }).catch(() => {});
-      void fetch(`${base}/queue`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ delete: [promptId] }),
-      }).catch(() => {});
-      // If ComfyUI never answers with execution_interrupted, do not wait for it.
-      setTimeout(() => done({ kind: 'error', error: new GenerationCancelled(task.taskId) }), 2_000).unref();
-    };
+    const watch = new PromptWatch(prompt as Record<string, { class_type?: unknown }>, options.onProgress);
+    let recheck = false;
+    const socket = new ComfySocket(
+      `${this.base.replace(/^http/, 'ws')}/ws?clientId=${clientId}`,
+      this.options.headers ?? {},
+      (m) => watch.receive(m, Date.now()),
+      () => {
+        // Messages sent while the socket was down are lost: ask /history at once.
+        recheck = true;
+        watch.wake();
+      },
+      this.options.reconnectDelayMs ?? 200,
+    );
     try {
       try {
-        await connect();
+        await socket.open();
       } catch (error) {
-        throw new ProviderUnavailable(`cannot reach ComfyUI at ${base}: ${(error as Error).message}`);
+        throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${(error as Error).message}`);
       }
-      promptId = await this.queuePrompt(base, prompt, clientId);
-      if (options.signal.aborted) abort();
-      options.signal.addEventListener('abort', abort, { once: true });
-      const result = await outcome;
-      if (result.kind === 'error') throw result.error;
-      const entry = await this.history(base, promptId);
-      if (!entry) throw new ProviderUnavailable(`ComfyUI has no history for prompt ${promptId}`);
-      const outputs = await this.download(base, entry, task);
-      const seconds = startedAt ? (Date.now() - startedAt) / 1000 : 0;
+      const promptId = await this.queuePrompt(prompt, clientId);
+      watch.identify(promptId, Date.now());
+      const entry = await this.settle(promptId, watch, options.signal, task.taskId, () => {
+        const r = recheck;
+        recheck = false;
+        return r;
+      });
+      const usage = gpuSeconds(watch);
+      const files = outputFiles(entry.outputs);
+      if (files.length === 0)
+        throw new ProviderRejectedTask(
+          `ComfyUI finished prompt ${promptId} without an output file: the workflow needs a save node (SaveImage or similar)`,
+          usage,
+        );
+      let outputs: GeneratedFile[];
+      try {
+        outputs = await this.download(files, task);
+      } catch (error) {
+        throw new ProviderUnavailable((error as Error).message, usage);
+      }
       return {
         outputs,
-        usage: { unit: 'gpu-second', quantity: Math.round(seconds * 1000) / 1000 },
+        usage,
         model: this.options.model ?? 'comfyui-workflow',
         modelVersion: hash.slice(0, 12),
         workflowHash: hash,
       };
     } finally {
-      options.signal.removeEventListener('abort', abort);
-      finished = true;
-      socket?.close();
+      socket.close();
     }
   }
 
-  private async queuePrompt(
-    base: string,
-    prompt: Record<string, unknown>,
-    clientId: string,
-  ): Promise<string> {
+  /**
+   * Waits for the prompt's end and returns its history entry. The WebSocket says when; `/history` says
+   * what, and is asked again with backoff until the entry is written, also while the socket is down
+   * and every `historyPollMs` in case a message was lost.
+   */
+  private async settle(
+    promptId: string,
+    watch: PromptWatch,
+    signal: AbortSignal,
+    taskId: string,
+    reconnected: () => boolean,
+  ): Promise<HistoryEntry> {
+    const pollMs = this.options.historyPollMs ?? 10_000;
+    const waitMs = this.options.historyWaitMs ?? 120_000;
+    const unreachableMs = this.options.unreachableMs ?? 60_000;
+    let abortedAt: number | undefined;
+    const onAbort = () => {
+      abortedAt = Date.now();
+      this.cancel(promptId);
+      watch.wake();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    let finishedAt: number | undefined;
+    let asked = 0;
+    let nextAsk = Date.now() + pollMs;
+    let unreachableSince: number | undefined;
+    try {
+      for (;;) {
+        const now = Date.now();
+        const usage = () => gpuSeconds(watch);
+        const verdict = watch.verdict;
+        if (abortedAt !== undefined && (verdict || now - abortedAt >= CANCEL_WAIT_MS))
+          throw new GenerationCancelled(taskId, usage());
+        if (verdict?.kind === 'error') throw executionFailure(verdict.data, usage());
+        if (verdict?.kind === 'interrupted')
+          throw new ProviderUnavailable(
+            `ComfyUI interrupted prompt ${promptId} at node ${String(verdict.data.node_id)}`,
+            usage(),
+          );
+        const finished = verdict?.kind === 'success' || watch.historyWritten;
+        if (finished) finishedAt ??= now;
+        if (finished || now >= nextAsk || reconnected()) {
+          let entry: HistoryEntry | undefined;
+          try {
+            entry = await this.history(promptId);
+            unreachableSince = undefined;
+          } catch (error) {
+            unreachableSince ??= now;
+            if (now - unreachableSince >= unreachableMs)
+              throw new ProviderUnavailable(
+                `lost ComfyUI at ${this.base} while prompt ${promptId} ran: ${(error as Error).message}`,
+                usage(),
+              );
+          }
+          if (entry) {
+            watch.absorb(entry);
+            const failure = failureIn(entry, promptId, signal.aborted, taskId, gpuSeconds(watch));
+            if (failure) throw failure;
+            return entry;
+          }
+          if (finishedAt !== undefined && now - finishedAt >= waitMs) {
+            // The outputs were announced node by node: use them rather than pay for the run again.
+            if (verdict?.kind === 'success' && outputFiles(watch.outputs).length > 0)
+              return { outputs: watch.outputs };
+            throw new ProviderUnavailable(
+              `ComfyUI said prompt ${promptId} finished but had no history for it after ${Math.round(waitMs / 1000)} s`,
+              usage(),
+            );
+          }
+          nextAsk = now + (unreachableSince === undefined ? pollMs : Math.min(pollMs, 1_000));
+        }
+        let delay = finished ? Math.min(1_000, 25 * 2 ** asked++) : nextAsk - Date.now();
+        if (abortedAt !== undefined) delay = Math.min(delay, abortedAt + CANCEL_WAIT_MS - Date.now());
+        await watch.next(delay);
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private request(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${this.base}${path}`, {
+      ...init,
+      headers: { ...this.options.headers, ...(init.headers as Record<string, string> | undefined) },
+    });
+  }
+
+  private post(path: string, body: unknown): Promise<Response> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Interrupts the prompt if it runs and takes it off the queue if it waits; best effort either way. */
+  private cancel(promptId: string): void {
+    // Failures need no handling: the settle loop stops waiting for a confirmation after CANCEL_WAIT_MS.
+    void this.post('/interrupt', { prompt_id: promptId }).catch(() => undefined);
+    void this.post('/queue', { delete: [promptId] }).catch(() => undefined);
+  }
+
+  private async queuePrompt(prompt: Record<string, unknown>, clientId: string): Promise<string> {
     let response: Response;
     try {
-      response = await fetch(`${base}/prompt`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt, client_id: clientId }),
-      });
+      response = await this.post('/prompt', { prompt, client_id: clientId });
     } catch (error) {
-      throw new ProviderUnavailable(`cannot reach ComfyUI at ${base}: ${(error as Error).message}`);
+      throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${(error as Error).message}`);
     }
     const body: unknown = await response.json().catch(() => ({}));
+    const nodes = prompt as Record<string, { class_type?: unknown }>;
     if (response.status === 400) {
-      const rejected = PromptRejected.safeParse(body);
-      if (!rejected.success)
-        throw new ProviderRejectedTask(`ComfyUI refused the workflow: ${JSON.stringify(body).slice(0, 300)}`);
-      const nodes = Object.entries(rejected.data.node_errors).map(
-        ([id, n]) =>
-          `node ${id}${n.class_type ? ` (${n.class_type})` : ''}: ${n.errors.map((e) => `${e.message}${e.details ? ` — ${e.details}` : ''}`).join('; ')}`,
-      );
+      const refused = PromptRejected.safeParse(body);
       throw new ProviderRejectedTask(
-        `ComfyUI refused the workflow: ${rejected.data.error.message}${nodes.length ? `; ${nodes.join('; ')}` : ''}`,
+        refused.success
+          ? describeRefusal(refused.data, nodes)
+          : `ComfyUI refused the workflow: ${JSON.stringify(body).slice(0, 300)}`,
       );
     }
     if (!response.ok)
-      throw new ProviderUnavailable(`ComfyUI answered HTTP ${response.status} to POST /prompt`);
-    return PromptAccepted.parse(body).prompt_id;
+      throw new ProviderUnavailable(
+        `ComfyUI at ${this.base} answered HTTP ${response.status} to POST /prompt`,
+      );
+    const accepted = PromptAccepted.safeParse(body);
+    if (!accepted.success)
+      throw new ProviderUnavailable(
+        `ComfyUI answered POST /prompt without a prompt id: ${JSON.stringify(body)}`,
+      );
+    const { prompt_id, node_errors } = accepted.data;
+    // Queued with only the outputs that passed: a template with a broken branch is refused whole.
+    if (Object.keys(node_errors).length > 0) {
+      this.cancel(prompt_id);
+      throw new ProviderRejectedTask(
+        describeRefusal(
+          {
+            error: { type: '', message: 'Some outputs failed validation', details: '', extra_info: {} },
+            node_errors,
+          },
+          nodes,
+        ),
+      );
+    }
+    return prompt_id;
   }
 
-  private async history(base: string, promptId: string): Promise<z.infer<typeof HistoryEntry> | undefined> {
-    const response = await fetch(`${base}/history/${encodeURIComponent(promptId)}`);
-    if (!response.ok) return undefined;
+  /** The prompt's history entry, or undefined while ComfyUI has not written it; throws when unreachable. */
+  private async history(promptId: string): Promise<HistoryEntry | undefined> {
+    const response = await this.request(`/history/${encodeURIComponent(promptId)}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status} from /history/${promptId}`);
     const all = (await response.json()) as Record<string, unknown>;
     const entry = all[promptId];
-    if (!entry) return undefined;
-    const parsed = HistoryEntry.parse(entry);
-    return parsed.status?.completed === false ? undefined : parsed;
+    return entry ? HistoryEntry.parse(entry) : undefined;
   }
 
-  private async download(
-    base: string,
-    entry: z.infer<typeof HistoryEntry>,
-    task: GenerationTask,
-  ): Promise<GeneratedFile[]> {
+  private async download(files: FileRef[], task: GenerationTask): Promise<GeneratedFile[]> {
     await mkdir(task.outputDir, { recursive: true });
-    const files: GeneratedFile[] = [];
-    const images = Object.values(entry.outputs).flatMap((o) => o.images ?? []);
-    for (const [i, image] of images.entries()) {
+    const out: GeneratedFile[] = [];
+    for (const [i, file] of files.entries()) {
       const query = new URLSearchParams({
-        filename: image.filename,
-        subfolder: image.subfolder,
-        type: image.type,
+        filename: file.filename,
+        subfolder: file.subfolder,
+        type: file.type,
       });
-      const response = await fetch(`${base}/view?${query}`);
-      if (!response.ok)
-        throw new ProviderUnavailable(`ComfyUI answered HTTP ${response.status} for /view?${query}`);
+      const response = await this.request(`/view?${query}`);
+      if (!response.ok) throw new Error(`ComfyUI answered HTTP ${response.status} for /view?${query}`);
       const bytes = Buffer.from(await response.arrayBuffer());
-      const path = join(task.outputDir, image.filename.replace(/[^\w.-]/g, '_'));
+      const path = join(task.outputDir, file.filename.replace(/[^\w.-]/g, '_'));
       await writeFile(path, bytes);
-      files.push({
+      out.push({
         path,
         bytes: bytes.length,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         frame: task.request.frames.start + i,
       });
     }
-    return files;
+    return out;
+  }
+}
+
+const gpuSeconds = (watch: PromptWatch): Usage => ({
+  unit: 'gpu-second',
+  quantity: Math.round(watch.seconds(Date.now()) * 1000) / 1000,
+});
+
+function executionFailure(data: Record<string, unknown>, usage: Usage): Error {
+  const message = describeExecutionError(data);
+  return isOutOfMemory(data)
+    ? new ProviderUnavailable(message, usage)
+    : new ProviderRejectedTask(message, usage);
+}
+
+/** The error a history entry records, for a prompt whose end the WebSocket did not deliver. */
+function failureIn(
+  entry: HistoryEntry,
+  promptId: string,
+  aborted: boolean,
+  taskId: string,
+  usage: Usage,
+): Error | undefined {
+  const status = entry.status;
+  if (status?.status_str !== 'error') return undefined;
+  const error = status.messages.find(([type]) => type === 'execution_error')?.[1];
+  if (error) return executionFailure(error, usage);
+  if (aborted) return new GenerationCancelled(taskId, usage);
+  return new ProviderUnavailable(`ComfyUI ended prompt ${promptId} with an error and no message`, usage);
+}
+
+/** The `/ws` connection of one task: reconnected with the same client id until closed. */
+class ComfySocket {
+  private ws?: WebSocket;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string>,
+    private readonly onMessage: (m: Message) => void,
+    private readonly onReconnect: () => void,
+    private readonly delayMs: number,
+  ) {}
+
+  open(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url, { headers: this.headers });
+      ws.once('open', () => {
+        this.ws = ws;
+        resolve();
+      });
+      ws.on('error', (error) => {
+        // Before `open` this fails the connection; after it, `close` follows and reconnects.
+        reject(error);
+        ws.terminate();
+      });
+      ws.on('message', (raw, isBinary) => {
+        if (isBinary) return; // latent previews
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw.toString());
+        } catch {
+          return;
+        }
+        const message = Message.safeParse(parsed);
+        if (message.success) this.onMessage(message.data);
+      });
+      ws.on('close', () => {
+        if (this.closed || this.ws !== ws) return;
+        this.ws = undefined;
+        void this.reconnect();
+      });
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 1; !this.closed; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(5_000, this.delayMs * attempt)));
+      if (this.closed) return;
+      try {
+        await this.open();
+        if (this.closed) this.ws?.close();
+        else this.onReconnect();
+        return;
+      } catch {
+        // ComfyUI is still away; the settle loop decides when to give up.
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
   }
 }

@@ -16,6 +16,8 @@ export const ProviderConfig = z.discriminatedUnion('kind', [
       baseUrl: z.url(),
       workflowFile: z.string().min(1),
       model: z.string().optional(),
+      /** Sent with every request, e.g. `{ authorization: Bearer … }` for a ComfyUI behind a proxy. */
+      headers: z.record(z.string(), z.string()).optional(),
     })
     .loose(),
   z.object({ name: z.string(), kind: z.literal('http-task'), httpTask: HttpTaskConfig }).loose(),
@@ -32,16 +34,19 @@ export class ProviderMisconfigured extends ShotcallerError {
   }
 }
 
+/** A provider's configuration, validated; a bad one throws ProviderMisconfigured naming the fields. */
+export function parseProviderConfig(input: unknown): ProviderConfig {
+  const parsed = ProviderConfig.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ProviderMisconfigured(
+    String((input as { name?: unknown })?.name ?? '?'),
+    parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  );
+}
+
 /** The adapter for a configured provider. */
 export function createAdapter(input: unknown, options: { previewScale: number }): GenaiAdapter {
-  const parsed = ProviderConfig.safeParse(input);
-  const name = String((input as { name?: unknown })?.name ?? '?');
-  if (!parsed.success)
-    throw new ProviderMisconfigured(
-      name,
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  const p = parsed.data;
+  const p = parseProviderConfig(input);
   switch (p.kind) {
     case 'local':
       return new LocalAdapter({ previewScale: options.previewScale });
@@ -59,6 +64,7 @@ export function createAdapter(input: unknown, options: { previewScale: number })
         baseUrl: p.baseUrl,
         workflowTemplate: template,
         ...(p.model ? { model: p.model } : {}),
+        ...(p.headers ? { headers: p.headers } : {}),
       });
     }
     case 'http-task':

@@ -1,58 +1,36 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frameCount, UsageUnit } from '@shotcaller/contracts';
+import { frameCount } from '@shotcaller/contracts';
 import { z } from 'zod';
-import type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+import type {
+  GenaiAdapter,
+  GeneratedFile,
+  GenerationResult,
+  GenerationTask,
+  Progress,
+  Usage,
+} from './adapter';
 import { GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
+import {
+  CustomTaskConfig,
+  customProtocol,
+  FalConfig,
+  falProtocol,
+  ReplicateConfig,
+  replicateProtocol,
+  type TaskProtocol,
+} from './task-protocols';
 
-/** How a hosted provider's create-task / poll / download API maps onto a generation task. */
-export const HttpTaskConfig = z.strictObject({
-  baseUrl: z.url(),
-  apiKey: z.string().min(1),
-  /** The header that carries the key; `authorization` sends `Bearer <key>`. */
-  apiKeyHeader: z.string().default('authorization'),
-  createPath: z.string().default('/v1/tasks'),
-  /** `{id}` is replaced with the task id the provider returned. */
-  statusPath: z.string().default('/v1/tasks/{id}'),
-  cancelPath: z.string().default('/v1/tasks/{id}/cancel'),
-  /** The create body; string values `{{brief}}`, `{{seed}}`, `{{frames}}`, `{{width}}`, `{{height}}`, `{{fps}}` are filled from the shot. */
-  body: z.record(z.string(), z.unknown()),
-  /** Dotted paths into the provider's JSON replies. */
-  fields: z
-    .strictObject({
-      id: z.string().default('id'),
-      status: z.string().default('status'),
-      progress: z.string().optional(),
-      outputs: z.string().default('output.urls'),
-      error: z.string().default('error'),
-      usage: z.string().optional(),
-    })
-    .prefault({}),
-  statuses: z
-    .strictObject({
-      done: z.array(z.string()).default(['succeeded', 'completed']),
-      failed: z.array(z.string()).default(['failed', 'error']),
-      cancelled: z.array(z.string()).default(['cancelled', 'canceled']),
-    })
-    .prefault({}),
-  usageUnit: UsageUnit.default('credit'),
-  pollIntervalMs: z.int().positive().default(2_000),
-  /** Most 429 answers to wait out for one request before giving up (the worker then retries later). */
-  maxRateLimitWaits: z.int().nonnegative().default(5),
-  model: z.string().default('hosted'),
-});
+/**
+ * A hosted generation API of the create-task / poll-status / download-output kind: a preset
+ * (`replicate`, `fal`) that follows that provider's documented API, or `custom` with its paths and
+ * fields configured.
+ */
+export const HttpTaskConfig = z.union([ReplicateConfig, FalConfig, CustomTaskConfig]);
 export type HttpTaskConfig = z.input<typeof HttpTaskConfig>;
 
-const at = (value: unknown, path: string): unknown =>
-  path
-    .split('.')
-    .reduce<unknown>(
-      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-      value,
-    );
-
-/** Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date. */
+/** Milliseconds to wait from a Retry-After header: delta-seconds or an HTTP-date. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
@@ -60,115 +38,150 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** How long a 429 asks to wait: its Retry-After, else the "resets in ~30s" Replicate writes in `detail`. */
+function throttleMs(response: Response, body: string, now: number): number | undefined {
+  const header = retryAfterMs(response.headers.get('retry-after'), now);
+  if (header !== undefined) return header;
+  const seconds = /(?:resets in ~?|available in )(\d+)\s*s/i.exec(body)?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
+/** The sentence a provider's error body carries: RFC 9457 `detail`/`title`, fal's `detail` list, or `error`. */
+function reason(text: string): string {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const detail = body.detail;
+    if (Array.isArray(detail))
+      return detail
+        .map(
+          (d) => `${(d as { loc?: unknown[] }).loc?.join('.') ?? ''}: ${(d as { msg?: string }).msg ?? ''}`,
+        )
+        .join('; ');
+    return String(detail ?? body.title ?? body.error ?? text);
+  } catch {
+    return text.slice(0, 300);
+  }
+}
+
+/** The protocol a configuration speaks. */
+export function protocolFor(config: z.output<typeof HttpTaskConfig>): TaskProtocol {
+  switch (config.preset) {
+    case 'replicate':
+      return replicateProtocol(config);
+    case 'fal':
+      return falProtocol(config);
+    default:
+      return customProtocol(config);
+  }
+}
+
 /**
- * A client for hosted generation APIs of the create-task / poll-status / download-output kind, with an
- * API key, a configurable field mapping, `429` + `Retry-After` honoured, and 5xx treated as transient.
+ * A client for hosted generation APIs: creates the task from the shot, polls it with progress, downloads
+ * its outputs, cancels it when the shot is cancelled, waits out `429`s as the provider asks, treats 5xx
+ * and network errors as transient, and gives every failure the usage the provider reported for it.
  */
 export class HttpTaskAdapter implements GenaiAdapter {
   readonly name: string;
   private readonly config: z.output<typeof HttpTaskConfig>;
+  private readonly protocol: TaskProtocol;
 
   constructor(name: string, config: HttpTaskConfig) {
     this.name = name;
     this.config = HttpTaskConfig.parse(config);
+    this.protocol = protocolFor(this.config);
   }
 
   async generate(
     task: GenerationTask,
     options: { onProgress(p: Progress): void; signal: AbortSignal },
   ): Promise<GenerationResult> {
-    const c = this.config;
-    const r = task.request;
-    const values: Record<string, string | number> = {
-      brief: r.brief,
-      seed: task.seed,
-      frames: frameCount(r.frames),
-      width: r.resolution.width,
-      height: r.resolution.height,
-      fps: r.fps,
-    };
-    const fill = (v: unknown): unknown => {
-      if (typeof v === 'string') {
-        const key = /^\{\{(\w+)\}\}$/.exec(v)?.[1];
-        return key !== undefined && key in values ? values[key] : v;
-      }
-      if (Array.isArray(v)) return v.map(fill);
-      if (v && typeof v === 'object')
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
-      return v;
-    };
-    const body = fill(c.body);
-    const created = await this.call('POST', c.createPath, body, options.signal);
-    const id = String(at(created, c.fields.id) ?? '');
-    if (!id)
-      throw new ProviderUnavailable(
-        `${this.name} answered the create call without a task id at "${c.fields.id}"`,
-      );
-    const path = (p: string) => p.replace('{id}', encodeURIComponent(id));
-    const cancel = () => void this.call('POST', path(c.cancelPath), {}, undefined).catch(() => {});
+    const p = this.protocol;
+    const template = this.config.preset === 'custom' ? this.config.body : this.config.input;
+    const create = p.create(fillBody(template, task));
+    const created = await this.call('POST', create.url, create.body, options.signal);
+    const remote = p.started(created);
+    if (!remote.id) throw new ProviderUnavailable(`${this.name} answered the create call without a task id`);
+    const cancel = () =>
+      void this.call(remote.cancel.method, remote.cancel.url, {}, undefined).catch(() => undefined);
     options.signal.addEventListener('abort', cancel, { once: true });
+    let used: number | undefined;
+    const usage = (): Usage | undefined =>
+      used === undefined ? undefined : { unit: p.usageUnit, quantity: used };
     try {
       for (;;) {
-        if (options.signal.aborted) throw new GenerationCancelled(task.taskId);
-        const status = await this.call('GET', path(c.statusPath), undefined, options.signal);
-        const state = String(at(status, c.fields.status) ?? '');
-        const progress = c.fields.progress ? Number(at(status, c.fields.progress)) : Number.NaN;
-        if (!Number.isNaN(progress))
-          options.onProgress({
-            percent: Math.max(0, Math.min(100, progress <= 1 ? progress * 100 : progress)),
-            message: state,
-          });
-        if (c.statuses.done.includes(state)) {
-          const urls = at(status, c.fields.outputs);
-          if (!Array.isArray(urls) || urls.length === 0)
+        if (options.signal.aborted) throw new GenerationCancelled(task.taskId, usage());
+        const status = await this.call('GET', remote.poll, undefined, options.signal);
+        const s = p.read(status);
+        if (s.usage !== undefined) used = s.usage;
+        if (s.percent !== undefined)
+          options.onProgress({ percent: s.percent, ...(s.message ? { message: s.message } : {}) });
+        if (s.state === 'done') {
+          const body = remote.result ? await this.result(remote.result, options.signal, usage()) : status;
+          const urls = p.outputs(body);
+          if (urls.length === 0)
             throw new ProviderRejectedTask(
-              `${this.name} finished task ${id} with no outputs at "${c.fields.outputs}"`,
+              `${this.name} finished task ${remote.id} with no output files`,
+              usage(),
             );
-          const outputs = await this.download(urls.map(String), task, options.signal);
-          const usage = c.fields.usage ? Number(at(status, c.fields.usage) ?? 0) : urls.length;
+          let outputs: GeneratedFile[];
+          try {
+            outputs = await this.download(urls, task, options.signal);
+          } catch (error) {
+            if (options.signal.aborted) throw new GenerationCancelled(task.taskId, usage());
+            throw new ProviderUnavailable((error as Error).message, usage());
+          }
           return {
             outputs,
-            usage: { unit: c.usageUnit, quantity: usage },
-            model: c.model,
-            modelVersion: c.model,
-            workflowHash: createHash('sha256').update(JSON.stringify(c.body)).digest('hex'),
+            usage: usage() ?? { unit: p.usageUnit, quantity: urls.length },
+            model: p.model,
+            modelVersion: p.model,
+            workflowHash: createHash('sha256').update(JSON.stringify(template)).digest('hex'),
           };
         }
-        if (c.statuses.failed.includes(state)) {
-          const error = at(status, c.fields.error);
-          throw new ProviderRejectedTask(
-            `${this.name} failed task ${id}: ${typeof error === 'string' ? error : JSON.stringify(error ?? 'no reason given')}`,
-          );
+        if (s.state === 'failed') {
+          const message = `${this.name} failed task ${remote.id}: ${s.error ?? 'no reason given'}`;
+          throw s.transient
+            ? new ProviderUnavailable(message, usage())
+            : new ProviderRejectedTask(message, usage());
         }
-        if (c.statuses.cancelled.includes(state)) throw new GenerationCancelled(task.taskId);
-        await new Promise((resolve) => setTimeout(resolve, c.pollIntervalMs));
+        if (s.state === 'cancelled') throw new GenerationCancelled(task.taskId, usage());
+        await new Promise((resolve) => setTimeout(resolve, this.config.pollIntervalMs));
       }
+    } catch (error) {
+      // A network error of an aborted poll is the cancel itself.
+      if (options.signal.aborted && !(error instanceof GenerationCancelled))
+        throw new GenerationCancelled(task.taskId, usage());
+      throw error;
     } finally {
       options.signal.removeEventListener('abort', cancel);
     }
   }
 
-  private headers(json: boolean): Record<string, string> {
-    const c = this.config;
-    return {
-      ...(json ? { 'content-type': 'application/json' } : {}),
-      [c.apiKeyHeader]: c.apiKeyHeader.toLowerCase() === 'authorization' ? `Bearer ${c.apiKey}` : c.apiKey,
-    };
+  /** A finished request's result (fal); an error there is the request's own failure. */
+  private async result(url: string, signal: AbortSignal, usage: Usage | undefined): Promise<unknown> {
+    try {
+      return await this.call('GET', url, undefined, signal);
+    } catch (error) {
+      if (error instanceof ProviderRejectedTask) throw new ProviderRejectedTask(error.message, usage);
+      if (error instanceof ProviderUnavailable) throw new ProviderUnavailable(error.message, usage);
+      throw error;
+    }
   }
 
   /** One API call, waiting out 429s as the provider asks; 5xx and network errors are transient. */
   private async call(
     method: string,
-    path: string,
+    url: string,
     body: unknown,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
+    const [header, value] = this.protocol.auth();
     for (let waits = 0; ; waits++) {
       let response: Response;
       try {
-        response = await fetch(`${this.config.baseUrl.replace(/\/+$/, '')}${path}`, {
+        response = await fetch(url, {
           method,
-          headers: this.headers(body !== undefined),
+          headers: { [header]: value, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
           ...(signal ? { signal } : {}),
         });
@@ -176,22 +189,23 @@ export class HttpTaskAdapter implements GenaiAdapter {
         if (signal?.aborted) throw error;
         throw new ProviderUnavailable(`cannot reach ${this.name}: ${(error as Error).message}`);
       }
+      const text = await response.text();
       if (response.status === 429 && waits < this.config.maxRateLimitWaits) {
-        const wait = retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? 1_000 * 2 ** waits;
-        await response.body?.cancel();
+        const wait = throttleMs(response, text, Date.now()) ?? 1_000 * 2 ** waits;
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
-      const text = await response.text();
       if (response.status === 429)
-        throw new ProviderUnavailable(`${this.name} kept answering 429 Too Many Requests`);
+        throw new ProviderUnavailable(`${this.name} kept answering 429 Too Many Requests: ${reason(text)}`);
       if (response.status >= 500)
-        throw new ProviderUnavailable(`${this.name} answered HTTP ${response.status}`);
+        throw new ProviderUnavailable(`${this.name} answered HTTP ${response.status}: ${reason(text)}`);
       if (response.status === 401 || response.status === 403)
-        throw new ProviderRejectedTask(`${this.name} refused the API key (HTTP ${response.status})`);
+        throw new ProviderRejectedTask(
+          `${this.name} refused the API key (HTTP ${response.status}): ${reason(text)}`,
+        );
       if (!response.ok)
         throw new ProviderRejectedTask(
-          `${this.name} refused the request (HTTP ${response.status}): ${text.slice(0, 300)}`,
+          `${this.name} refused the request (HTTP ${response.status}): ${reason(text)}`,
         );
       return text ? JSON.parse(text) : {};
     }
@@ -205,8 +219,9 @@ export class HttpTaskAdapter implements GenaiAdapter {
     await mkdir(task.outputDir, { recursive: true });
     const files: GeneratedFile[] = [];
     for (const [i, url] of urls.entries()) {
+      // Outputs come from pre-signed or public URLs: the API key does not go with them.
       const response = await fetch(url, { signal });
-      if (!response.ok) throw new ProviderUnavailable(`downloading ${url} answered HTTP ${response.status}`);
+      if (!response.ok) throw new Error(`downloading ${url} answered HTTP ${response.status}`);
       const bytes = Buffer.from(await response.arrayBuffer());
       const name = `${task.request.shot}.${String(i + 1).padStart(4, '0')}${new URL(url).pathname.match(/\.\w+$/)?.[0] ?? '.bin'}`;
       const path = join(task.outputDir, name);
@@ -215,4 +230,28 @@ export class HttpTaskAdapter implements GenaiAdapter {
     }
     return files;
   }
+}
+
+/** The template with `{{brief}}`, `{{seed}}`, `{{frames}}`, `{{width}}`, `{{height}}`, `{{fps}}` filled from the shot. */
+function fillBody(template: unknown, task: GenerationTask): unknown {
+  const r = task.request;
+  const values: Record<string, string | number> = {
+    brief: r.brief,
+    seed: task.seed,
+    frames: frameCount(r.frames),
+    width: r.resolution.width,
+    height: r.resolution.height,
+    fps: r.fps,
+  };
+  const fill = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const key = /^\{\{(\w+)\}\}$/.exec(v)?.[1];
+      return key !== undefined && key in values ? values[key] : v;
+    }
+    if (Array.isArray(v)) return v.map(fill);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(template);
 }

@@ -3,7 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frameCount } from '@shotcaller/contracts';
 import { PNG } from 'pngjs';
-import type { GenaiAdapter, GeneratedFile, GenerationResult, GenerationTask, Progress } from './adapter';
+import type {
+  GenaiAdapter,
+  GeneratedFile,
+  GenerationResult,
+  GenerationTask,
+  Progress,
+  Usage,
+} from './adapter';
 import { GenerationCancelled } from './errors';
 
 /** mulberry32: a tiny deterministic PRNG, so a seed always paints the same frames. */
@@ -90,6 +97,10 @@ export class LocalAdapter implements GenaiAdapter {
     options: { onProgress(p: Progress): void; signal: AbortSignal },
   ): Promise<GenerationResult> {
     const cpuBefore = process.cpuUsage();
+    const used = (): Usage => {
+      const cpu = process.cpuUsage(cpuBefore);
+      return { unit: 'cpu-second', quantity: Math.round((cpu.user + cpu.system) / 1000) / 1000 };
+    };
     const { request } = task;
     const total = frameCount(request.frames);
     const width = Math.max(16, Math.round(request.resolution.width * this.scale));
@@ -106,7 +117,7 @@ export class LocalAdapter implements GenaiAdapter {
     await mkdir(task.outputDir, { recursive: true });
     const outputs: GeneratedFile[] = [];
     for (let i = 0; i < total; i++) {
-      if (options.signal.aborted) throw new GenerationCancelled(task.taskId);
+      if (options.signal.aborted) throw new GenerationCancelled(task.taskId, used());
       const png = new PNG({ width, height });
       paint(png, task.seed, i, total, particles);
       const bytes = PNG.sync.write(png);
@@ -123,10 +134,9 @@ export class LocalAdapter implements GenaiAdapter {
       // Yield between frames so a cancel (and everything else on the loop) gets its turn.
       await new Promise((r) => setImmediate(r));
     }
-    const cpu = process.cpuUsage(cpuBefore);
     return {
       outputs,
-      usage: { unit: 'cpu-second', quantity: Math.round((cpu.user + cpu.system) / 1000) / 1000 },
+      usage: used(),
       model: 'shotcaller-procedural',
       modelVersion: '1',
       workflowHash: createHash('sha256')

@@ -6,13 +6,17 @@ import type { RateCards } from './rate-cards';
 /**
  * What a finished genai task actually cost: its measured usage priced with its provider's rate card,
  * plus the artist time per shot. CPU-seconds of the embedded generator are priced like GPU-seconds.
+ * An attempt that delivered nothing (`delivered: false`) costs its usage alone: no artist time, and
+ * a per-frame card charges only the frames the provider reported as its usage.
  */
 export function priceUsage(
   rates: RateCards,
   provider: string,
   usage: { unit: string; quantity: number },
   frames: number,
+  options: { delivered?: boolean } = {},
 ): Money {
+  const delivered = options.delivered ?? true;
   const card = rates.genai.providers[provider];
   if (!card) throw new UnknownProvider(provider);
   // Usage is measured in fractions (1.234 s): three decimals are kept exactly, the rest never mattered.
@@ -20,8 +24,12 @@ export function priceUsage(
   let cost: Decimal;
   const p = card.pricing;
   if (p.kind === 'gpu-seconds') cost = multiply(quantity, parseDecimal(p.ratePerGpuSecond));
-  else if (p.kind === 'per-frame') cost = multiply(fromInteger(frames), parseDecimal(p.pricePerFrame));
+  else if (p.kind === 'per-frame')
+    cost = multiply(
+      delivered ? fromInteger(frames) : usage.unit === 'frame' ? quantity : fromInteger(0),
+      parseDecimal(p.pricePerFrame),
+    );
   else cost = multiply(quantity, parseDecimal(p.pricePerSecond));
-  cost = add(cost, parseDecimal(card.overheadPerShot));
+  if (delivered) cost = add(cost, parseDecimal(card.overheadPerShot));
   return { amountMinor: toMinorUnits(cost, minorUnitDigits(rates.currency)), currency: rates.currency };
 }

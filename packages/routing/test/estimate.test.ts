@@ -115,4 +115,12 @@ describe('pricing measured usage', () => {
       currency: 'USD',
     });
   });
+
+  it('prices an attempt that delivered nothing at its usage alone, without the artist time', async () => {
+    const { priceUsage } = await import('@shotcaller/routing');
+    // 4000 GPU seconds × 0.0009 = USD 3.60, no overhead.
+    expect(
+      priceUsage(exampleRates(), 'comfyui', { unit: 'gpu-second', quantity: 4000 }, 48, { delivered: false }),
+    ).toEqual({ amountMinor: 360, currency: 'USD' });
+  });
 });

@@ -59,6 +59,7 @@ export function foldHistories(events: Iterable<ShotcallerEvent>): ShotHistory[] 
         h.cancelled = true;
         break;
       case 'io.shotcaller.genai.usage.recorded.v1':
+      case 'io.shotcaller.genai.attempt.charged.v1':
         h.actual = add(h.actual, e.data.cost);
         break;
       case 'io.shotcaller.vendor.invoice.received.v1':

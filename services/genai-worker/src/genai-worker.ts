@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 import {
+  chargedUsage,
   type GenaiAdapter,
   GenerationCancelled,
   type Progress,
@@ -32,8 +33,13 @@ export interface GenaiWorkerOptions {
   adapter: GenaiAdapter;
   /** At most `max` tasks started per `duration` ms: the provider's rate limit. */
   limiter?: { max: number; duration: number };
-  /** Turns a task's usage into money, with the rate card of its provider. */
-  price(provider: string, usage: { unit: string; quantity: number }, shot: ShotRecord): Money;
+  /** Turns a task's usage into money, with the rate card of its provider; `delivered: false` for an attempt that delivered nothing. */
+  price(
+    provider: string,
+    usage: { unit: string; quantity: number },
+    shot: ShotRecord,
+    options?: { delivered: boolean },
+  ): Money;
   dataDir: string;
   logger: Logger;
   concurrency?: number;
@@ -121,11 +127,8 @@ export class GenaiWorker {
 
     const abort = new AbortController();
     const stopWatching = this.watch(shotId, taskId, abort);
-    const signals = [
-      abort.signal,
-      ...(bullSignal ? [bullSignal] : []),
-      AbortSignal.timeout(this.options.taskTimeoutMs ?? 30 * 60_000),
-    ];
+    const timeout = AbortSignal.timeout(this.options.taskTimeoutMs ?? 30 * 60_000);
+    const signals = [abort.signal, ...(bullSignal ? [bullSignal] : []), timeout];
     const outputDir = resolve(this.options.dataDir, 'outputs', shot.show, shotId, `attempt-${shot.attempt}`);
     const progress = this.progressReporter(shot, taskId);
     try {
@@ -202,16 +205,27 @@ export class GenaiWorker {
       });
       return 'delivered';
     } catch (error) {
-      if (error instanceof GenerationCancelled || abort.signal.aborted) return 'cancelled';
-      const permanent = (error as ShotcallerError & { permanent?: boolean }).permanent === true;
-      const message = (error as Error).message;
+      const outcome = timeout.aborted
+        ? 'timed-out'
+        : error instanceof GenerationCancelled || abort.signal.aborted || bullSignal?.aborted
+          ? 'cancelled'
+          : 'failed';
+      const message =
+        outcome === 'timed-out'
+          ? `the task ran longer than ${this.options.taskTimeoutMs ?? 30 * 60_000} ms and was stopped`
+          : (error as Error).message;
+      await this.recordCharged(shot, job, outcome, message, error);
+      if (outcome === 'cancelled') return 'cancelled';
+      // A timed-out task is stopped and retried like any passing failure.
+      const permanent =
+        outcome === 'failed' && (error as ShotcallerError & { permanent?: boolean }).permanent === true;
       await this.append(
         shot,
         'io.shotcaller.genai.task.failed.v1',
         { shotId, taskId, provider, error: message, permanent },
         `${taskId}-failed-${job.attemptsMade}`,
       );
-      if (!permanent) throw error;
+      if (!permanent) throw outcome === 'timed-out' ? new Error(message) : error;
       await this.rerouteToVendor(shot, `the ${provider} provider refused the task: ${message}`);
       return 'rerouted';
     } finally {
@@ -269,6 +283,37 @@ export class GenaiWorker {
             );
       },
     };
+  }
+
+  /**
+   * Records what an attempt that delivered nothing was charged, when the provider says it used anything:
+   * one event per attempt (its id carries the attempt), so a redelivered job counts it once.
+   */
+  private async recordCharged(
+    shot: ShotRecord,
+    job: Job<ShotJob>,
+    outcome: 'failed' | 'cancelled' | 'timed-out',
+    reason: string,
+    error: unknown,
+  ): Promise<void> {
+    const usage = chargedUsage(error);
+    if (!usage) return;
+    const { provider } = this.options;
+    await this.append(
+      shot,
+      'io.shotcaller.genai.attempt.charged.v1',
+      {
+        shotId: shot.id,
+        taskId: job.id!,
+        provider,
+        attempt: job.attemptsMade + 1,
+        outcome,
+        reason,
+        ...usage,
+        cost: this.options.price(provider, usage, shot, { delivered: false }),
+      },
+      `${job.id}-charged-${job.attemptsMade}`,
+    );
   }
 
   /** Aborts the task when its shot is cancelled or rerouted while it runs. */

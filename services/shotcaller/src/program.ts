@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBudgetCommands } from './commands/budget';
 import { registerComplianceCommands } from './commands/compliance';
 import { registerDemoCommand } from './commands/demo';
+import { registerGenaiCommands } from './commands/genai';
 import { registerKitsuCommands } from './commands/kitsu';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
@@ -26,6 +27,7 @@ const plugins: CommandPlugin[] = [
   registerComplianceCommands,
   registerSimulateCommand,
   registerKitsuCommands,
+  registerGenaiCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

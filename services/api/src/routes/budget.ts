@@ -25,6 +25,7 @@ const RollupRow = z.object({
   estimate: z.int(),
   committed: z.int(),
   actual: z.int(),
+  failedAttempts: z.int(),
   etc: z.int(),
   efc: z.int(),
   budget: z.int().optional(),
@@ -37,6 +38,21 @@ const BudgetView = z.object({
   byEpisode: z.array(RollupRow),
   bySequence: z.array(RollupRow),
   total: z.array(RollupRow),
+});
+
+const Lost = z.object({ attempts: z.int(), amount: z.int() });
+const ProviderSpendView = z.object({
+  show: z.string(),
+  providers: z.array(
+    z.object({
+      provider: z.string(),
+      currency: z.string(),
+      attempts: z.int(),
+      actual: z.int(),
+      failedAttempts: z.int(),
+      byOutcome: z.object({ failed: Lost, cancelled: Lost, 'timed-out': Lost }),
+    }),
+  ),
 });
 
 const BudgetHistory = z.object({
@@ -115,6 +131,20 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
         return { show: query.show, routes: compareRoutes(await projection.rows(query.show)) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/budgets/providers',
+      summary:
+        'What each genai provider was paid, and how much of it went on attempts that failed, were cancelled or timed out',
+      tag: 'budget',
+      permission: 'budget:read',
+      query: ShowQuery,
+      responses: { 200: { description: 'One row per provider (minor units)', schema: ProviderSpendView } },
+      handler: async ({ principal, query }) => {
+        assertShow(principal, query.show);
+        return { show: query.show, providers: await projection.providerSpend(query.show) };
       },
     }),
     route({

@@ -29,6 +29,14 @@ interface Comparison {
   costPerFrame: number | null;
   turnaroundHours: { median: number | null; p90: number | null; approved: number };
 }
+interface ProviderSpend {
+  provider: string;
+  currency: string;
+  attempts: number;
+  actual: number;
+  failedAttempts: number;
+  byOutcome: Record<'failed' | 'cancelled' | 'timed-out', { attempts: number; amount: number }>;
+}
 interface History {
   burn: Array<{ at: string; actual: number; currency: string }>;
   alerts: Array<{
@@ -96,6 +104,7 @@ export function BudgetPage({ api }: { api: Api }) {
   const [rollup, setRollup] = useState<Rollup>();
   const [compare, setCompare] = useState<Comparison[]>([]);
   const [history, setHistory] = useState<History>();
+  const [providers, setProviders] = useState<ProviderSpend[]>([]);
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -110,14 +119,16 @@ export function BudgetPage({ api }: { api: Api }) {
     const q = `show=${encodeURIComponent(show)}`;
     const load = async () => {
       try {
-        const [r, c, hist] = await Promise.all([
+        const [r, c, hist, p] = await Promise.all([
           api.get<Rollup>(`/v1/budgets?${q}`),
           api.get<{ routes: Comparison[] }>(`/v1/budgets/compare?${q}`),
           api.get<History>(`/v1/budgets/history?${q}`),
+          api.get<{ providers: ProviderSpend[] }>(`/v1/budgets/providers?${q}`),
         ]);
         setRollup(r);
         setCompare(c.routes);
         setHistory(hist);
+        setProviders(p.providers);
         setError(undefined);
       } catch (e) {
         setError((e as Error).message);
@@ -125,7 +136,7 @@ export function BudgetPage({ api }: { api: Api }) {
     };
     void load();
     const refresh = debounce(() => void load(), 300);
-    return follow(api.token, ['budget.', 'genai.usage', 'vendor.', 'shot.'], refresh);
+    return follow(api.token, ['budget.', 'genai.usage', 'genai.attempt', 'vendor.', 'shot.'], refresh);
   }, [show]);
 
   const download = async () => {
@@ -183,6 +194,24 @@ export function BudgetPage({ api }: { api: Api }) {
                   money(c.costPerShot, c.currency),
                   money(c.costPerFrame, c.currency),
                   `${c.turnaroundHours.median ?? '–'} / ${c.turnaroundHours.p90 ?? '–'}`,
+                ],
+              }))}
+            />
+          </section>
+          <section class="card">
+            <h2>Genai providers: what retries cost</h2>
+            <Table
+              testId="provider-spend"
+              head={['provider', 'attempts charged', 'paid', 'of which failed', 'cancelled', 'timed out']}
+              rows={providers.map((p) => ({
+                key: p.provider,
+                cells: [
+                  p.provider,
+                  p.attempts,
+                  money(p.actual, p.currency),
+                  `${money(p.byOutcome.failed.amount, p.currency)} (${p.byOutcome.failed.attempts})`,
+                  `${money(p.byOutcome.cancelled.amount, p.currency)} (${p.byOutcome.cancelled.attempts})`,
+                  `${money(p.byOutcome['timed-out'].amount, p.currency)} (${p.byOutcome['timed-out'].attempts})`,
                 ],
               }))}
             />

@@ -71,6 +71,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         'Starting Shotcaller: its own redis-server and Temporal dev server, then every role (api, router, genai-worker, vendor-worker, temporal-worker, budget, compliance, notifier)…',
       );
       const running = await startShotcaller(config);
+      ctx.io.out(genaiProviders(config.genai.providers));
       try {
         const client = new ShotcallerClient({ baseUrl: running.apiUrl!, token });
         const registry = new ConsentRegistry(running.redis, config.deployment);
@@ -310,4 +311,14 @@ async function ledger(client: ShotcallerClient, redis: Redis, deployment: string
     ...inbox.alerts.map((a) => `  [${a.severity}] ${a.ruleId}: ${a.message}`),
   );
   return out.join('\n');
+}
+
+/** The demo's genai providers, and the settings that add a studio's own (docs/genai.md). */
+function genaiProviders(providers: ReadonlyArray<{ name: string; kind: string }>): string {
+  return [
+    `GenAI providers (genai.providers): ${providers.map((p) => `${p.name} (${p.kind})`).join(', ')}.`,
+    '  A studio ComfyUI is { name, kind: comfyui, baseUrl, workflowFile } with a workflow exported in API format;',
+    '  Replicate or fal is { name, kind: http-task, httpTask: { preset: replicate | fal, apiKey, model, input } }.',
+    '  `shotcaller genai check NAME` tries one before shots go to it; docs/genai.md has every setting.',
+  ].join('\n');
 }

@@ -319,7 +319,8 @@ const genaiWorker: RoleStarter = async (ctx) => {
         provider: p.name,
         adapter: createAdapter(p, { previewScale: config.genai.previewScale }),
         limiter: p.rateLimit ? { max: p.rateLimit.max, duration: p.rateLimit.durationMs } : undefined,
-        price: (provider, usage, shot) => priceUsage(rates, provider, usage, frameCount(shot.request.frames)),
+        price: (provider, usage, shot, options) =>
+          priceUsage(rates, provider, usage, frameCount(shot.request.frames), options),
         dataDir: config.dataDir,
         logger: ctx.logger('genai-worker').child({ provider: p.name }),
         concurrency: p.concurrency ?? config.genai.concurrency,

@@ -71,7 +71,7 @@ export class Router {
   /** Routes one shot. Safe to run twice for the same job: every step checks where the shot already is. */
   async route(job: ShotJob): Promise<RoutingOutcome> {
     const { store } = this.options;
-    let shot = await store.get(job.shotId);
+    const shot = await store.get(job.shotId);
     if (!shot) return 'missing';
     if (shot.attempt !== job.attempt) return 'stale';
     if (shot.state === 'queued' && shot.route) {

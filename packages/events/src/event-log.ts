@@ -1,9 +1,10 @@
 import { type EventEnvelope, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { compactJson } from './compact-json';
 import { type ConsumerOptions, GroupConsumer } from './group-consumer';
 import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
-import { type RawEntry, toStoredEvent } from './stream-entry';
+import { type RawBufferEntry, type RawEntry, toStoredEvent } from './stream-entry';
 import { compareStreamIds } from './stream-id';
 
 export interface AppendResult {
@@ -66,7 +67,7 @@ export class EventLog {
 
   private appendArgs(
     e: ShotcallerEvent | EventEnvelope,
-  ): [string, string, string, string, string, string, string] {
+  ): [string, string, string, string, string, Buffer, string] {
     const subject = e.subject ?? '';
     return [
       this.keys.stream,
@@ -74,7 +75,7 @@ export class EventLog {
       this.keys.subject(subject),
       e.id,
       e.type,
-      JSON.stringify(e),
+      compactJson(JSON.stringify(e)),
       subject,
     ];
   }
@@ -93,14 +94,16 @@ export class EventLog {
     const ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.xrange(this.keys.stream, id, id);
+    for (const id of ids) pipeline.xrangeBuffer(this.keys.stream, id, id);
     const replies = (await pipeline.exec()) ?? [];
     const out: Array<{ entryId: string; event: ShotcallerEvent }> = [];
     for (const [error, reply] of replies) {
       if (error) throw error;
-      const [raw] = reply as RawEntry[];
+      const [raw] = reply as RawBufferEntry[];
       // A trimmed event leaves its id behind in the subject index; there is nothing left to show.
-      if (raw) out.push({ entryId: raw[0], event: parseEvent(JSON.parse(toStoredEvent(raw).json)) });
+      if (!raw) continue;
+      const stored = toStoredEvent(raw);
+      out.push({ entryId: stored.entryId, event: parseEvent(JSON.parse(stored.json)) });
     }
     return out;
   }
@@ -116,13 +119,19 @@ export class EventLog {
     let start = options.after ? `(${options.after}` : (options.from ?? '-');
     const end = options.to ?? '+';
     for (;;) {
-      const entries = (await this.redis.xrange(this.keys.stream, start, end, 'COUNT', batch)) as RawEntry[];
+      const entries = (await this.redis.xrangeBuffer(
+        this.keys.stream,
+        start,
+        end,
+        'COUNT',
+        batch,
+      )) as unknown as RawBufferEntry[];
       for (const raw of entries) {
         const stored = toStoredEvent(raw);
         yield { entryId: stored.entryId, event: parseEvent(JSON.parse(stored.json)) };
       }
       if (entries.length < batch) return;
-      start = `(${entries.at(-1)![0]}`;
+      start = `(${String(entries.at(-1)![0])}`;
     }
   }
 

@@ -1,6 +1,6 @@
 import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { EventLogKeys, RedisClient } from './keys';
-import { type RawEntry, type StoredEvent, toStoredEvent } from './stream-entry';
+import { type RawBufferEntry, type StoredEvent, toStoredEvent } from './stream-entry';
 
 export interface DeliveryContext {
   entryId: string;
@@ -86,7 +86,9 @@ export class GroupConsumer {
     while (this.running) {
       try {
         if (Date.now() - this.lastClaimAt >= Math.min(this.claimIdleMs, 5_000)) await this.claimStalled();
-        const reply = (await this.blocking!.xreadgroup(
+        // Buffer replies: a compact event must arrive byte for byte (see compact-json.ts).
+        const reply = (await this.blocking!.callBuffer(
+          'XREADGROUP',
           'GROUP',
           this.options.group,
           this.options.consumer,
@@ -97,7 +99,7 @@ export class GroupConsumer {
           'STREAMS',
           this.keys.stream,
           '>',
-        )) as Array<[string, RawEntry[]]> | null;
+        )) as unknown as Array<[Buffer, RawBufferEntry[]]> | null;
         await this.processBatch((reply?.[0]?.[1] ?? []).map((raw) => [toStoredEvent(raw), 1]));
       } catch (error) {
         if (!this.running) return;
@@ -110,7 +112,8 @@ export class GroupConsumer {
   private async readOwnPending(): Promise<void> {
     let after = '0';
     while (this.running) {
-      const reply = (await this.redis.xreadgroup(
+      const reply = (await this.redis.callBuffer(
+        'XREADGROUP',
         'GROUP',
         this.options.group,
         this.options.consumer,
@@ -119,17 +122,19 @@ export class GroupConsumer {
         'STREAMS',
         this.keys.stream,
         after,
-      )) as Array<[string, RawEntry[]]> | null;
+      )) as unknown as Array<[Buffer, RawBufferEntry[]]> | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
-      const deliveries = await this.deliveryCounts(entries.map((e) => e[0]));
-      const trimmed = entries.filter((raw) => !raw[1]).map((raw) => raw[0]);
+      const deliveries = await this.deliveryCounts(entries.map((e) => String(e[0])));
+      const trimmed = entries.filter((raw) => !raw[1]).map((raw) => String(raw[0]));
       // An entry trimmed while pending comes back with no fields: nothing to do but acknowledge it.
       if (trimmed.length > 0) await this.redis.xack(this.keys.stream, this.options.group, ...trimmed);
       await this.processBatch(
-        entries.filter((raw) => raw[1]).map((raw) => [toStoredEvent(raw), deliveries.get(raw[0]) ?? 1]),
+        entries
+          .filter((raw) => raw[1])
+          .map((raw) => [toStoredEvent(raw), deliveries.get(String(raw[0])) ?? 1]),
       );
-      after = entries.at(-1)![0];
+      after = String(entries.at(-1)![0]);
     }
   }
 
@@ -138,7 +143,8 @@ export class GroupConsumer {
     this.lastClaimAt = Date.now();
     let cursor = '0-0';
     do {
-      const [next, entries, deleted] = (await this.redis.xautoclaim(
+      const [next, entries, deleted] = (await this.redis.callBuffer(
+        'XAUTOCLAIM',
         this.keys.stream,
         this.options.group,
         this.options.consumer,
@@ -146,13 +152,13 @@ export class GroupConsumer {
         cursor,
         'COUNT',
         this.batchSize,
-      )) as [string, Array<RawEntry | null>, string[]?];
-      cursor = next;
+      )) as unknown as [Buffer, Array<RawBufferEntry | null>, Buffer[]?];
+      cursor = String(next);
       if (deleted && deleted.length > 0)
-        await this.redis.xack(this.keys.stream, this.options.group, ...deleted);
-      const claimed = entries.filter((e): e is RawEntry => e !== null);
+        await this.redis.xack(this.keys.stream, this.options.group, ...deleted.map(String));
+      const claimed = entries.filter((e): e is RawBufferEntry => e !== null);
       if (claimed.length === 0) continue;
-      const deliveries = await this.deliveryCounts(claimed.map((e) => e[0]));
+      const deliveries = await this.deliveryCounts(claimed.map((e) => String(e[0])));
       const batch: Array<[StoredEvent, number]> = [];
       for (const raw of claimed) {
         const stored = toStoredEvent(raw);

@@ -1,3 +1,4 @@
+export { compactJson, expandJson, UnreadableStoredJson } from './compact-json';
 export type { AppendResult, DeadLetter, EventLogOptions, GroupStatus } from './event-log';
 export { EventLog } from './event-log';
 export type { ConsumerOptions, DeliveryContext, EventHandler } from './group-consumer';
@@ -5,4 +6,5 @@ export { ensureGroup, GroupConsumer } from './group-consumer';
 export { deploymentPrefix, type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 export { type GroupPosition, safeTrimBound } from './retention';
 export { appendEventLuaFunction, withEventLogScripts } from './scripts';
+export { type RawBufferEntry, type StoredEvent, toStoredEvent } from './stream-entry';
 export { compareStreamIds, nextStreamId, streamIdTime } from './stream-id';

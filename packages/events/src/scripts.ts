@@ -21,7 +21,7 @@ declare module 'ioredis' {
       subjectIndex: string,
       id: string,
       type: string,
-      json: string,
+      json: string | Buffer,
       subject: string,
     ): Result<[string, number], Context>;
     scDeadLetter(

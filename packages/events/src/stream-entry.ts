@@ -1,5 +1,9 @@
+import { expandJson } from './compact-json';
+
 /** A raw stream entry as Redis returns it: `[id, [field, value, field, value, …]]`. */
 export type RawEntry = [string, string[]];
+/** The same, read with ioredis' Buffer replies, so a compact event arrives byte for byte. */
+export type RawBufferEntry = [Buffer, Buffer[]];
 
 export interface StoredEvent {
   entryId: string;
@@ -7,18 +11,23 @@ export interface StoredEvent {
   type: string;
   /** The event's subject ('' for none; entries written before subjects were stored say '' too). */
   subject: string;
-  /** The CloudEvent as stored, not yet validated. */
+  /** The CloudEvent as stored, expanded to JSON, not yet validated. */
   json: string;
 }
 
-export function toStoredEvent([entryId, fields]: RawEntry): StoredEvent {
-  const map: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]!] = fields[i + 1]!;
+/** Reads a stream entry (string or Buffer replies), expanding a compact event to its JSON. */
+export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): StoredEvent {
+  const map = new Map<string, Buffer | string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), fields[i + 1]!);
+  const text = (name: string) => String(map.get(name) ?? '');
+  const event = map.get('event');
+  const json = event === undefined ? '' : expandJson(event);
   return {
-    entryId,
-    eventId: map.id ?? '',
-    type: map.type ?? '',
-    subject: map.subject ?? '',
-    json: map.event ?? '',
+    entryId: String(entryId),
+    eventId: text('id'),
+    // Entries written before the type moved inside the event alone keep it beside it.
+    type: text('type') || (/"type":"([^"]+)"/.exec(json)?.[1] ?? ''),
+    subject: text('subject'),
+    json,
   };
 }

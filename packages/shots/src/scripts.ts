@@ -7,8 +7,8 @@ const lua = (name: string) =>
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    scCreateShot(...keysAndArgs: string[]): Result<[string, number], Context>;
-    scTransitionShot(...keysAndArgs: string[]): Result<string[], Context>;
+    scCreateShot(...keysAndArgs: Array<string | Buffer>): Result<[string, number], Context>;
+    scTransitionShot(...keysAndArgs: Array<string | Buffer>): Result<string[], Context>;
   }
 }
 

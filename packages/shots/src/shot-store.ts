@@ -8,7 +8,7 @@ import {
   type ShotRequest,
   type ShotState,
 } from '@shotcaller/contracts';
-import { EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
+import { compactJson, EventLog, eventLogKeys, expandJson, type RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
@@ -55,6 +55,12 @@ export interface ListOptions {
   visibleShows: readonly string[] | '*';
   offset?: number;
   limit: number;
+}
+
+/** A shot from its stored hash fields: the record is kept compact (see compactJson), the version apart. */
+function toRecord(record: Buffer | null, version: Buffer | null): ShotRecord | undefined {
+  if (!record || !version) return undefined;
+  return ShotRecord.parse({ ...JSON.parse(expandJson(record)), version: Number(String(version)) });
 }
 
 function fingerprint(request: ShotRequest): string {
@@ -117,11 +123,11 @@ export class ShotStore {
       `${id}|${print}`,
       id,
       'submitted',
-      JSON.stringify(record),
+      compactJson(JSON.stringify(record)),
       String(opts.now.getTime()),
       event.id,
       event.type,
-      JSON.stringify(event),
+      compactJson(JSON.stringify(event)),
     );
     if (created === 1) return { shot: record, created: true };
     const [existingId, existingPrint] = owner.split('|') as [string, string];
@@ -130,9 +136,8 @@ export class ShotStore {
   }
 
   async get(id: string): Promise<ShotRecord | undefined> {
-    const [record, version] = await this.redis.hmget(this.keys.shot(id), 'record', 'version');
-    if (!record || !version) return undefined;
-    return ShotRecord.parse({ ...JSON.parse(record), version: Number(version) });
+    const [record, version] = await this.redis.hmgetBuffer(this.keys.shot(id), 'record', 'version');
+    return toRecord(record ?? null, version ?? null);
   }
 
   async require(id: string): Promise<ShotRecord> {
@@ -144,13 +149,14 @@ export class ShotStore {
   async getMany(ids: readonly string[]): Promise<ShotRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.shot(id), 'record', 'version');
+    for (const id of ids) pipeline.hmgetBuffer(this.keys.shot(id), 'record', 'version');
     const replies = (await pipeline.exec()) ?? [];
     const out: ShotRecord[] = [];
     for (const [error, reply] of replies) {
       if (error) throw error;
-      const [record, version] = reply as [string | null, string | null];
-      if (record && version) out.push(ShotRecord.parse({ ...JSON.parse(record), version: Number(version) }));
+      const [record, version] = reply as [Buffer | null, Buffer | null];
+      const shot = toRecord(record, version);
+      if (shot) out.push(shot);
     }
     return out;
   }
@@ -198,11 +204,11 @@ export class ShotStore {
         k.byShowState(current.show, to),
         String(current.version),
         to,
-        JSON.stringify({ ...next, version: undefined }),
+        compactJson(JSON.stringify({ ...next, version: undefined })),
         id,
         String(Date.parse(current.createdAt)),
         String(events.length),
-        ...events.flatMap((e) => [e.id, e.type, JSON.stringify(e)]),
+        ...events.flatMap((e) => [e.id, e.type, compactJson(JSON.stringify(e))]),
       );
       if (reply[0] === 'ok') return { shot: next, events };
       if (reply[0] === 'missing') throw new ShotNotFound(id);

@@ -2,7 +2,8 @@
 -- (the shot id), so one shot's history is read without scanning the whole log.
 -- The index that de-duplicates is the subject's own hash (event id → stream entry id): one key per shot
 -- does both jobs, where a log-wide id hash plus a list per shot took two writes and twice the memory.
--- Events with no subject are de-duplicated in the log-wide `ids` hash.
+-- Events with no subject are de-duplicated in the log-wide `ids` hash. The entry keeps the id and the
+-- subject beside the event (trimming needs them, and the event may be compact); its type is inside it.
 local function append_event(stream, ids, subject_index, id, type, json, subject)
   local index = ids
   if subject ~= '' then
@@ -12,7 +13,7 @@ local function append_event(stream, ids, subject_index, id, type, json, subject)
   if existing then
     return existing, 0
   end
-  local entry = redis.call('XADD', stream, '*', 'id', id, 'type', type, 'subject', subject, 'event', json)
+  local entry = redis.call('XADD', stream, '*', 'id', id, 'subject', subject, 'event', json)
   redis.call('HSET', index, id, entry)
   return entry, 1
 end

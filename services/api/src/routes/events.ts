@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { EventLog } from '@shotcaller/events';
+import { type EventLog, type RawBufferEntry, toStoredEvent } from '@shotcaller/events';
 import type { ShotcallerConfig } from '@shotcaller/platform';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -141,7 +141,9 @@ export function eventRoutes(deps: {
         }, sse.heartbeatMs);
         try {
           while (open) {
-            const reply = (await reader.xread(
+            // Buffer replies: stored events are compact (see compactJson) and expanded here.
+            const reply = (await reader.callBuffer(
+              'XREAD',
               'COUNT',
               200,
               'BLOCK',
@@ -149,10 +151,10 @@ export function eventRoutes(deps: {
               'STREAMS',
               deps.log.keys.stream,
               position,
-            )) as Array<[string, Array<[string, string[]]>]> | null;
-            for (const [entryId, fields] of reply?.[0]?.[1] ?? []) {
+            )) as Array<[Buffer, RawBufferEntry[]]> | null;
+            for (const raw of reply?.[0]?.[1] ?? []) {
+              const { entryId, json } = toStoredEvent(raw);
               position = entryId;
-              const json = fields[fields.indexOf('event') + 1];
               if (!json) continue;
               const event = JSON.parse(json) as { type: string; show?: string };
               if (!visibleOnFeed(event, principal, filter)) continue;

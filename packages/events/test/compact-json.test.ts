@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compactJson, expandJson, UnreadableStoredJson } from '../src/compact-json';
+import { aSubmittedEvent, aUsageEvent } from './event-factory';
+
+describe('compact JSON', () => {
+  it('gives back exactly the JSON it was given, in a fraction of the bytes', () => {
+    for (const event of [aSubmittedEvent(1), aUsageEvent(2)]) {
+      const json = JSON.stringify(event);
+      const stored = compactJson(json);
+      expect(expandJson(stored)).toBe(json);
+      expect(stored.length).toBeLessThan(json.length / 2);
+    }
+  });
+
+  it('reads plain JSON as it is, as Lua scripts and older versions store it', () => {
+    const json = JSON.stringify(aUsageEvent(3));
+    expect(expandJson(json)).toBe(json);
+    expect(expandJson(Buffer.from(json))).toBe(json);
+  });
+
+  it('refuses a value of a format it does not know, saying so', () => {
+    expect(() => expandJson(Buffer.from([0x07, 1, 2, 3]))).toThrow(UnreadableStoredJson);
+  });
+
+  it('keeps the dictionary of format 1 byte for byte: stored values depend on it', () => {
+    const bytes = readFileSync(new URL('../src/event-dictionary-v1.txt', import.meta.url));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      '52155da36bdfd0072d7f4de5d4d23b5630bb11ad492a99f6e851cc42c21b6084',
+    );
+  });
+});

@@ -91,7 +91,9 @@ export class EventLog {
 
   /** The events about one subject (a shot id), oldest first. */
   async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
-    const ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
+    let ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
+    // A shot whose events an older version indexed in a list: read that instead, no migration needed.
+    if (ids.length === 0) ids = await this.redis.lrange(this.keys.legacySubject(subject), 0, -1);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.xrangeBuffer(this.keys.stream, id, id);

@@ -22,6 +22,8 @@ export interface EventLogKeys {
    * for whoever is watching and never enter the durable log.
    */
   live: string;
+  /** The list of entry ids an older version kept per subject; read only for shots it indexed. */
+  legacySubject(subject: string): string;
   /** What `subject(s)` puts before `s`, for scripts that derive subject keys from stream entries. */
   subjectPrefix: string;
 }
@@ -34,6 +36,7 @@ export function eventLogKeys(deployment: string): EventLogKeys {
     deadLetters: `${p}events:dead`,
     failures: (group) => `${p}events:failures:${group}`,
     subject: (subject) => `${p}events:by-subject:${subject}`,
+    legacySubject: (subject) => `${p}events:subject:${subject}`,
     subjectPrefix: `${p}events:by-subject:`,
     live: `${p}events:live`,
   };

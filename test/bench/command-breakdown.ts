@@ -40,7 +40,8 @@ function keyOf(args: string[]): string | undefined {
  * included, as INFO commandstats does), by name and by the part its key belongs to.
  */
 export async function breakdownOf(redis: Redis, work: () => Promise<void>): Promise<CommandBreakdown> {
-  const monitor = await redis.duplicate().monitor();
+  const connection = redis.duplicate();
+  const monitor = await connection.monitor();
   const byCommand: Record<string, number> = {};
   const byPart: Record<string, number> = {};
   const byPartAndCommand: Record<string, number> = {};
@@ -59,6 +60,7 @@ export async function breakdownOf(redis: Redis, work: () => Promise<void>): Prom
     await work();
   } finally {
     monitor.disconnect();
+    connection.disconnect();
   }
   return { total, byCommand, byPart, byPartAndCommand };
 }

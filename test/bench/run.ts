@@ -11,7 +11,7 @@ import { shotcallerCommandBreakdown, shotcallerLatency, shotcallerThroughput } f
 import { simulationOfRecordedShots } from './simulation';
 
 const size = Number(process.env.BENCH_SHOTS ?? 1000);
-const rate = Number(process.env.BENCH_RATE ?? 20);
+const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const simShots = Number(process.env.BENCH_SIM_SHOTS ?? 10_000);
 
@@ -23,7 +23,9 @@ try {
   const baseline = await bareBullmq(redis, size);
   console.log(`bare BullMQ: ${baseline.jobsPerSecond.toFixed(0)} jobs/s`);
   const throughput = await shotcallerThroughput(redis, redisUrl, size);
-  console.log(`Shotcaller: ${throughput.shotsPerSecond.toFixed(1)} shots/s`);
+  console.log(`Shotcaller, all roles in one process: ${throughput.shotsPerSecond.toFixed(1)} shots/s`);
+  const processes = await shotcallerThroughput(redis, redisUrl, size, 'processes');
+  console.log(`Shotcaller, a process per role: ${processes.shotsPerSecond.toFixed(1)} shots/s`);
   const latency = await shotcallerLatency(redis, redisUrl, rate, seconds);
   console.log(`latency at ${rate} shots/s: p50 ${latency.p50Ms.toFixed(0)} ms`);
   const breakdown = await shotcallerCommandBreakdown(redis, redisUrl, Math.min(size, 200));
@@ -35,7 +37,9 @@ try {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     bareBullmq: baseline,
     shotcaller: throughput,
+    shotcallerProcesses: processes,
     ratio: throughput.shotsPerSecond / baseline.jobsPerSecond,
+    ratioProcesses: processes.shotsPerSecond / baseline.jobsPerSecond,
     latency,
     commandsPerShotByPart: breakdown.byPart,
     commandsPerShotByCommand: breakdown.byCommand,
@@ -50,10 +54,15 @@ try {
       'per second': f(baseline.jobsPerSecond),
       'Redis commands each': f(baseline.commandsPerJob),
     },
-    'Shotcaller end to end (submit → ledger)': {
+    'Shotcaller end to end (submit → ledger), one process': {
       'per second': f(throughput.shotsPerSecond),
       'Redis commands each': f(throughput.commandsPerShot),
       'Redis bytes retained each': f(throughput.memoryBytesPerShot, 0),
+    },
+    'Shotcaller end to end, a process per role': {
+      'per second': f(processes.shotsPerSecond),
+      'Redis commands each': f(processes.commandsPerShot),
+      'Redis bytes retained each': f(processes.memoryBytesPerShot, 0),
     },
   });
   console.log(
@@ -71,7 +80,9 @@ try {
         .map(([k, n]) => [k, { 'commands per shot': f(n) }]),
     ),
   );
-  console.log(`Shotcaller / bare BullMQ throughput: ${f(results.ratio * 100, 2)} %`);
+  console.log(
+    `Shotcaller / bare BullMQ throughput: ${f(results.ratio * 100, 2)} % in one process, ${f(results.ratioProcesses * 100, 2)} % with a process per role`,
+  );
   console.log(
     `submission → ledger at ${rate} shots/s offered (${latency.shots} shots): p50 ${f(latency.p50Ms, 0)} ms, p95 ${f(latency.p95Ms, 0)} ms, p99 ${f(latency.p99Ms, 0)} ms`,
   );

@@ -1,40 +1,90 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '@shotcaller/api';
 import { budgetKeys } from '@shotcaller/budget';
 import { startShotcaller } from '@shotcaller/cli';
 import { repoRoot } from '@shotcaller/engines';
+import { EventLog } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
+import { bullPrefix } from '@shotcaller/shots';
 import { aShotRequest } from '@shotcaller/testkit';
-import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { spawnRole, stopProcess } from '../support/role-process';
 import { breakdownOf } from './command-breakdown';
 import { percentile, totalCommands, usedMemory } from './redis-stats';
 
 const token = 'bench-admin-token';
 
-async function shotcaller(redisUrl: string, deployment: string) {
+/** All roles in this process, or (`processes`) the api here and every other role in a process of its own. */
+export type BenchMode = 'one-process' | 'processes';
+
+const workerRoles = ['router', 'genai-worker', 'budget', 'compliance'] as const;
+
+async function shotcaller(redisUrl: string, deployment: string, mode: BenchMode = 'one-process') {
   const examples = join(repoRoot(), 'examples');
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      deployment,
-      dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-bench-')),
-      redis: { url: redisUrl },
-      log: { level: 'error' },
-      api: { port: 0, maxBatch: 500 },
-      routing: {
-        policyFile: join(examples, 'policy.yaml'),
-        rateCardsFile: join(examples, 'rate-cards.yaml'),
-      },
-      // The local generator at its smallest: one frame a shot, a few pixels. The bench measures orchestration.
-      genai: { previewScale: 0.01, concurrency: 16 },
-      auth: { tokens: [{ name: 'bench', sha256: hashToken(token), role: 'admin', shows: ['*'] }] },
+  const settings = {
+    deployment,
+    dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-bench-')),
+    redis: { url: redisUrl },
+    log: { level: 'error' as const },
+    // One client stands for a studio's many callers here: its write budget is the studio's.
+    api: { port: 0, maxBatch: 500, rateLimits: { write: 1_000_000 } },
+    routing: {
+      policyFile: join(examples, 'policy.yaml'),
+      rateCardsFile: join(examples, 'rate-cards.yaml'),
     },
-  });
-  const running = await startShotcaller(config, ['api', 'router', 'genai-worker', 'budget', 'compliance']);
-  return { running, client: new ShotcallerClient({ baseUrl: running.apiUrl!, token }) };
+    // The local generator at its smallest: one frame a shot, a few pixels. The bench measures orchestration.
+    genai: { previewScale: 0.01, concurrency: 16 },
+    auth: { tokens: [{ name: 'bench', sha256: hashToken(token), role: 'admin' as const, shows: ['*'] }] },
+  };
+  const config = loadConfig({ env: {}, overrides: settings });
+  if (mode === 'one-process') {
+    const running = await startShotcaller(config, ['api', ...workerRoles]);
+    return { running, client: new ShotcallerClient({ baseUrl: running.apiUrl!, token }) };
+  }
+  const configFile = join(settings.dataDir, 'bench-config.json');
+  writeFileSync(configFile, JSON.stringify(settings));
+  const processes = workerRoles.map((role) => spawnRole(role, { SHOTCALLER_CONFIG: configFile }));
+  const api = await startShotcaller(config, ['api']);
+  await rolesReady(redisUrl, deployment);
+  return {
+    running: {
+      apiUrl: api.apiUrl,
+      async stop() {
+        await api.stop();
+        await Promise.all(processes.map((p) => stopProcess(p, 'SIGTERM')));
+      },
+    },
+    client: new ShotcallerClient({ baseUrl: api.apiUrl!, token }),
+  };
+}
+
+/** Waits until the role processes have registered: their consumer groups and queue workers exist. */
+async function rolesReady(redisUrl: string, deployment: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  const queues = ['intake', 'genai-local'].map(
+    (name) => new Queue(name, { connection: redis, prefix: bullPrefix(deployment) }),
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const groups = await new EventLog(redis, { deployment }).groups();
+      const workers = await Promise.all(queues.map((q) => q.getWorkersCount()));
+      if (
+        ['budget', 'compliance'].every((g) => groups.some((x) => x.name === g)) &&
+        workers.every((n) => n > 0)
+      )
+        return;
+      if (Date.now() > deadline) throw new Error('the role processes did not start within a minute');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    redis.disconnect();
+  }
 }
 
 /** AI-routed shots with no performers: they go straight through (environment, one frame). */
@@ -80,9 +130,14 @@ function ledgerWatcher(redis: Redis, deployment: string) {
 }
 
 /** Throughput: `n` shots submitted in batches as fast as the API takes them, until all are in the ledger. */
-export async function shotcallerThroughput(redis: Redis, redisUrl: string, n: number) {
+export async function shotcallerThroughput(
+  redis: Redis,
+  redisUrl: string,
+  n: number,
+  mode: BenchMode = 'one-process',
+) {
   const deployment = `bench-t-${Date.now()}`;
-  const { running, client } = await shotcaller(redisUrl, deployment);
+  const { running, client } = await shotcaller(redisUrl, deployment, mode);
   const watcher = ledgerWatcher(redis, deployment);
   try {
     const memoryBefore = await usedMemory(redis);

@@ -87,8 +87,7 @@ export class GroupConsumer {
       try {
         if (Date.now() - this.lastClaimAt >= Math.min(this.claimIdleMs, 5_000)) await this.claimStalled();
         // Buffer replies: a compact event must arrive byte for byte (see compact-json.ts).
-        const reply = (await this.blocking!.callBuffer(
-          'XREADGROUP',
+        const reply = (await withBufferReads(this.blocking!).xreadgroupBuffer(
           'GROUP',
           this.options.group,
           this.options.consumer,
@@ -112,8 +111,7 @@ export class GroupConsumer {
   private async readOwnPending(): Promise<void> {
     let after = '0';
     while (this.running) {
-      const reply = (await this.redis.callBuffer(
-        'XREADGROUP',
+      const reply = (await withBufferReads(this.redis).xreadgroupBuffer(
         'GROUP',
         this.options.group,
         this.options.consumer,
@@ -143,8 +141,7 @@ export class GroupConsumer {
     this.lastClaimAt = Date.now();
     let cursor = '0-0';
     do {
-      const [next, entries, deleted] = (await this.redis.callBuffer(
-        'XAUTOCLAIM',
+      const [next, entries, deleted] = (await withBufferReads(this.redis).xautoclaimBuffer(
         this.keys.stream,
         this.options.group,
         this.options.consumer,
@@ -263,6 +260,17 @@ export class GroupConsumer {
       String(deliveries),
     );
   }
+}
+
+/**
+ * ioredis has Buffer variants of every command, but its types leave out these two. (`callBuffer`
+ * would do, but auto-pipelining mangles its command name.)
+ */
+function withBufferReads(redis: RedisClient) {
+  return redis as unknown as {
+    xreadgroupBuffer(...args: Array<string | number>): Promise<unknown>;
+    xautoclaimBuffer(...args: Array<string | number>): Promise<unknown>;
+  };
 }
 
 /** Creates a consumer group (and the stream) unless it exists. */

@@ -142,8 +142,7 @@ export function eventRoutes(deps: {
         try {
           while (open) {
             // Buffer replies: stored events are compact (see compactJson) and expanded here.
-            const reply = (await reader.callBuffer(
-              'XREAD',
+            const reply = (await reader.xreadBuffer(
               'COUNT',
               200,
               'BLOCK',

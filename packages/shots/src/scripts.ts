@@ -16,8 +16,8 @@ const installed = new WeakSet<RedisClient>();
 
 export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
-    redis.defineCommand('scCreateShot', { numberOfKeys: 9, lua: lua('create-shot') });
-    redis.defineCommand('scTransitionShot', { numberOfKeys: 8, lua: lua('transition-shot') });
+    redis.defineCommand('scCreateShot', { numberOfKeys: 8, lua: lua('create-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 6, lua: lua('transition-shot') });
     installed.add(redis);
   }
   return redis;

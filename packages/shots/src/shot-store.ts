@@ -6,13 +6,14 @@ import {
   parseEvent,
   type ShotcallerEvent,
   type ShotRequest,
-  type ShotState,
+  ShotState,
 } from '@shotcaller/contracts';
 import { compactJson, EventLog, eventLogKeys, expandJson, type RedisClient } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
 import { assertTransition, canTransition } from './lifecycle';
+import { newestFirst } from './newest-first';
 import { withShotScripts } from './scripts';
 import { ShotRecord } from './shot-record';
 
@@ -112,9 +113,8 @@ export class ShotStore {
     const [owner, created] = await this.redis.scCreateShot(
       k.idempotency(request.show),
       k.shot(id),
-      k.all,
+      k.shows,
       k.byShow(request.show),
-      k.byState('submitted'),
       k.byShowState(request.show, 'submitted'),
       this.streamKeys.stream,
       this.streamKeys.ids,
@@ -128,6 +128,7 @@ export class ShotStore {
       event.id,
       event.type,
       compactJson(JSON.stringify(event)),
+      request.show,
     );
     if (created === 1) return { shot: record, created: true };
     const [existingId, existingPrint] = owner.split('|') as [string, string];
@@ -198,8 +199,6 @@ export class ShotStore {
         this.streamKeys.stream,
         this.streamKeys.ids,
         this.streamKeys.subject(id),
-        k.byState(current.state),
-        k.byState(to),
         k.byShowState(current.show, current.state),
         k.byShowState(current.show, to),
         String(current.version),
@@ -259,35 +258,63 @@ export class ShotStore {
   /** Shots newest first, filtered by show, state and route, limited to the shows the caller may see. */
   async list(options: ListOptions): Promise<{ shots: ShotRecord[]; nextOffset?: number }> {
     const k = this.keys;
-    const index =
-      options.show && options.state
-        ? k.byShowState(options.show, options.state)
-        : options.show
-          ? k.byShow(options.show)
-          : options.state
-            ? k.byState(options.state)
-            : k.all;
-    const visible = (s: ShotRecord) =>
-      (options.visibleShows === '*' || options.visibleShows.includes(s.show)) &&
-      (options.route === undefined || s.route === options.route);
-    const out: ShotRecord[] = [];
-    let offset = options.offset ?? 0;
+    const maySee = (show: string) => options.visibleShows === '*' || options.visibleShows.includes(show);
+    const shows = options.show ? [options.show] : await this.shows();
+    const indexes = shows
+      .filter(maySee)
+      .map((show) => (options.state ? k.byShowState(show, options.state) : k.byShow(show)));
     const page = Math.max(options.limit, 100);
+    const walk = newestFirst(this.redis, indexes, page);
+    const offset = options.offset ?? 0;
+    for (let skipped = 0; skipped < offset; skipped++) if ((await walk.next()).done) return { shots: [] };
+    const out: ShotRecord[] = [];
+    let consumed = offset;
     for (;;) {
-      const ids = await this.redis.zrevrange(index, offset, offset + page - 1);
-      const shots = await this.getMany(ids);
-      for (let i = 0; i < shots.length; i++) {
-        if (!visible(shots[i]!)) continue;
-        out.push(shots[i]!);
+      const ids: string[] = [];
+      for (let n = 0; n < page; n++) {
+        const next = await walk.next();
+        if (next.done) break;
+        ids.push(next.value);
+      }
+      if (ids.length === 0) return { shots: out };
+      const shots = new Map((await this.getMany(ids)).map((s) => [s.id, s]));
+      for (let i = 0; i < ids.length; i++) {
+        consumed++;
+        const shot = shots.get(ids[i]!);
+        if (!shot || (options.route !== undefined && shot.route !== options.route)) continue;
+        out.push(shot);
         if (out.length === options.limit) {
-          const consumed = offset + ids.indexOf(shots[i]!.id) + 1;
-          const more = (await this.redis.zcard(index)) > consumed;
+          // More to come if this page had ids past this one, or the walk has any left.
+          const more = i < ids.length - 1 || !(await walk.next()).done;
           return more ? { shots: out, nextOffset: consumed } : { shots: out };
         }
       }
-      if (ids.length < page) return { shots: out };
-      offset += page;
     }
+  }
+
+  /**
+   * A deployment an older version wrote indexed every shot deployment-wide as well (`shots:all`,
+   * `shots:state:<state>`) and kept no set of shows: fill the set from those shots, then drop the
+   * deployment-wide indexes. Safe to run at every start; it does nothing once done.
+   */
+  async upgradeIndexes(): Promise<number> {
+    const legacyAll = this.keys.legacy.all;
+    if ((await this.redis.exists(legacyAll)) === 0) return 0;
+    let moved = 0;
+    for (let start = 0; ; start += 500) {
+      const ids = await this.redis.zrange(legacyAll, start, start + 499);
+      const shows = new Set((await this.getMany(ids)).map((s) => s.show));
+      if (shows.size > 0) await this.redis.sadd(this.keys.shows, ...shows);
+      moved += ids.length;
+      if (ids.length < 500) break;
+    }
+    await this.redis.del(legacyAll, ...ShotState.options.map((state) => this.keys.legacy.byState(state)));
+    return moved;
+  }
+
+  /** The shows that have shots. */
+  async shows(): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.shows)).sort();
   }
 
   /**
@@ -320,7 +347,14 @@ export class ShotStore {
     return this.log.bySubject(id);
   }
 
+  /** How many shots there are, in a state or in all, across the shows. */
   async count(state?: ShotState): Promise<number> {
-    return this.redis.zcard(state ? this.keys.byState(state) : this.keys.all);
+    const shows = await this.shows();
+    const sizes = await Promise.all(
+      shows.map((show) =>
+        this.redis.zcard(state ? this.keys.byShowState(show, state) : this.keys.byShow(show)),
+      ),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
   }
 }

@@ -127,3 +127,45 @@ describe('the shot store', () => {
     expect(all.shots).toHaveLength(7);
   });
 });
+
+describe('listing shots across shows', () => {
+  const at = (minute: number) => ({ ...opts, now: new Date(Date.UTC(2026, 10, 25, 10, minute)) });
+
+  it('merges the shows newest first, pages through them, and shows a caller only its shows', async () => {
+    const made: Array<{ id: string; show: string }> = [];
+    for (let i = 0; i < 9; i++) {
+      const show = ['NTH', 'ABC', 'XYZ'][i % 3]!;
+      const { shot } = await store.create(aShotRequest({ show, shot: `S_${i}` }), at(i));
+      made.push({ id: shot.id, show });
+    }
+    const newest = [...made].reverse();
+    const first = await store.list({ visibleShows: '*', limit: 4 });
+    expect(first.shots.map((s) => s.id)).toEqual(newest.slice(0, 4).map((s) => s.id));
+    const second = await store.list({ visibleShows: '*', limit: 4, offset: first.nextOffset! });
+    expect(second.shots.map((s) => s.id)).toEqual(newest.slice(4, 8).map((s) => s.id));
+    const last = await store.list({ visibleShows: '*', limit: 4, offset: second.nextOffset! });
+    expect(last).toEqual({ shots: [expect.objectContaining({ id: newest[8]!.id })] });
+
+    const mine = await store.list({ visibleShows: ['ABC', 'XYZ'], limit: 10 });
+    expect(mine.shots.map((s) => s.id)).toEqual(newest.filter((s) => s.show !== 'NTH').map((s) => s.id));
+    expect(await store.list({ visibleShows: ['ABC'], state: 'submitted', limit: 10 })).toEqual({
+      shots: newest.filter((s) => s.show === 'ABC').map((s) => expect.objectContaining({ id: s.id })),
+    });
+    expect(await store.count()).toBe(9);
+    expect(await store.count('submitted')).toBe(9);
+  });
+
+  it('upgrades a deployment indexed by an older version: its shots are listed, the old indexes gone', async () => {
+    const { shot } = await store.create(aShotRequest({ show: 'OLD' }), opts);
+    // As an older version left it: deployment-wide indexes and no set of shows.
+    await redis.del(store.keys.shows);
+    await redis.zadd(store.keys.legacy.all, Date.parse(shot.createdAt), shot.id);
+    await redis.zadd(store.keys.legacy.byState('submitted'), Date.parse(shot.createdAt), shot.id);
+    expect((await store.list({ visibleShows: '*', limit: 10 })).shots).toEqual([]);
+
+    expect(await store.upgradeIndexes()).toBe(1);
+    expect((await store.list({ visibleShows: '*', limit: 10 })).shots.map((s) => s.id)).toEqual([shot.id]);
+    expect(await redis.exists(store.keys.legacy.all, store.keys.legacy.byState('submitted'))).toBe(0);
+    expect(await store.upgradeIndexes()).toBe(0);
+  });
+});

@@ -2,9 +2,9 @@
 -- step: either the shot changes and every event is in the log, or nothing happens. The caller read
 -- version ARGV[1] and checked the move against the lifecycle; a concurrent write makes this refuse.
 -- KEYS[1] shot hash, KEYS[2] stream, KEYS[3] event id index, KEYS[4] the shot's event index,
--- KEYS[5] old state set, KEYS[6] new state set, KEYS[7] old show+state set, KEYS[8] new show+state set
--- ARGV[1] expected version, ARGV[2] new state, ARGV[3] record JSON, ARGV[4] shot id, ARGV[5] score,
--- ARGV[6] number of events, then for each event: id, type, JSON
+-- KEYS[5] old show+state set, KEYS[6] new show+state set
+-- ARGV[1] expected version, ARGV[2] new state, ARGV[3] record, ARGV[4] shot id, ARGV[5] score,
+-- ARGV[6] number of events, then for each event: id, type, event
 -- Returns { 'ok', new version, entry ids… } | { 'conflict', current version } | { 'missing' }
 local version = redis.call('HGET', KEYS[1], 'version')
 if not version then
@@ -18,8 +18,6 @@ redis.call('HSET', KEYS[1], 'state', ARGV[2], 'record', ARGV[3], 'version', new_
 if KEYS[5] ~= KEYS[6] then
   redis.call('ZREM', KEYS[5], ARGV[4])
   redis.call('ZADD', KEYS[6], ARGV[5], ARGV[4])
-  redis.call('ZREM', KEYS[7], ARGV[4])
-  redis.call('ZADD', KEYS[8], ARGV[5], ARGV[4])
 end
 local result = { 'ok', tostring(new_version) }
 for i = 0, tonumber(ARGV[6]) - 1 do

@@ -145,6 +145,8 @@ function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
 const api: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const store = new ShotStore(redis, config.deployment);
+  const upgraded = await store.upgradeIndexes();
+  if (upgraded > 0) ctx.logger('api').info({ shots: upgraded }, 'shot indexes upgraded to per-show only');
   const queues = {
     intake: createQueue('intake', redis, config.deployment),
     vendor: createQueue('vendor', redis, config.deployment),

@@ -6,6 +6,8 @@ import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runShotcaller, tokens } from '../support/shotcaller';
 
 let cluster: RedisClusterHandle;
 let client: Cluster;
@@ -80,4 +82,47 @@ describe('on a three-master Redis Cluster', () => {
     await worker.close();
     await queue.close();
   });
+
+  it("runs shotcaller itself, configured with the cluster's nodes: shots routed, generated and in the ledger", async () => {
+    const app = await runShotcaller(['api', 'router', 'genai-worker', 'budget', 'compliance'], {
+      redis: { cluster: { nodes: cluster.nodes.map((n) => `${n.host}:${n.port}`) } },
+      genai: { previewScale: 0.0625 },
+    });
+    try {
+      expect(app.running.redisUrl).toMatch(/^cluster /);
+      const batch = await app
+        .client()
+        .submitBatch(
+          Array.from({ length: 5 }, () =>
+            aShotRequest({ category: 'environment', deliverable: 'temp', frames: { start: 1, end: 2 } }),
+          ),
+        );
+      const { shot } = await app
+        .client()
+        .submitShot(
+          aShotRequest({ category: 'destruction', deliverable: 'temp', frames: { start: 1, end: 2 } }),
+        );
+      const ids = [...batch.results.map((r) => r.shotId!), shot.id];
+      for (const id of ids)
+        await eventually(
+          () => app.client().getShot(id),
+          (s) => s.state === 'delivered',
+          `shot ${id} delivered`,
+          30_000,
+        );
+      const Row = z.object({ actual: z.number() }).loose();
+      await eventually(
+        () =>
+          app
+            .client(tokens.accountant)
+            .request('GET', '/v1/budgets?show=NTH', z.object({ total: z.array(Row) }).loose()),
+        (b) => (b.data.total[0]?.actual ?? 0) > 0,
+        'the ledger counting the usage',
+      );
+      const listed = await app.client().listShots({ show: 'NTH', limit: 100 });
+      expect(listed.shots.map((s) => s.id)).toEqual(expect.arrayContaining(ids));
+    } finally {
+      await app.running.stop();
+    }
+  }, 120_000);
 });

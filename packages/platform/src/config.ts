@@ -82,6 +82,11 @@ const SseSettings = z.strictObject({
   maxPerCaller: z.int().positive().default(10),
 });
 
+/** `host:port` of a Redis node or sentinel. */
+const HostPort = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. redis-1.studio.internal:6379');
+
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /**
@@ -98,11 +103,30 @@ export const ShotcallerConfig = z.strictObject({
   dataDir: z.string().min(1).default('.shotcaller'),
   redis: z
     .strictObject({
-      /** An existing Redis; when absent `shotcaller` starts its own redis-server. */
+      /** An existing Redis; when no Redis is configured `shotcaller` starts its own redis-server. */
       url: z
         .string()
         .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
         .optional(),
+      /** A Redis Cluster, by some of its nodes (`host:port`); the client finds the rest. */
+      cluster: z
+        .strictObject({ nodes: z.array(HostPort).min(1, 'name at least one node of the cluster') })
+        .optional(),
+      /** A Redis watched by Sentinel: the sentinels (`host:port`) and the name of the master they watch. */
+      sentinel: z
+        .strictObject({
+          sentinels: z.array(HostPort).min(1, 'name at least one sentinel'),
+          name: z.string().min(1),
+        })
+        .optional(),
+      /** ACL user and password for cluster and Sentinel nodes (a URL carries its own). */
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      /** TLS to cluster and Sentinel nodes (a URL says it with `rediss://`). */
+      tls: z.boolean().default(false),
+    })
+    .refine((r) => [r.url, r.cluster, r.sentinel].filter(Boolean).length <= 1, {
+      message: 'name one Redis: a url, a cluster or a sentinel set, not several',
     })
     .prefault({}),
   temporal: z
@@ -342,6 +366,12 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_DEPLOYMENT', ['deployment'], String],
   ['SHOTCALLER_DATA_DIR', ['dataDir'], String],
   ['REDIS_URL', ['redis', 'url'], String],
+  ['SHOTCALLER_REDIS_CLUSTER_NODES', ['redis', 'cluster', 'nodes'], list],
+  ['SHOTCALLER_REDIS_SENTINELS', ['redis', 'sentinel', 'sentinels'], list],
+  ['SHOTCALLER_REDIS_SENTINEL_NAME', ['redis', 'sentinel', 'name'], String],
+  ['SHOTCALLER_REDIS_USERNAME', ['redis', 'username'], String],
+  ['SHOTCALLER_REDIS_PASSWORD', ['redis', 'password'], String],
+  ['SHOTCALLER_REDIS_TLS', ['redis', 'tls'], boolean],
   ['TEMPORAL_ADDRESS', ['temporal', 'address'], String],
   ['TEMPORAL_NAMESPACE', ['temporal', 'namespace'], String],
   ['SHOTCALLER_TEMPORAL_TASK_QUEUE', ['temporal', 'taskQueue'], String],

@@ -104,3 +104,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: {}, file: file('- a list\n') })).toThrow(/must hold a mapping/);
   });
 });
+
+describe('the Redis to use', () => {
+  it('takes a cluster by its nodes from the environment', () => {
+    const config = loadConfig({ env: { SHOTCALLER_REDIS_CLUSTER_NODES: 'r1:7000, r2:7001' } });
+    expect(config.redis.cluster).toEqual({ nodes: ['r1:7000', 'r2:7001'] });
+  });
+
+  it('refuses two Redis at once, and a node that is not host:port', () => {
+    expect(() =>
+      loadConfig({ env: { REDIS_URL: 'redis://r:6379', SHOTCALLER_REDIS_CLUSTER_NODES: 'r1:7000' } }),
+    ).toThrow(/name one Redis/);
+    expect(() => loadConfig({ env: { SHOTCALLER_REDIS_CLUSTER_NODES: 'r1' } })).toThrow(/host:port/);
+  });
+});

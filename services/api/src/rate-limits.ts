@@ -1,9 +1,8 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
-import { deploymentPrefix } from '@shotcaller/events';
+import { deploymentPrefix, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Redis } from 'ioredis';
 import { principalOf } from './caller';
 import { RateLimited } from './errors';
 import { LogThrottle } from './log-throttle';
@@ -32,7 +31,7 @@ const what: Record<LimitKind | 'unauthenticated', string> = {
  */
 export async function registerRateLimits(
   app: FastifyInstance,
-  deps: { redis: Redis; deployment: string; settings: Settings; metrics: ApiMetrics; logger: Logger },
+  deps: { redis: RedisClient; deployment: string; settings: Settings; metrics: ApiMetrics; logger: Logger },
 ): Promise<Limiters | undefined> {
   const { settings } = deps;
   if (!settings.enabled) return undefined;

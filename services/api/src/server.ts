@@ -1,12 +1,12 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { dashboardDist } from '@shotcaller/dashboard';
+import type { RedisClient } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Authenticator } from './auth';
 import { serveDashboard } from './dashboard';
 import { LogThrottle } from './log-throttle';
@@ -31,7 +31,7 @@ export const apiVersion = '0.1.0';
 
 export interface ApiDeps {
   config: ShotcallerConfig;
-  redis: Redis;
+  redis: RedisClient;
   store: ShotStore;
   commands: ShotCommands;
   queues: Record<string, Queue>;

@@ -1,9 +1,8 @@
 import { parseEvent } from '@shotcaller/contracts';
-import { EventLog, type GroupConsumer } from '@shotcaller/events';
+import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import { bullPrefix, queueNames } from '@shotcaller/shots';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createTransport, type Transporter } from 'nodemailer';
 import { deliver } from './deliver';
 import { type Target, wants } from './targets';
@@ -14,7 +13,7 @@ interface NotifyJob {
 }
 
 export interface NotifierOptions {
-  redis: Redis;
+  redis: RedisClient;
   connection: ConnectionOptions;
   config: ShotcallerConfig;
   logger: Logger;

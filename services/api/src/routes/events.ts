@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { type EventLog, type RawBufferEntry, toStoredEvent } from '@shotcaller/events';
+import { type EventLog, type RawBufferEntry, type RedisClient, toStoredEvent } from '@shotcaller/events';
 import type { ShotcallerConfig } from '@shotcaller/platform';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { canSeeShow } from '../auth';
 import { Forbidden, RateLimited } from '../errors';
@@ -23,7 +22,7 @@ type SseSettings = ShotcallerConfig['api']['sse'];
 
 /** `GET /v1/events`: the event log as Server-Sent Events, filtered to what the caller may see. */
 export function eventRoutes(deps: {
-  redis: Redis;
+  redis: RedisClient;
   log: EventLog;
   sse: SseSettings;
   metrics: ApiMetrics;
@@ -173,7 +172,7 @@ export function eventRoutes(deps: {
   ];
 }
 
-async function lastEntryId(redis: Redis, stream: string): Promise<string> {
+async function lastEntryId(redis: RedisClient, stream: string): Promise<string> {
   const [last] = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
   return last?.[0] ?? '0-0';
 }

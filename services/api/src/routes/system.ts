@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import type { ApiMetrics } from '../metrics';
 import { type RouteSpec, route } from '../route-spec';
@@ -10,7 +10,7 @@ const Health = z.object({
 
 /** Health probes and metrics. Probes need no token: orchestrators call them without one and they reveal nothing. */
 export function systemRoutes(deps: {
-  redis: Redis;
+  redis: RedisClient;
   metrics: ApiMetrics;
   openApi: () => unknown;
 }): RouteSpec[] {

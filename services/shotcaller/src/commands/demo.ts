@@ -6,12 +6,11 @@ import { hashToken } from '@shotcaller/api';
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { repoRoot } from '@shotcaller/engines';
-import { EventLog } from '@shotcaller/events';
+import { EventLog, type RedisClient } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { table } from '../output';
@@ -256,7 +255,7 @@ function caughtUp(groups: Awaited<ReturnType<EventLog['groups']>>): boolean {
 }
 
 /** The accountant's view once the budget tracker has applied every event: lines, routes, threshold alerts. */
-async function ledger(client: ShotcallerClient, redis: Redis, deployment: string): Promise<string> {
+async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: string): Promise<string> {
   const log = new EventLog(redis, { deployment });
   const deadline = Date.now() + 30_000;
   while (!caughtUp(await log.groups())) {

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startRedisServer, startTemporalDevServer } from '@shotcaller/engines';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import { type RedisTarget, redisTargetOf } from './redis-connection';
 
 export interface Engines {
-  redisUrl: string;
+  redis: RedisTarget;
   temporalAddress?: string;
   stop(): Promise<void>;
 }
@@ -21,13 +22,13 @@ export async function ensureEngines(
 ): Promise<Engines> {
   const stops: Array<() => Promise<void>> = [];
   const dataDir = resolve(config.dataDir);
-  let redisUrl = config.redis.url;
-  if (!redisUrl) {
+  let target = redisTargetOf(config.redis);
+  if (!target) {
     mkdirSync(`${dataDir}/redis`, { recursive: true });
     const redis = await startRedisServer({ dataDir: `${dataDir}/redis` });
     stops.push(() => redis.stop());
-    redisUrl = redis.url;
-    logger.info({ url: redisUrl, dataDir: redis.dataDir }, 'started redis-server');
+    target = { kind: 'url', url: redis.url };
+    logger.info({ url: redis.url, dataDir: redis.dataDir }, 'started redis-server');
   }
   let temporalAddress = config.temporal.address;
   if (!temporalAddress && needs.temporal) {
@@ -41,7 +42,7 @@ export async function ensureEngines(
     logger.info({ address: temporalAddress }, 'started temporal dev server');
   }
   return {
-    redisUrl,
+    redis: target,
     ...(temporalAddress ? { temporalAddress } : {}),
     async stop() {
       for (const stop of stops.reverse()) await stop();

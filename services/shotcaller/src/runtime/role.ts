@@ -1,5 +1,5 @@
+import type { RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
-import type { Redis } from 'ioredis';
 
 export const roleNames = [
   'api',
@@ -17,7 +17,8 @@ export type RoleName = (typeof roleNames)[number];
 /** What every role gets: the configuration, a Redis connection, the engines' addresses, a logger per role. */
 export interface RoleContext {
   config: ShotcallerConfig;
-  redis: Redis;
+  redis: RedisClient;
+  /** The Redis as it reads in logs. */
   redisUrl: string;
   temporalAddress?: string;
   logger(role: RoleName): Logger;

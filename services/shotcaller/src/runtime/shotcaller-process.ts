@@ -1,15 +1,17 @@
 import { hostname } from 'node:os';
+import type { RedisClient } from '@shotcaller/events';
 import { createLogger, type ShotcallerConfig } from '@shotcaller/platform';
-import { Redis } from 'ioredis';
 import { ensureEngines } from './engines';
+import { connectRedis, describeRedisTarget } from './redis-connection';
 import type { RoleName, RunningRole } from './role';
 import { roles, startRoles } from './roles';
 
 export interface RunningShotcaller {
   roles: RunningRole[];
+  /** The Redis it talks to, as it reads in logs (a URL, a cluster's nodes, a Sentinel set). */
   redisUrl: string;
   apiUrl?: string;
-  redis: Redis;
+  redis: RedisClient;
   stop(): Promise<void>;
 }
 
@@ -24,13 +26,12 @@ export async function startShotcaller(
   const logger = createLogger({ role: 'shotcaller', level: config.log.level, deployment: config.deployment });
   const needsTemporal = names.some((n) => n === 'vendor-worker' || n === 'temporal-worker');
   const engines = await ensureEngines(config, logger, { temporal: needsTemporal });
-  // BullMQ workers need commands that never give up while Redis restarts: maxRetriesPerRequest null.
-  const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(engines.redis, config.redis);
   try {
     const running = await startRoles(names, {
       config,
       redis,
-      redisUrl: engines.redisUrl,
+      redisUrl: describeRedisTarget(engines.redis),
       ...(engines.temporalAddress ? { temporalAddress: engines.temporalAddress } : {}),
       logger: (role) => logger.child({ role }),
       instance: `${hostname()}-${process.pid}`,
@@ -38,7 +39,7 @@ export async function startShotcaller(
     const apiUrl = running.find((r) => r.url)?.url;
     return {
       roles: running,
-      redisUrl: engines.redisUrl,
+      redisUrl: describeRedisTarget(engines.redis),
       ...(apiUrl ? { apiUrl } : {}),
       redis,
       async stop() {

@@ -6,7 +6,7 @@ export function budgetKeys(deployment: string) {
   return {
     prefix: p,
     /** A shot's facts: one string, a line per fact (see stored-facts.ts). */
-    shot: (shotId: string) => `${p}shot:${shotId}`,
+    shotFacts: (shotId: string) => `${p}shot-facts:${shotId}`,
     /** The ids of a show's shots. */
     show: (show: string) => `${p}show:${show}`,
     /** line id → the line as configured (JSON), to list them. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CurrencyMismatch, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { appendEventLuaFunction, type EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
-import { Cluster, type Redis, type Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
 import { factOf } from './facts';
 import { budgetKeys } from './keys';
@@ -83,7 +83,7 @@ export class BudgetProjection {
     const { shotId, fact } = found;
     const record = encodeFact(shotId, event.id, fact);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const stored = (await this.redis.get(this.keys.shot(shotId))) ?? '';
+      const stored = (await this.redis.get(this.keys.shotFacts(shotId))) ?? '';
       const facts = decodeFacts(shotId, stored);
       if (facts.some((f) => f.eventId === event.id)) return;
       const change = ledgerChange(
@@ -92,18 +92,18 @@ export class BudgetProjection {
         fact,
       );
       if (!change) return;
-      const [outcome, lineCurrency] = await this.record(shotId, record, Buffer.byteLength(stored), change);
+      const [outcome, lineCurrency] = await this.record(shotId, stored, record, change);
       if (outcome === 'ok') return;
       if (outcome === 'currency') throw new CurrencyMismatch(lineCurrency!, change.currency!);
     }
     throw new Error(`Budget facts of ${shotId} kept changing under concurrent writers; it will be retried`);
   }
 
-  private record(shotId: string, record: string, length: number, change: LedgerChange) {
-    const keys = [this.keys.shot(shotId), this.stream.stream, this.stream.ids];
+  private record(shotId: string, stored: string, record: string, change: LedgerChange) {
+    const keys = [this.keys.shotFacts(shotId), this.stream.stream, this.stream.ids];
     const args = [
-      record,
-      String(length),
+      stored + record,
+      String(Buffer.byteLength(stored)),
       shotId,
       change.joinShow === undefined ? '0' : '1',
       change.leaveShow === undefined ? '0' : '1',
@@ -148,7 +148,7 @@ export class BudgetProjection {
   private async factsOfShow(show: string): Promise<Array<{ shotId: string; facts: StoredFact[] }>> {
     const ids = await this.redis.smembers(this.keys.show(show));
     if (ids.length === 0) return [];
-    const stored = await this.redis.mget(ids.map((id) => this.keys.shot(id)));
+    const stored = await this.redis.mget(ids.map((id) => this.keys.shotFacts(id)));
     return ids.map((shotId, i) => ({ shotId, facts: decodeFacts(shotId, stored[i] ?? '') }));
   }
 
@@ -178,7 +178,7 @@ export class BudgetProjection {
   }
 
   async row(shotId: string): Promise<LedgerRow | undefined> {
-    const facts = decodeFacts(shotId, (await this.redis.get(this.keys.shot(shotId))) ?? '');
+    const facts = decodeFacts(shotId, (await this.redis.get(this.keys.shotFacts(shotId))) ?? '');
     const submitted = facts.findLast((f) => f.fact.kind === 'submitted')?.fact;
     if (submitted?.kind !== 'submitted') return undefined;
     const line = await this.line(submitted.lineId);
@@ -205,7 +205,7 @@ export class BudgetProjection {
    * is scanned, since a SCAN sent through the cluster client reaches one node only.
    */
   async drop(): Promise<void> {
-    const nodes: Redis[] = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+    const nodes = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
     for (const node of nodes) {
       for await (const keys of node.scanStream({ match: `${this.keys.prefix}*`, count: 1000 })) {
         // One key per DEL: keys of several slots in one DEL would be refused on a cluster.

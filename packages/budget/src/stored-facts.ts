@@ -21,8 +21,8 @@ export class LedgerUnreadable extends ShotcallerError {
 }
 
 /*
- * A shot's facts are one string, a line of compact JSON per fact, appended to and never rewritten, so
- * its length is the version a writer checks. Per fact: [event id, kind code, at, ...fields], with
+ * A shot's facts are one string, a line of compact JSON per fact; a new fact is added at the end, so
+ * what a writer read is a prefix of what it writes. Per fact: [event id, kind code, at, ...fields], with
  * - ids that start with the shot id (task and event ids mostly do) kept as [the rest];
  * - `at` as epoch milliseconds when that gives the same ISO string back, else the string;
  * - money as two fields, minor units then currency.

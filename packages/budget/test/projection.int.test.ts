@@ -60,7 +60,7 @@ describe('the budget projection', () => {
       efc: row.efc,
     });
     // Each fact stored once: the refused write left nothing behind.
-    const stored = (await redis.get(projection.keys.shot(p.shotId)))!;
+    const stored = (await redis.get(projection.keys.shotFacts(p.shotId)))!;
     expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
   });
 
@@ -72,7 +72,7 @@ describe('the budget projection', () => {
     const [submitted, routed] = p.events;
     await projection.apply(submitted!);
     await expect(projection.apply(routed!)).rejects.toThrow(CurrencyMismatch);
-    const stored = (await redis.get(projection.keys.shot(p.shotId)))!;
+    const stored = (await redis.get(projection.keys.shotFacts(p.shotId)))!;
     expect(stored.split('\n').filter(Boolean)).toHaveLength(1);
     expect((await projection.row(p.shotId))?.currency).toBe('EUR');
     expect(await projection.lineTotals(p.lineId)).toMatchObject({ shots: 1, efc: 0 });

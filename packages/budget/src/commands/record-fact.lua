@@ -5,12 +5,12 @@
 -- KEYS[1] the shot's facts, KEYS[2] stream, KEYS[3] event id index; per line i (of ARGV[10]):
 -- KEYS[2 + 2i] the line's state, KEYS[3 + 2i] the line's subject index; then the show set the shot
 -- joins if ARGV[4] = '1', then the show set it leaves if ARGV[5] = '1'
--- ARGV[1] the fact's line of the shot's facts, ARGV[2] the length of the facts the caller read,
+-- ARGV[1] the shot's facts with the new one, ARGV[2] the length of the facts the caller read (before it),
 -- ARGV[3] shot id, ARGV[4] join, ARGV[5] leave, ARGV[6] the row's money currency or '', ARGV[7] source,
 -- ARGV[8] now, ARGV[9] '1' to emit threshold events, ARGV[10] number of lines; per line i:
 -- ARGV[4 + 7i] line id, ARGV[5 + 7i .. 10 + 7i] the deltas of shots, estimate, committed, actual, etc, efc
 -- Returns {'ok'}, {'stale'}, or {'currency', the line's currency} (nothing stored).
-local record, expected, currency = ARGV[1], tonumber(ARGV[2]), ARGV[6]
+local expected, currency = tonumber(ARGV[2]), ARGV[6]
 local n = tonumber(ARGV[10])
 
 local lines = {}
@@ -24,15 +24,14 @@ for i = 1, n do
   end
 end
 
--- APPEND answers the new length, so it is also the check: one command where STRLEN then APPEND are two.
--- If the facts were not what the caller read, cut them back to what they were before returning.
-local length = redis.call('APPEND', KEYS[1], record)
-if length ~= expected + #record then
-  local before = length - #record
-  if before == 0 then
-    redis.call('DEL', KEYS[1])
+-- SET ... GET writes the facts and answers what they were, so it is also the check: one command where
+-- GET then SET are two. If they were not what the caller read, put them back before returning.
+local before = redis.call('SET', KEYS[1], ARGV[1], 'GET')
+if (before or '') ~= string.sub(ARGV[1], 1, expected) then
+  if before then
+    redis.call('SET', KEYS[1], before)
   else
-    redis.call('SET', KEYS[1], redis.call('GETRANGE', KEYS[1], 0, before - 1))
+    redis.call('DEL', KEYS[1])
   end
   return { 'stale' }
 end

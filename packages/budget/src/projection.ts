@@ -7,7 +7,7 @@ import { BudgetLine } from './budget-lines';
 import { factOf } from './facts';
 import { budgetKeys } from './keys';
 import { type LedgerChange, type LineTotals, ledgerChange, lineTotalFields } from './ledger-change';
-import { foldRow, type LedgerRow } from './ledger-row';
+import { foldFacts, type LedgerRow } from './ledger-row';
 import { decodeFacts, encodeFact, type StoredFact } from './stored-facts';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
@@ -152,22 +152,19 @@ export class BudgetProjection {
     return ids.map((shotId, i) => ({ shotId, facts: decodeFacts(shotId, stored[i] ?? '') }));
   }
 
-  /** Folds a shot's row; a row with no money yet shows its line's currency. */
-  private rowOf(shotId: string, facts: StoredFact[], currencyOf: (lineId: string) => string | undefined) {
-    const plain = facts.map((f) => f.fact);
-    const submitted = plain.findLast((f) => f.kind === 'submitted');
-    const lineCurrency = submitted?.kind === 'submitted' ? currencyOf(submitted.lineId) : undefined;
-    return foldRow(shotId, plain, lineCurrency ?? 'USD');
-  }
-
   /** A show's ledger rows, folded from their facts. */
   async rows(show: string): Promise<LedgerRow[]> {
     const [shots, lines] = await Promise.all([this.factsOfShow(show), this.lines()]);
     const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
     const rows: LedgerRow[] = [];
     for (const { shotId, facts } of shots) {
-      const row = this.rowOf(shotId, facts, (id) => currencies.get(id));
-      if (row?.show === show) rows.push(row);
+      const row = foldFacts(
+        shotId,
+        facts.map((f) => f.fact),
+      );
+      // A row with no money yet shows its line's currency.
+      if (row?.show === show)
+        rows.push({ ...row, currency: row.currency ?? currencies.get(row.lineId) ?? 'USD' });
     }
     return rows.sort((a, b) => a.shotId.localeCompare(b.shotId));
   }
@@ -179,10 +176,13 @@ export class BudgetProjection {
 
   async row(shotId: string): Promise<LedgerRow | undefined> {
     const facts = decodeFacts(shotId, (await this.redis.get(this.keys.shotFacts(shotId))) ?? '');
-    const submitted = facts.findLast((f) => f.fact.kind === 'submitted')?.fact;
-    if (submitted?.kind !== 'submitted') return undefined;
-    const line = await this.line(submitted.lineId);
-    return this.rowOf(shotId, facts, () => line?.amount.currency);
+    const row = foldFacts(
+      shotId,
+      facts.map((f) => f.fact),
+    );
+    if (!row) return undefined;
+    const currency = row.currency ?? (await this.line(row.lineId))?.amount.currency ?? 'USD';
+    return { ...row, currency };
   }
 
   /** Money spent on a show, one entry per usage or invoice fact, oldest first: the burn. */

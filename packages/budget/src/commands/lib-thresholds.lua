@@ -39,7 +39,7 @@ local function check_thresholds(line, efc, out, line_id, stream, ids, subject_in
       out[#out + 1] = field
       out[#out + 1] = line[field]
       local direction = above and 'up' or 'down'
-      -- The how-manieth up this is, or follows: the id scheme of the first layout, kept.
+      -- Crossings are numbered by the ups so far (this one included), as before: the same ids as ever.
       local n = math.floor((crossings + 1) / 2)
       if emit == '1' then
         local id = 'budget-' .. line_id .. '-' .. tostring(t) .. '-' .. direction .. '-' .. n

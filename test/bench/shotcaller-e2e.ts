@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '@shotcaller/api';
-import { budgetKeys } from '@shotcaller/budget';
+import { BudgetProjection } from '@shotcaller/budget';
 import { startShotcaller } from '@shotcaller/cli';
 import { repoRoot } from '@shotcaller/engines';
 import { EventLog } from '@shotcaller/events';
@@ -102,13 +102,12 @@ const benchShot = (run: string, i: number) =>
 function ledgerWatcher(redis: Redis, deployment: string) {
   const seen = new Map<string, number>();
   let stop = false;
-  const rowsKey = budgetKeys(deployment).rows;
+  const ledger = new BudgetProjection(redis, deployment);
   const loop = (async () => {
     while (!stop) {
-      const rows = await redis.hgetall(rowsKey);
+      const rows = await ledger.rows(benchShot('', 0).show);
       const now = performance.now();
-      for (const [shotId, json] of Object.entries(rows))
-        if (!seen.has(shotId) && (JSON.parse(json) as { actual: number }).actual > 0) seen.set(shotId, now);
+      for (const row of rows) if (!seen.has(row.shotId) && row.actual > 0) seen.set(row.shotId, now);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { BudgetProjection } from '@shotcaller/budget';
+import { makeEvent } from '@shotcaller/contracts';
 import { type RedisClusterHandle, startRedisCluster } from '@shotcaller/engines';
 import { EventLog } from '@shotcaller/events';
 import { bullPrefix, createQueue, ShotStore } from '@shotcaller/shots';
@@ -125,4 +127,46 @@ describe('on a three-master Redis Cluster', () => {
       await app.running.stop();
     }
   }, 120_000);
+
+  it('drops a deployment’s whole budget ledger wherever its slot lives, and rebuilds it', async () => {
+    const deployments = Array.from({ length: 6 }, (_, i) => `${deployment}-b${i}`);
+    const masters = new Set<string>();
+    for (const d of deployments) {
+      const log = new EventLog(client, { deployment: d });
+      const projection = new BudgetProjection(client, d);
+      await log.append(
+        makeEvent(
+          'io.shotcaller.budget.line.configured.v1',
+          {
+            lineId: 'L',
+            show: 'NTH',
+            amount: { amountMinor: 100, currency: 'USD' },
+            thresholdsPercent: [50],
+            by: 't',
+          },
+          { source: '/test', correlationId: 'L', show: 'NTH' },
+        ),
+      );
+      await log.append(
+        makeEvent(
+          'io.shotcaller.shot.submitted.v1',
+          { shotId: 'sh-1', request: aShotRequest({ budgetLine: 'L' }), submittedBy: 'td' },
+          { source: '/test', correlationId: 'sh-1', show: 'NTH' },
+        ),
+      );
+      for await (const { event } of log.replay()) await projection.apply(event);
+      expect(await projection.rows('NTH')).toHaveLength(1);
+      const slot = (await client.cluster('KEYSLOT', projection.keys.lines)) as number;
+      masters.add(String(client.slots[slot]?.[0]));
+      expect(await projection.rebuild(log)).toBe(2);
+      expect((await projection.rows('NTH')).map((r) => r.shotId)).toEqual(['sh-1']);
+      await projection.drop();
+      const left: string[] = [];
+      for (const node of client.nodes('master'))
+        left.push(...(await node.keys(`${projection.keys.prefix}*`)));
+      expect(left).toEqual([]);
+    }
+    // The ledgers lived on more than one master, so one node's SCAN would not have found them all.
+    expect(masters.size).toBeGreaterThan(1);
+  });
 });

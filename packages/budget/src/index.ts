@@ -8,9 +8,11 @@ export {
 export { compareRoutes, nearestRank, type RouteComparison } from './compare';
 export { Fact, factOf } from './facts';
 export { budgetKeys } from './keys';
+export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from './ledger-change';
 export { foldRow, LedgerRow } from './ledger-row';
 export { BudgetProjection, seedBudgetLines } from './projection';
 export { type ProviderSpend, providerSpend } from './provider-spend';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
 export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
+export { decodeFacts, encodeFact, LedgerUnreadable, type StoredFact } from './stored-facts';
 export { type BudgetTrackerOptions, startBudgetTracker } from './tracker';

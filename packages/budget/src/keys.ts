@@ -5,12 +5,14 @@ export function budgetKeys(deployment: string) {
   const p = `${deploymentPrefix(deployment)}budget:`;
   return {
     prefix: p,
-    facts: (shotId: string) => `${p}facts:${shotId}`,
-    rows: `${p}rows`,
+    /** A shot's facts: one string, a line per fact (see stored-facts.ts). */
+    shotFacts: (shotId: string) => `${p}shot-facts:${shotId}`,
+    /** The ids of a show's shots. */
     show: (show: string) => `${p}show:${show}`,
+    /** line id → the line as configured (JSON), to list them. */
     lines: `${p}lines`,
-    lineTotals: (lineId: string) => `${p}line:${lineId}`,
-    lineThresholds: (lineId: string) => `${p}line:${lineId}:thresholds`,
+    /** A line's configuration, totals and threshold crossings, one hash (see lib-thresholds.lua). */
+    lineState: (lineId: string) => `${p}line-state:${lineId}`,
   };
 }
 export type BudgetKeys = ReturnType<typeof budgetKeys>;

@@ -56,6 +56,15 @@ export function foldRow(
   facts: readonly Fact[],
   fallbackCurrency: string,
 ): LedgerRow | undefined {
+  const row = foldFacts(shotId, facts);
+  return row && { ...row, currency: row.currency ?? fallbackCurrency };
+}
+
+/** A row as its facts alone give it: `currency` is undefined until a fact carries money. */
+export type FoldedRow = Omit<LedgerRow, 'currency'> & { currency: string | undefined };
+
+/** The fold itself (see `foldRow`), leaving the currency open where no fact carries money. */
+export function foldFacts(shotId: string, facts: readonly Fact[]): FoldedRow | undefined {
   const sorted = [...facts].sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
   // The first submission says when; the latest (a revision) says what the shot now is.
   const submissions = sorted.filter((f) => f.kind === 'submitted');
@@ -134,7 +143,7 @@ export function foldRow(
     shot: submitted.shot,
     lineId: submitted.lineId,
     ...(route ? { route } : {}),
-    currency: currency ?? fallbackCurrency,
+    currency,
     frames: submitted.frames,
     estimate,
     committed,

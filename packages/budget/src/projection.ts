@@ -2,19 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CurrencyMismatch, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { appendEventLuaFunction, type EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
-import type { Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
-import { Fact, factOf } from './facts';
+import { factOf } from './facts';
 import { budgetKeys } from './keys';
-import { foldRow, LedgerRow } from './ledger-row';
+import { type LedgerChange, type LineTotals, ledgerChange, lineTotalFields } from './ledger-change';
+import { foldFacts, type LedgerRow } from './ledger-row';
 import { type ProviderSpend, providerSpend } from './provider-spend';
+import { decodeFacts, encodeFact, type StoredFact } from './stored-facts';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
 const thresholds = lua('lib-thresholds');
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    scBudgetWriteRow(...keysAndArgs: string[]): Result<string, Context>;
+    scBudgetRecordFact(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     scBudgetConfigureLine(...keysAndArgs: string[]): Result<number, Context>;
   }
 }
@@ -22,12 +24,12 @@ declare module 'ioredis' {
 const installed = new WeakSet<object>();
 function withScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
-    redis.defineCommand('scBudgetWriteRow', {
-      numberOfKeys: 9,
-      lua: appendEventLuaFunction + thresholds + lua('write-row'),
+    // The number of keys varies with the lines a fact moves, so the caller gives it.
+    redis.defineCommand('scBudgetRecordFact', {
+      lua: appendEventLuaFunction + thresholds + lua('record-fact'),
     });
     redis.defineCommand('scBudgetConfigureLine', {
-      numberOfKeys: 6,
+      numberOfKeys: 5,
       lua: appendEventLuaFunction + thresholds + lua('configure-line'),
     });
     installed.add(redis);
@@ -36,9 +38,11 @@ function withScripts(redis: RedisClient): RedisClient {
 }
 
 /**
- * The ledger in Redis: facts per shot (stored under their event id, so an event applied twice counts
- * once), a row per shot folded from all its facts (so arrival order does not matter), line totals moved
- * by each row's difference, and threshold crossings: each write one atomic script.
+ * The ledger in Redis: per shot, the money facts of its events under their event ids (so an event
+ * applied twice counts once), from which its row is folded, in time order whatever order they arrived
+ * in, whenever it is read; per line, totals moved by each fact's difference to its shot's row, and
+ * threshold crossings. Storing a fact is one atomic script that refuses if the facts changed since they
+ * were read, so several consumers stay exact.
  */
 export class BudgetProjection {
   readonly keys;
@@ -77,61 +81,52 @@ export class BudgetProjection {
     }
     const found = factOf(event);
     if (!found) return;
-    await this.redis.hsetnx(this.keys.facts(found.shotId), event.id, JSON.stringify(found.fact));
-    await this.refresh(found.shotId);
-  }
-
-  /** Re-folds a shot's row from its facts and writes it, again if another consumer added a fact meanwhile. */
-  private async refresh(shotId: string): Promise<void> {
+    const { shotId, fact } = found;
+    const record = encodeFact(shotId, event.id, fact);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const raw = await this.redis.hgetall(this.keys.facts(shotId));
-      const facts = Object.values(raw).map((json) => Fact.parse(JSON.parse(json)));
-      const lineCurrency = await this.lineCurrencyOf(facts);
-      const row = foldRow(shotId, facts, lineCurrency ?? 'USD');
-      // The submitted event has not arrived yet: the row is written when it does.
-      if (!row) return;
-      if (lineCurrency && row.currency !== lineCurrency)
-        throw new CurrencyMismatch(lineCurrency, row.currency);
-      const reply = await this.redis.scBudgetWriteRow(
-        this.keys.facts(shotId),
-        this.keys.rows,
-        this.keys.lineTotals(row.lineId),
-        this.keys.lines,
-        this.keys.lineThresholds(row.lineId),
-        this.stream.stream,
-        this.stream.ids,
-        this.stream.subject(row.lineId),
-        this.keys.show(row.show),
+      const stored = (await this.redis.get(this.keys.shotFacts(shotId))) ?? '';
+      const facts = decodeFacts(shotId, stored);
+      if (facts.some((f) => f.eventId === event.id)) return;
+      const change = ledgerChange(
         shotId,
-        String(Object.keys(raw).length),
-        JSON.stringify(row),
-        String(row.efc),
-        String(row.estimate),
-        String(row.committed),
-        String(row.actual),
-        String(row.etc),
-        row.lineId,
-        this.source,
-        this.clock().toISOString(),
-        this.emitThresholds ? '1' : '0',
+        facts.map((f) => f.fact),
+        fact,
       );
-      if (reply === 'ok') return;
+      if (!change) return;
+      const [outcome, lineCurrency] = await this.record(shotId, stored, record, change);
+      if (outcome === 'ok') return;
+      if (outcome === 'currency') throw new CurrencyMismatch(lineCurrency!, change.currency!);
     }
-    throw new Error(`Budget row of ${shotId} kept changing under concurrent writers; it will be retried`);
+    throw new Error(`Budget facts of ${shotId} kept changing under concurrent writers; it will be retried`);
   }
 
-  private async lineCurrencyOf(facts: Fact[]): Promise<string | undefined> {
-    const submitted = facts.find((f) => f.kind === 'submitted');
-    if (submitted?.kind !== 'submitted') return undefined;
-    const json = await this.redis.hget(this.keys.lines, submitted.lineId);
-    return json ? (JSON.parse(json) as BudgetLine).amount.currency : undefined;
+  private record(shotId: string, stored: string, record: string, change: LedgerChange) {
+    const keys = [this.keys.shotFacts(shotId), this.stream.stream, this.stream.ids];
+    const args = [
+      stored + record,
+      String(Buffer.byteLength(stored)),
+      shotId,
+      change.joinShow === undefined ? '0' : '1',
+      change.leaveShow === undefined ? '0' : '1',
+      change.currency ?? '',
+      this.source,
+      this.clock().toISOString(),
+      this.emitThresholds ? '1' : '0',
+      String(change.lines.length),
+    ];
+    for (const line of change.lines) {
+      keys.push(this.keys.lineState(line.lineId), this.stream.subject(line.lineId));
+      args.push(line.lineId, ...lineTotalFields.map((f) => String(line[f])));
+    }
+    if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
+    if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
+    return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
   }
 
   async configureLine(line: BudgetLine): Promise<void> {
     await this.redis.scBudgetConfigureLine(
       this.keys.lines,
-      this.keys.lineTotals(line.id),
-      this.keys.lineThresholds(line.id),
+      this.keys.lineState(line.id),
       this.stream.stream,
       this.stream.ids,
       this.stream.subject(line.id),
@@ -150,14 +145,29 @@ export class BudgetProjection {
     return all.filter((l) => show === undefined || l.show === show).sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Ledger rows, of one show or all. */
-  async rows(show?: string): Promise<LedgerRow[]> {
-    let json: string[];
-    if (show) {
-      const ids = await this.redis.smembers(this.keys.show(show));
-      json = ids.length ? ((await this.redis.hmget(this.keys.rows, ...ids)).filter(Boolean) as string[]) : [];
-    } else json = Object.values(await this.redis.hgetall(this.keys.rows));
-    return json.map((j) => LedgerRow.parse(JSON.parse(j))).sort((a, b) => a.shotId.localeCompare(b.shotId));
+  /** The stored facts of a show's shots. */
+  private async factsOfShow(show: string): Promise<Array<{ shotId: string; facts: StoredFact[] }>> {
+    const ids = await this.redis.smembers(this.keys.show(show));
+    if (ids.length === 0) return [];
+    const stored = await this.redis.mget(ids.map((id) => this.keys.shotFacts(id)));
+    return ids.map((shotId, i) => ({ shotId, facts: decodeFacts(shotId, stored[i] ?? '') }));
+  }
+
+  /** A show's ledger rows, folded from their facts. */
+  async rows(show: string): Promise<LedgerRow[]> {
+    const [shots, lines] = await Promise.all([this.factsOfShow(show), this.lines()]);
+    const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
+    const rows: LedgerRow[] = [];
+    for (const { shotId, facts } of shots) {
+      const row = foldFacts(
+        shotId,
+        facts.map((f) => f.fact),
+      );
+      // A row with no money yet shows its line's currency.
+      if (row?.show === show)
+        rows.push({ ...row, currency: row.currency ?? currencies.get(row.lineId) ?? 'USD' });
+    }
+    return rows.sort((a, b) => a.shotId.localeCompare(b.shotId));
   }
 
   async line(id: string): Promise<BudgetLine | undefined> {
@@ -166,57 +176,50 @@ export class BudgetProjection {
   }
 
   async row(shotId: string): Promise<LedgerRow | undefined> {
-    const json = await this.redis.hget(this.keys.rows, shotId);
-    return json ? LedgerRow.parse(JSON.parse(json)) : undefined;
+    const facts = decodeFacts(shotId, (await this.redis.get(this.keys.shotFacts(shotId))) ?? '');
+    const row = foldFacts(
+      shotId,
+      facts.map((f) => f.fact),
+    );
+    if (!row) return undefined;
+    const currency = row.currency ?? (await this.line(row.lineId))?.amount.currency ?? 'USD';
+    return { ...row, currency };
   }
 
   /** Money spent on a show, one entry per usage or invoice fact, oldest first: the burn. */
   async spending(show: string): Promise<Array<{ at: string; amount: Money }>> {
     const out: Array<{ at: string; amount: Money }> = [];
-    for (const fact of await this.showFacts(show))
-      if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
+    for (const { facts } of await this.factsOfShow(show))
+      for (const { fact } of facts)
+        if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** What each genai provider of a show was paid, and what its failed, cancelled and timed-out attempts cost. */
   async providerSpend(show: string): Promise<ProviderSpend[]> {
-    return providerSpend(await this.showFacts(show));
+    return providerSpend((await this.factsOfShow(show)).flatMap(({ facts }) => facts.map((f) => f.fact)));
   }
 
-  /** Every fact of every shot of a show: one round trip. */
-  private async showFacts(show: string): Promise<Fact[]> {
-    const ids = await this.redis.smembers(this.keys.show(show));
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.facts(id));
-    const out: Fact[] = [];
-    for (const [error, raw] of (await pipeline.exec()) ?? []) {
-      if (error) throw error;
-      for (const json of Object.values(raw as Record<string, string>)) out.push(Fact.parse(JSON.parse(json)));
-    }
-    return out;
+  /** A line's totals, kept as facts arrive; equal to a roll-up of its rows. */
+  async lineTotals(lineId: string): Promise<LineTotals> {
+    const state = await this.redis.hmget(this.keys.lineState(lineId), ...lineTotalFields);
+    return Object.fromEntries(lineTotalFields.map((f, i) => [f, Number(state[i] ?? 0)])) as LineTotals;
   }
 
-  /** The line totals kept incrementally; equal to a roll-up of the rows by line. */
-  async lineTotals(lineId: string): Promise<Record<string, number>> {
-    const raw = await this.redis.hgetall(this.keys.lineTotals(lineId));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
-  }
-
-  /** Deletes the whole projection (the log stays): `rebuild` replays it. */
+  /**
+   * Deletes the whole projection (the log stays): `rebuild` replays it. On a Redis Cluster every master
+   * is scanned, since a SCAN sent through the cluster client reaches one node only.
+   */
   async drop(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await (this.redis as import('ioredis').Redis).scan(
-        cursor,
-        'MATCH',
-        `${this.keys.prefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) await this.redis.del(...keys);
-    } while (cursor !== '0');
+    const nodes = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    for (const node of nodes) {
+      for await (const keys of node.scanStream({ match: `${this.keys.prefix}*`, count: 1000 })) {
+        // One key per DEL: keys of several slots in one DEL would be refused on a cluster.
+        const pipeline = node.pipeline();
+        for (const key of keys as string[]) pipeline.del(key);
+        for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+      }
+    }
   }
 
   /** Drops the projection and replays the whole log into it. */

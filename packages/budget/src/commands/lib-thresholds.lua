@@ -1,61 +1,70 @@
--- subject_index is the line's own (the events' subject is the line id), so a line's crossings are read
--- without scanning the log.
--- Re-checks a budget line's thresholds against its estimated final cost and appends one
--- budget.threshold.crossed event per crossing: up when EFC reaches a threshold, down when it falls back
--- under it. The state per threshold makes each crossing happen once, however many consumers run.
--- With emit ~= '1' (a rebuild replaying the log) the state is brought up to date without alerting again.
-local function check_thresholds(lines_key, agg_key, state_key, stream, ids, subject_index, line_id, source, now, emit)
-  local cfg = redis.call('HGET', lines_key, line_id)
-  if not cfg then
-    return 0
+-- Shared by the scripts that move a line's EFC or change its thresholds. A line's state is one hash:
+-- `cfg` (the line as configured, JSON), the totals (shots, estimate, committed, actual, etc, efc) and,
+-- per threshold t, `x:t`, how many times EFC has crossed it: odd while above, even while below. One
+-- HGETALL reads all of it, one HSET writes what changed.
+
+-- A line's state hash as a Lua table.
+local function read_line(key)
+  local raw = redis.call('HGETALL', key)
+  local line = {}
+  for i = 1, #raw, 2 do
+    line[raw[i]] = raw[i + 1]
   end
-  local line = cjson.decode(cfg)
-  local budget = tonumber(line.amount.amountMinor)
+  return line
+end
+
+-- Re-checks a line's thresholds against its EFC and appends one budget.threshold.crossed event per
+-- crossing: up when EFC reaches a threshold, down when it falls back under it. The count per threshold
+-- makes each crossing happen once, however many consumers run, and numbers the crossing's event id.
+-- With emit ~= '1' (a rebuild replaying the log) the counts are brought up to date without alerting
+-- again. Adds the counts that changed to `out` (field, value, ...) for the caller's HSET. The subject
+-- index is the line's own (the events' subject is the line id), so a line's crossings are read without
+-- scanning the log.
+local function check_thresholds(line, efc, out, line_id, stream, ids, subject_index, source, now, emit)
+  if not line.cfg then
+    return
+  end
+  local cfg = cjson.decode(line.cfg)
+  local budget = tonumber(cfg.amount.amountMinor)
   if budget <= 0 then
-    return 0
+    return
   end
-  local efc = tonumber(redis.call('HGET', agg_key, 'efc') or '0')
-  local crossed = 0
-  for _, t in ipairs(line.thresholdsPercent) do
-    local field = tostring(t)
+  for _, t in ipairs(cfg.thresholdsPercent) do
+    local field = 'x:' .. tostring(t)
+    local crossings = tonumber(line[field] or '0')
     local above = efc * 100 >= t * budget
-    local state = redis.call('HGET', state_key, field)
-    local direction = nil
-    local n = 0
-    if above and state ~= 'above' then
-      redis.call('HSET', state_key, field, 'above')
-      n = redis.call('HINCRBY', state_key, 'n:' .. field, 1)
-      direction = 'up'
-    elseif (not above) and state == 'above' then
-      redis.call('HSET', state_key, field, 'below')
-      n = tonumber(redis.call('HGET', state_key, 'n:' .. field) or '0')
-      direction = 'down'
-    end
-    if direction and emit == '1' then
-      local id = 'budget-' .. line_id .. '-' .. field .. '-' .. direction .. '-' .. n
-      local event = cjson.encode({
-        specversion = '1.0',
-        id = id,
-        source = source,
-        type = 'io.shotcaller.budget.threshold.crossed.v1',
-        time = now,
-        subject = line_id,
-        datacontenttype = 'application/json',
-        correlationid = line_id,
-        show = line.show,
-        data = {
-          lineId = line_id,
-          show = line.show,
-          thresholdPercent = t,
-          direction = direction,
-          measure = 'estimated-final',
-          value = { amountMinor = efc, currency = line.amount.currency },
-          budget = { amountMinor = budget, currency = line.amount.currency },
-        },
-      })
-      append_event(stream, ids, subject_index, id, 'io.shotcaller.budget.threshold.crossed.v1', event, line_id)
-      crossed = crossed + 1
+    if above ~= (crossings % 2 == 1) then
+      crossings = crossings + 1
+      line[field] = tostring(crossings)
+      out[#out + 1] = field
+      out[#out + 1] = line[field]
+      local direction = above and 'up' or 'down'
+      -- Crossings are numbered by the ups so far (this one included), as before: the same ids as ever.
+      local n = math.floor((crossings + 1) / 2)
+      if emit == '1' then
+        local id = 'budget-' .. line_id .. '-' .. tostring(t) .. '-' .. direction .. '-' .. n
+        local event = cjson.encode({
+          specversion = '1.0',
+          id = id,
+          source = source,
+          type = 'io.shotcaller.budget.threshold.crossed.v1',
+          time = now,
+          subject = line_id,
+          datacontenttype = 'application/json',
+          correlationid = line_id,
+          show = cfg.show,
+          data = {
+            lineId = line_id,
+            show = cfg.show,
+            thresholdPercent = t,
+            direction = direction,
+            measure = 'estimated-final',
+            value = { amountMinor = efc, currency = cfg.amount.currency },
+            budget = { amountMinor = budget, currency = cfg.amount.currency },
+          },
+        })
+        append_event(stream, ids, subject_index, id, 'io.shotcaller.budget.threshold.crossed.v1', event, line_id)
+      end
     end
   end
-  return crossed
 end

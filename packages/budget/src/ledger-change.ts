@@ -1,0 +1,84 @@
+import type { Fact } from './facts';
+import { type FoldedRow, foldFacts } from './ledger-row';
+
+/** The figures a budget line adds up over its shots. */
+export const lineTotalFields = ['shots', 'estimate', 'committed', 'actual', 'etc', 'efc'] as const;
+export type LineTotals = Record<(typeof lineTotalFields)[number], number>;
+
+/** How much one fact moves a budget line's totals. */
+export interface LineDelta extends LineTotals {
+  lineId: string;
+}
+
+/** What storing one more fact of a shot changes in the ledger, besides the fact itself. */
+export interface LedgerChange {
+  /**
+   * The lines whose totals move, or whose currency must be compared with the row's (the row's money
+   * currency is new): usually the shot's one line.
+   */
+  lines: LineDelta[];
+  /** The show whose shot set the shot joins (its row is new) or leaves (its row moved show). */
+  joinShow?: string;
+  leaveShow?: string;
+  /** The row's money currency, once a fact carries money. */
+  currency?: string;
+}
+
+/**
+ * A task-ended fact whose task has already ended (its delivered usage or another end is stored): the
+ * fold only uses it to end the task, so it changes no row now or later, and the ledger need not keep
+ * it. Usage of an attempt that delivered nothing does not end its task (the retry runs under its id).
+ */
+function addsNothing(facts: readonly Fact[], fact: Fact): boolean {
+  return (
+    fact.kind === 'task-ended' &&
+    facts.some(
+      (f) =>
+        ((f.kind === 'usage' && f.outcome === 'completed') || f.kind === 'task-ended') &&
+        f.taskId === fact.taskId,
+    )
+  );
+}
+
+const zero = (lineId: string): LineDelta => ({
+  lineId,
+  shots: 0,
+  estimate: 0,
+  committed: 0,
+  actual: 0,
+  etc: 0,
+  efc: 0,
+});
+
+function add(delta: LineDelta, row: FoldedRow, sign: 1 | -1): void {
+  delta.shots += sign;
+  for (const f of lineTotalFields) if (f !== 'shots') delta[f] += sign * row[f];
+}
+
+const moves = (d: LineDelta) => lineTotalFields.some((f) => d[f] !== 0);
+
+/**
+ * What adding `fact` to a shot's stored `facts` changes: undefined when it changes nothing and need not
+ * be stored. Both rows come from the one fold, so the totals move by exactly the row's difference, and
+ * a shot moved to another line or show (a revision may not, but the log is what it is) leaves the old.
+ */
+export function ledgerChange(shotId: string, facts: readonly Fact[], fact: Fact): LedgerChange | undefined {
+  if (addsNothing(facts, fact)) return undefined;
+  const before = foldFacts(shotId, facts);
+  // Throws CurrencyMismatch before anything is stored if the fact's money does not match the shot's.
+  const after = foldFacts(shotId, [...facts, fact]);
+  // The submitted fact has not arrived yet: the fact is kept, the row comes when it does.
+  if (!after) return { lines: [] };
+  const lines = new Map<string, LineDelta>();
+  const lineOf = (id: string) => lines.get(id) ?? lines.set(id, zero(id)).get(id)!;
+  if (before) add(lineOf(before.lineId), before, -1);
+  add(lineOf(after.lineId), after, 1);
+  const currencyIsNew = after.currency !== undefined && before?.currency === undefined;
+  const showMoved = before !== undefined && before.show !== after.show;
+  return {
+    lines: [...lines.values()].filter((d) => moves(d) || (currencyIsNew && d.lineId === after.lineId)),
+    ...(before === undefined || showMoved ? { joinShow: after.show } : {}),
+    ...(showMoved ? { leaveShow: before.show } : {}),
+    ...(after.currency === undefined ? {} : { currency: after.currency }),
+  };
+}

@@ -11,6 +11,8 @@ import { ShotcallerError } from '@shotcaller/contracts';
 const dictionaryV1 = readFileSync(new URL('./event-dictionary-v1.txt', import.meta.url));
 
 const FORMAT_V1 = 0x01;
+/** Format 1's dictionary, for an event stored without what its stream entry already holds. */
+const EVENT_V1 = 0x02;
 // Plain JSON, as Lua scripts and older versions wrote it, starts with `{` and is read as it is.
 const PLAIN = 0x7b;
 
@@ -41,4 +43,52 @@ export function expandJson(stored: Buffer | string): string {
   if (first === FORMAT_V1)
     return inflateRawSync(stored.subarray(1), { dictionary: dictionaryV1 }).toString('utf8');
   throw new UnreadableStoredJson(first);
+}
+
+/** What a stream entry keeps beside the event itself, which the stored event leaves out. */
+export interface EntryFields {
+  id: string;
+  /** '' for an event with no subject. */
+  subject: string;
+}
+
+/**
+ * Encodes a CloudEvent for the stream: compact (see `compactJson`), and without what the entry holds
+ * beside it (its id and subject), what every event says alike (`specversion`, `datacontenttype`) and
+ * a correlation id that is its subject, as it is for every event about a shot. Those are random or
+ * long strings no dictionary shortens: leaving them out keeps about a quarter of each event.
+ */
+export function compactEvent(event: { id: string; subject?: string; correlationid: string }): Buffer {
+  const {
+    id: _id,
+    subject,
+    specversion: _v,
+    datacontenttype: _d,
+    correlationid,
+    ...rest
+  } = event as Record<string, unknown>;
+  const body = correlationid === subject ? rest : { correlationid, ...rest };
+  const packed = deflateRawSync(JSON.stringify(body), { dictionary: dictionaryV1 });
+  return Buffer.concat([Buffer.from([EVENT_V1]), packed]);
+}
+
+/** The event's JSON from what its stream entry holds: a compact event, or JSON as Lua scripts write it. */
+export function expandEvent(stored: Buffer | string, entry: EntryFields): string {
+  if (typeof stored === 'string' || stored[0] !== EVENT_V1) return expandJson(stored);
+  const body = JSON.parse(
+    inflateRawSync(stored.subarray(1), { dictionary: dictionaryV1 }).toString('utf8'),
+  ) as Record<string, unknown>;
+  const { source, type, time, correlationid, ...rest } = body;
+  // The CloudEvents attributes first, in the order makeEvent writes them, then the rest as stored.
+  return JSON.stringify({
+    specversion: '1.0',
+    id: entry.id,
+    source,
+    type,
+    time,
+    ...(entry.subject === '' ? {} : { subject: entry.subject }),
+    datacontenttype: 'application/json',
+    correlationid: correlationid ?? entry.subject,
+    ...rest,
+  });
 }

@@ -1,5 +1,5 @@
 import { type EventEnvelope, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
-import { compactJson } from './compact-json';
+import { compactEvent } from './compact-json';
 import { type ConsumerOptions, GroupConsumer } from './group-consumer';
 import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
 import { type GroupPosition, safeTrimBound } from './retention';
@@ -75,7 +75,7 @@ export class EventLog {
       this.keys.subject(subject),
       e.id,
       e.type,
-      compactJson(JSON.stringify(e)),
+      compactEvent(e),
       subject,
     ];
   }

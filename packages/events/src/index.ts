@@ -1,4 +1,11 @@
-export { compactJson, expandJson, UnreadableStoredJson } from './compact-json';
+export {
+  compactEvent,
+  compactJson,
+  type EntryFields,
+  expandEvent,
+  expandJson,
+  UnreadableStoredJson,
+} from './compact-json';
 export type { AppendResult, DeadLetter, EventLogOptions, GroupStatus } from './event-log';
 export { EventLog } from './event-log';
 export type { ConsumerOptions, DeliveryContext, EventHandler } from './group-consumer';

@@ -1,4 +1,4 @@
-import { expandJson } from './compact-json';
+import { expandEvent } from './compact-json';
 
 /** A raw stream entry as Redis returns it: `[id, [field, value, field, value, …]]`. */
 export type RawEntry = [string, string[]];
@@ -21,13 +21,14 @@ export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): Sto
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), fields[i + 1]!);
   const text = (name: string) => String(map.get(name) ?? '');
   const event = map.get('event');
-  const json = event === undefined ? '' : expandJson(event);
+  const [eventId, subject] = [text('id'), text('subject')];
+  const json = event === undefined ? '' : expandEvent(event, { id: eventId, subject });
   return {
     entryId: String(entryId),
-    eventId: text('id'),
+    eventId,
     // Entries written before the type moved inside the event alone keep it beside it.
     type: text('type') || (/"type":"([^"]+)"/.exec(json)?.[1] ?? ''),
-    subject: text('subject'),
+    subject,
     json,
   };
 }

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { makeEvent } from '@shotcaller/contracts';
 import { describe, expect, it } from 'vitest';
-import { compactJson, expandJson, UnreadableStoredJson } from '../src/compact-json';
+import {
+  compactEvent,
+  compactJson,
+  expandEvent,
+  expandJson,
+  UnreadableStoredJson,
+} from '../src/compact-json';
 import { aSubmittedEvent, aUsageEvent } from './event-factory';
 
 describe('compact JSON', () => {
@@ -29,5 +36,35 @@ describe('compact JSON', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
       '52155da36bdfd0072d7f4de5d4d23b5630bb11ad492a99f6e851cc42c21b6084',
     );
+  });
+
+  it('stores an event without what its stream entry holds, and gives the same event back', () => {
+    const aboutAShot = aSubmittedEvent(4);
+    const noSubject = makeEvent(
+      'io.shotcaller.compliance.rules.configured.v1',
+      { changes: [], by: 'cleo' },
+      { source: '/test', correlationId: 'rules-1' },
+    );
+    const otherCorrelation = makeEvent(
+      'io.shotcaller.genai.usage.recorded.v1',
+      {
+        shotId: 'shot-5',
+        taskId: 't',
+        provider: 'local',
+        unit: 'frame',
+        quantity: 1,
+        cost: { amountMinor: 1, currency: 'USD' },
+      },
+      { source: '/test', correlationId: 'batch-9', subject: 'shot-5', causationId: 'e-1', show: 'NTH' },
+    );
+    for (const event of [aboutAShot, noSubject, otherCorrelation]) {
+      const stored = compactEvent(event);
+      const back = expandEvent(stored, { id: event.id, subject: event.subject ?? '' });
+      expect(JSON.parse(back)).toEqual(event);
+      expect(stored.includes(Buffer.from(event.id))).toBe(false);
+    }
+    // Plain JSON, as Lua scripts append it, is read as it is.
+    const json = JSON.stringify(aboutAShot);
+    expect(expandEvent(Buffer.from(json), { id: aboutAShot.id, subject: aboutAShot.subject! })).toBe(json);
   });
 });

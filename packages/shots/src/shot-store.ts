@@ -8,7 +8,14 @@ import {
   type ShotRequest,
   ShotState,
 } from '@shotcaller/contracts';
-import { compactJson, EventLog, eventLogKeys, expandJson, type RedisClient } from '@shotcaller/events';
+import {
+  compactEvent,
+  compactJson,
+  EventLog,
+  eventLogKeys,
+  expandJson,
+  type RedisClient,
+} from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
@@ -127,7 +134,7 @@ export class ShotStore {
       String(opts.now.getTime()),
       event.id,
       event.type,
-      compactJson(JSON.stringify(event)),
+      compactEvent(event),
       request.show,
     );
     if (created === 1) return { shot: record, created: true };
@@ -207,7 +214,7 @@ export class ShotStore {
         id,
         String(Date.parse(current.createdAt)),
         String(events.length),
-        ...events.flatMap((e) => [e.id, e.type, compactJson(JSON.stringify(e))]),
+        ...events.flatMap((e) => [e.id, e.type, compactEvent(e)]),
       );
       if (reply[0] === 'ok') return { shot: next, events };
       if (reply[0] === 'missing') throw new ShotNotFound(id);

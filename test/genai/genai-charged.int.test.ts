@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeComfyUi } from '../../packages/genai/test/comfyui-server';
-import { runShotcaller, tokens } from '../support/shotcaller';
+import { runShotcallerOnComfyUi } from '../support/comfyui-shotcaller';
+import { type runShotcaller, tokens } from '../support/shotcaller';
 
 let app: Awaited<ReturnType<typeof runShotcaller>>;
 let comfy: FakeComfyUi;
@@ -13,29 +10,7 @@ let comfy: FakeComfyUi;
 beforeAll(async () => {
   comfy = await new FakeComfyUi().start();
   comfy.scenario = 'out-of-memory-once';
-  const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-  const policyFile = join(dir, 'policy.yaml');
-  writeFileSync(
-    policyFile,
-    'version: 1\nid: comfy-first\nrules:\n  - id: comfy-for-effects\n    description: effects go to the studio ComfyUI\n    when: { performers: none }\n    route: genai\n    provider: comfyui\ndefault: { route: vendor }\n',
-  );
-  app = await runShotcaller(['api', 'router', 'genai-worker', 'budget'], {
-    routing: { policyFile },
-    genai: {
-      providers: [
-        { name: 'local', kind: 'local', trainingDataLicence: 'owned' },
-        {
-          name: 'comfyui',
-          kind: 'comfyui',
-          baseUrl: comfy.url,
-          workflowFile: fileURLToPath(
-            new URL('../../packages/genai/templates/comfyui-shot.json', import.meta.url),
-          ),
-          trainingDataLicence: 'licensed',
-        },
-      ],
-    },
-  });
+  app = await runShotcallerOnComfyUi(comfy, ['api', 'router', 'genai-worker', 'budget']);
 });
 afterAll(async () => {
   await app?.running.stop();

@@ -81,29 +81,12 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
     case 'io.shotcaller.genai.task.failed.v1':
       return { shotId: event.data.shotId, fact: { kind: 'task-ended', at, taskId: event.data.taskId } };
     case 'io.shotcaller.genai.usage.recorded.v1':
-      return {
-        shotId: event.data.shotId,
-        fact: {
-          kind: 'usage',
-          at,
-          taskId: event.data.taskId,
-          amount: event.data.cost,
-          provider: event.data.provider,
-          outcome: 'completed',
-        },
-      };
-    case 'io.shotcaller.genai.attempt.charged.v1':
-      return {
-        shotId: event.data.shotId,
-        fact: {
-          kind: 'usage',
-          at,
-          taskId: event.data.taskId,
-          amount: event.data.cost,
-          provider: event.data.provider,
-          outcome: event.data.outcome,
-        },
-      };
+    case 'io.shotcaller.genai.attempt.charged.v1': {
+      const { shotId, taskId, cost, provider } = event.data;
+      // Usage recorded is what a delivered attempt used; a charged attempt says how it ended.
+      const outcome = 'outcome' in event.data ? event.data.outcome : 'completed';
+      return { shotId, fact: { kind: 'usage', at, taskId, amount: cost, provider, outcome } };
+    }
     case 'io.shotcaller.vendor.ticket.awarded.v1':
       return { shotId: event.data.shotId, fact: { kind: 'awarded', at, amount: event.data.amount } };
     case 'io.shotcaller.vendor.invoice.received.v1':

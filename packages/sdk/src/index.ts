@@ -1,2 +1,2 @@
 export { ApiError, ApiUnreachable } from './api-error';
-export { type ClientOptions, type LiveEvent, ShotcallerClient } from './client';
+export { type ClientOptions, type DeliveryFile, type LiveEvent, ShotcallerClient } from './client';

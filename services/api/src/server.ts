@@ -3,6 +3,7 @@ import { dashboardDist } from '@shotcaller/dashboard';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
+import { type ArtifactStore, createArtifactStore, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   tickets?: TicketClient;
   /** Routes other roles' packages contribute. */
   extraRoutes?: RouteSpec[];
+  /** Where frames, manifests and deliveries are; the configured store when absent. */
+  artifacts?: ArtifactStore;
 }
 
 /** Every route of the API, in one list: what is registered and what the OpenAPI document describes. */
@@ -52,6 +55,7 @@ export function apiRoutes(
   metrics = createMetrics({}),
 ): RouteSpec[] {
   const source = `/shotcaller/${deps.config.deployment}/api`;
+  const artifacts = deps.artifacts ?? createArtifactStore(deps.config.storage, deps.config.dataDir);
   const routes: RouteSpec[] = [
     ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, log: deps.store.log }),
@@ -65,11 +69,14 @@ export function apiRoutes(
     }),
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
-    ...shotFileRoutes({ store: deps.store, log: deps.store.log, dataDir: deps.config.dataDir }),
+    ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,
       store: deps.store,
+      artifacts,
+      uploadTokens: new UploadTokens(deps.config.storage.uploadSigningKey),
+      urlExpirySeconds: deps.config.storage.urlExpirySeconds,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),
     }),
     ...(deps.simulation
@@ -93,12 +100,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: deps.config.api.bodyLimitBytes,
     disableRequestLogging: true,
+    // Signed upload tokens travel in the path.
+    maxParamLength: 1_024,
     // Request ids in problem documents let a TD quote the failing call to an admin.
     genReqId: () => crypto.randomUUID(),
   });
   const metrics = createMetrics(deps.queues);
-  // The API speaks JSON only; a text body would otherwise reach validation as a string.
+  // The API speaks JSON, except for the files uploaded to its signed upload URLs, which stream into the store.
   app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
   app.addHook('onResponse', async (request, reply) => {
     const routeUrl = request.routeOptions.url ?? 'unmatched';

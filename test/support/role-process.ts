@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../../services/shotcaller/src/main.ts', import.meta.url));
 
 /** One Shotcaller role in a process of its own (`shotcaller start --role …`), so a test can SIGKILL it. */
-export function spawnRole(role: string, env: Record<string, string>): ChildProcess {
+export function spawnRole(
+  role: string,
+  env: Record<string, string>,
+  stderr: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', main, 'start', '--role', role], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', stderr],
   });
 }
 

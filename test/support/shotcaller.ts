@@ -14,6 +14,30 @@ export const tokens = {
   vendorB: 'tok-vendor-b',
 } as const;
 
+/** The test tokens as configuration entries: one per role, and two vendors. */
+export function tokenEntries() {
+  return [
+    { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
+    { name: 'ines (accountant)', sha256: hashToken(tokens.accountant), role: 'accountant', shows: ['*'] },
+    { name: 'cleo (compliance)', sha256: hashToken(tokens.compliance), role: 'compliance', shows: ['*'] },
+    { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
+    {
+      name: 'vendor a',
+      sha256: hashToken(tokens.vendorA),
+      role: 'vendor',
+      shows: ['*'],
+      vendorId: 'vendor-a',
+    },
+    {
+      name: 'vendor b',
+      sha256: hashToken(tokens.vendorB),
+      role: 'vendor',
+      shows: ['*'],
+      vendorId: 'vendor-b',
+    },
+  ];
+}
+
 /** Shotcaller's roles in this process, on the test run's Redis, with a fresh deployment and a TD client. */
 export async function runShotcaller(
   roles: Parameters<typeof startShotcaller>[1],
@@ -27,38 +51,7 @@ export async function runShotcaller(
       redis: { url: inject('redisUrl') },
       log: { level: 'warn' },
       api: { port: 0 },
-      auth: {
-        tokens: [
-          { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
-          {
-            name: 'ines (accountant)',
-            sha256: hashToken(tokens.accountant),
-            role: 'accountant',
-            shows: ['*'],
-          },
-          {
-            name: 'cleo (compliance)',
-            sha256: hashToken(tokens.compliance),
-            role: 'compliance',
-            shows: ['*'],
-          },
-          { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
-          {
-            name: 'vendor a',
-            sha256: hashToken(tokens.vendorA),
-            role: 'vendor',
-            shows: ['*'],
-            vendorId: 'vendor-a',
-          },
-          {
-            name: 'vendor b',
-            sha256: hashToken(tokens.vendorB),
-            role: 'vendor',
-            shows: ['*'],
-            vendorId: 'vendor-b',
-          },
-        ],
-      },
+      auth: { tokens: tokenEntries() },
       ...overrides,
     } as Record<string, unknown>,
   });

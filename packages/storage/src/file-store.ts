@@ -119,6 +119,9 @@ export class FileStore implements ArtifactStore {
       const handle = await open(path, 'r');
       return handle.createReadStream();
     } catch (error) {
+      // A file missing because the whole share is is not "no such file": say the store is unavailable.
+      if (this.backend === 'shared-fs' && (error as NodeJS.ErrnoException).code === 'ENOENT')
+        await this.assertMounted();
       return this.fail(error, key);
     }
   }

@@ -1,4 +1,5 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
+import { ShotcallerError } from '@shotcaller/contracts';
 import { dashboardDist } from '@shotcaller/dashboard';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
@@ -101,7 +102,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.api.bodyLimitBytes,
     disableRequestLogging: true,
     // Signed upload tokens travel in the path.
-    maxParamLength: 1_024,
+    routerOptions: { maxParamLength: 1_024 },
     // Request ids in problem documents let a TD quote the failing call to an admin.
     genReqId: () => crypto.randomUUID(),
   });
@@ -114,13 +115,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const routeUrl = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: request.method, route: routeUrl, status: reply.statusCode });
     metrics.duration.observe({ method: request.method, route: routeUrl }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500)
+    if (reply.statusCode >= 500 && reply.statusCode !== 503)
       deps.logger.error({ route: routeUrl, status: reply.statusCode, reqId: request.id }, 'request failed');
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, `/requests/${request.id}`);
-    if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
+    // An error of ours (the store or Temporal being down) is already a sentence; anything else needs its stack.
+    if (problem.status >= 500 && error instanceof ShotcallerError)
+      deps.logger.warn({ code: problem.code, err: error.message, reqId: request.id }, 'request not served');
+    else if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });

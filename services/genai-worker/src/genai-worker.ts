@@ -136,6 +136,8 @@ export class GenaiWorker {
     const outputDir = resolve(this.options.dataDir, 'scratch', `${shotId}-attempt-${shot.attempt}`);
     let lastProgress = -1;
     try {
+      // No generation (and no GPU time) for outputs that would have nowhere to go.
+      await this.options.artifacts.check({ write: false });
       const startedAt = this.clock();
       const result = await adapter.generate(
         { taskId, shotId, request: shot.request, seed: seedFor(shotId, shot.attempt), outputDir },

@@ -43,16 +43,14 @@ describe('frames on shared storage, with a path mapping', () => {
     });
     cleanups.push(() => stopProcess(worker.process, 'SIGTERM'));
 
-    const { shot } = await api
-      .client()
-      .submitShot(
-        aShotRequest({
-          shot: 'FS_0010',
-          category: 'environment',
-          deliverable: 'temp',
-          frames: { start: 1, end: 4 },
-        }),
-      );
+    const { shot } = await api.client().submitShot(
+      aShotRequest({
+        shot: 'FS_0010',
+        category: 'environment',
+        deliverable: 'temp',
+        frames: { start: 1, end: 4 },
+      }),
+    );
     const done = await eventually(
       () => api.client().getShot(shot.id),
       (s) => s.state === 'delivered',

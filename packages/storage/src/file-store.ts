@@ -231,9 +231,7 @@ export class FileStore implements ArtifactStore {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       throw new StorageUnavailable(
         this.description,
-        code === 'ENOENT'
-          ? `${this.root} does not exist on this machine${this.backend === 'shared-fs' ? ': is the share mounted?' : ''}`
-          : `${unavailable[code] ?? (error as Error).message} (${code || 'error'}) at ${this.root}`,
+        `${unavailable[code] ?? (error as Error).message} (${code || 'error'}) at ${this.root}`,
       );
     }
   }

@@ -25,3 +25,19 @@ export function deliveryPrefix(show: string, shotId: string): string {
 
 /** Temp files of writes under way end with this; listings skip them and the cleanup removes old ones. */
 export const partialSuffix = '.partial';
+
+const contentTypes: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  exr: 'image/x-exr',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  json: 'application/json',
+};
+
+/** The media type of a file by its extension; `application/octet-stream` when unknown. */
+export function contentTypeOf(name: string): string {
+  return contentTypes[/\.(\w+)$/.exec(name)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+}

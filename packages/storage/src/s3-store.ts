@@ -343,30 +343,25 @@ export class S3Store implements ArtifactStore {
   async cleanup(options: { olderThanMs: number; now?: Date }): Promise<string[]> {
     const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMs;
     const removed: string[] = [];
-    let KeyMarker: string | undefined;
-    let UploadIdMarker: string | undefined;
-    for (;;) {
-      const markers = { KeyMarker, UploadIdMarker };
-      const page = await this.call('(multipart uploads)', (c) =>
-        c.send(
-          new ListMultipartUploadsCommand({
-            Bucket: this.config.bucket,
-            Prefix: this.config.prefix,
-            ...markers,
-          }),
-        ),
-      );
-      for (const u of page.Uploads ?? []) {
-        if (!u.Key || !u.UploadId || (u.Initiated && u.Initiated.getTime() > cutoff)) continue;
-        const { Key, UploadId } = u;
-        await this.call(Key, (c) =>
-          c.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key, UploadId })),
+    // Only Shotcaller's own keys: a bucket may hold other tools' uploads too.
+    for (const area of ['outputs/', 'deliveries/', '.shotcaller-probe/']) {
+      const Prefix = `${this.config.prefix}${area}`;
+      let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.call('(multipart uploads)', (c) =>
+          c.send(new ListMultipartUploadsCommand({ Bucket: this.config.bucket, Prefix, ...markers })),
         );
-        removed.push(u.Key.slice(this.config.prefix.length));
+        for (const u of page.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || (u.Initiated && u.Initiated.getTime() > cutoff)) continue;
+          const { Key, UploadId } = u;
+          await this.call(Key, (c) =>
+            c.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key, UploadId })),
+          );
+          removed.push(Key.slice(this.config.prefix.length));
+        }
+        if (!page.IsTruncated) break;
+        markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
       }
-      if (!page.IsTruncated) break;
-      KeyMarker = page.NextKeyMarker;
-      UploadIdMarker = page.NextUploadIdMarker;
     }
     return removed;
   }

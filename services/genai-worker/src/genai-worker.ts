@@ -187,7 +187,7 @@ export class GenaiWorker {
       const [stored] = await publishOutputs(
         this.options.artifacts,
         prefix,
-        [{ path: manifest.path, sha256: manifest.sha256, bytes: 0 }],
+        [{ path: manifest.path, sha256: manifest.sha256 }],
         signal,
       );
       const manifestUri = stored!.uri;

@@ -1,17 +1,7 @@
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { GeneratedFile } from '@shotcaller/genai';
-import { type ArtifactStore, safeName } from '@shotcaller/storage';
+import { type ArtifactStore, contentTypeOf, safeName } from '@shotcaller/storage';
 
-const contentTypes: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.exr': 'image/x-exr',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.json': 'application/json',
-};
 const uploadsAtOnce = 4;
 
 export interface PublishedOutput {
@@ -30,7 +20,7 @@ export interface PublishedOutput {
 export async function publishOutputs(
   store: ArtifactStore,
   prefix: string,
-  files: readonly GeneratedFile[],
+  files: ReadonlyArray<Pick<GeneratedFile, 'path' | 'sha256' | 'frame'>>,
   signal: AbortSignal,
 ): Promise<PublishedOutput[]> {
   const published = new Array<PublishedOutput>(files.length);
@@ -44,7 +34,7 @@ export async function publishOutputs(
         { path: file.path },
         {
           sha256: file.sha256,
-          contentType: contentTypes[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+          contentType: contentTypeOf(file.path),
           signal,
         },
       );

@@ -1,7 +1,7 @@
 import type { EventLog } from '@shotcaller/events';
 import type { ShotStore } from '@shotcaller/shots';
 import { ShotNotFound } from '@shotcaller/shots';
-import { type ArtifactStore, NotInStore, ObjectNotFound } from '@shotcaller/storage';
+import { type ArtifactStore, contentTypeOf, NotInStore, ObjectNotFound } from '@shotcaller/storage';
 import { z } from 'zod';
 import { canSeeShow } from '../auth';
 import { NotFound } from '../errors';
@@ -58,9 +58,9 @@ export function shotFileRoutes(deps: {
       throw error;
     }
   };
-  const locate = async (uri: string, sha256: string, apiPath: string, contentType: string) => {
+  const locate = async (uri: string, sha256: string, apiPath: string) => {
     const key = keyOf(uri);
-    const direct = await artifacts.downloadUrl(key, { contentType });
+    const direct = await artifacts.downloadUrl(key);
     const paths = artifacts.paths(key);
     return {
       uri,
@@ -70,12 +70,13 @@ export function shotFileRoutes(deps: {
       ...(paths.length > 0 ? { paths } : {}),
     };
   };
-  const send = async (uri: string, type: string, reply: Parameters<RouteSpec['handler']>[0]['reply']) => {
-    const stream = await artifacts.read(keyOf(uri)).catch((error) => {
+  const send = async (uri: string, reply: Parameters<RouteSpec['handler']>[0]['reply']) => {
+    const key = keyOf(uri);
+    const stream = await artifacts.read(key).catch((error) => {
       if (error instanceof ObjectNotFound) throw new NotFound('The file is no longer in the artifact store');
       throw error;
     });
-    reply.header('content-type', type).header('cache-control', 'private, max-age=3600');
+    reply.header('content-type', contentTypeOf(key)).header('cache-control', 'private, max-age=3600');
     return reply.send(stream);
   };
   return [
@@ -96,15 +97,10 @@ export function shotFileRoutes(deps: {
               index,
               ...(o.frame === undefined ? {} : { frame: o.frame }),
               ...(o.bytes === undefined ? {} : { bytes: o.bytes }),
-              ...(await locate(o.uri, o.sha256, `${base}/outputs/${index}`, 'image/png')),
+              ...(await locate(o.uri, o.sha256, `${base}/outputs/${index}`)),
             })),
           ),
-          manifest: await locate(
-            done.manifestUri,
-            done.manifestSha256,
-            `${base}/manifest`,
-            'application/json',
-          ),
+          manifest: await locate(done.manifestUri, done.manifestSha256, `${base}/manifest`),
         };
       },
     }),
@@ -124,9 +120,9 @@ export function shotFileRoutes(deps: {
         const done = await completion(principal, params.id);
         const output = done.outputs[params.index];
         if (!output) throw new NotFound(`Shot ${params.id} has ${done.outputs.length} output(s)`);
-        const direct = await artifacts.downloadUrl(keyOf(output.uri), { contentType: 'image/png' });
+        const direct = await artifacts.downloadUrl(keyOf(output.uri));
         if (direct) return reply.redirect(direct.url, 302);
-        return send(output.uri, 'image/png', reply);
+        return send(output.uri, reply);
       },
     }),
     route<unknown, unknown, z.infer<typeof Params>>({
@@ -139,7 +135,7 @@ export function shotFileRoutes(deps: {
       responses: { 200: { description: 'The manifest', contentType: 'application/json' } },
       handler: async ({ principal, params, reply }) => {
         const done = await completion(principal, params.id);
-        return send(done.manifestUri, 'application/json', reply);
+        return send(done.manifestUri, reply);
       },
     }),
   ];

@@ -134,7 +134,11 @@ describe('frames on S3-compatible storage (SeaweedFS)', () => {
     // Neither machine kept the frames on its own disk.
     expect(existsSync(join(api.dataDir, 'outputs'))).toBe(false);
     expect(existsSync(join(worker.dataDir, 'outputs'))).toBe(false);
-    expect(readdirSync(join(worker.dataDir, 'scratch'))).toEqual([]);
+    await eventually(
+      () => readdirSync(join(worker.dataDir, 'scratch')),
+      (left) => left.length === 0,
+      'the worker’s scratch space cleared',
+    );
 
     // The dashboard shows the frames from their presigned URLs.
     const browser: Browser = await chromium.launch({

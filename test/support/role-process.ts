@@ -15,10 +15,12 @@ export function spawnRole(
   });
 }
 
-/** Signals a process and waits for it to exit; nothing to do if it already has. */
-export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Signals a process and waits for it to exit, killing it if it has not after `graceMs`; nothing to do if it already has. */
+export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals, graceMs = 15_000): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise((r) => p.once('exit', r));
   p.kill(signal);
+  const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
   await exited;
+  clearTimeout(timer);
 }

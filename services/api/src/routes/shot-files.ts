@@ -107,8 +107,7 @@ export function shotFileRoutes(deps: {
     route<unknown, unknown, z.infer<typeof OutputParams>>({
       method: 'GET',
       url: '/v1/shots/:id/outputs/:index',
-      summary:
-        'One AI output frame of a shot (PNG), by its index; from an S3 store, a redirect to a presigned URL',
+      summary: 'One AI output frame of a shot, by its index; from an S3 store, a redirect to a presigned URL',
       tag: 'shots',
       permission: 'shots:read',
       params: OutputParams,

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStore, PutSource, StoredObject } from './artifact-store';
 import type { PathMapping } from './config';
@@ -16,6 +16,9 @@ export interface FileStoreOptions {
   root: string;
   pathMappings?: readonly PathMapping[];
 }
+
+/** Files up to this size are read whole, hashed, then written; larger ones (and uploads) are streamed. */
+const inMemoryBytes = 16 * 1024 * 1024;
 
 /** Errors of the file system that mean "not now" rather than "not there", in words an operator acts on. */
 const unavailable: Record<string, string> = {
@@ -42,6 +45,7 @@ export class FileStore implements ArtifactStore {
   readonly root: string;
   readonly description: string;
   private readonly mappings: readonly PathMapping[];
+  private checked = false;
 
   constructor(options: FileStoreOptions) {
     this.backend = options.backend;
@@ -73,35 +77,39 @@ export class FileStore implements ArtifactStore {
       dirname(target),
       `.${basename(target)}.${randomBytes(6).toString('hex')}${partialSuffix}`,
     );
-    const hash = createHash('sha256');
-    let bytes = 0;
     try {
       if (this.backend === 'shared-fs') await this.assertMounted();
       await mkdir(dirname(target), { recursive: true });
-      const input =
-        'path' in source
-          ? createReadStream(source.path)
-          : 'bytes' in source
-            ? Readable.from([source.bytes])
-            : source.stream;
-      const counting = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(input, counting, createWriteStream(temp, { flags: 'wx' }), {
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      const actual = hash.digest('hex');
-      if (actual !== options.sha256) throw new HashMismatch(key, options.sha256, actual);
+      // Frames and manifests are small: in memory they are hashed before anything is written.
+      const whole =
+        'bytes' in source
+          ? source.bytes
+          : 'path' in source && (await stat(source.path)).size <= inMemoryBytes
+            ? await readFile(source.path)
+            : undefined;
+      let actual: string;
+      let bytes: number;
+      if (whole) {
+        actual = createHash('sha256').update(whole).digest('hex');
+        bytes = whole.length;
+        if (actual !== options.sha256) throw new HashMismatch(key, options.sha256, actual);
+        await writeFile(temp, whole, { flag: 'wx', ...(options.signal ? { signal: options.signal } : {}) });
+      } else {
+        ({ actual, bytes } = await this.streamTo(
+          temp,
+          'path' in source ? createReadStream(source.path) : (source as { stream: Readable }).stream,
+          options.signal,
+        ));
+        if (actual !== options.sha256) throw new HashMismatch(key, options.sha256, actual);
+      }
       // Flushed before the rename: on NFS and after a power cut, a renamed file must hold its bytes.
-      const handle = await open(temp, 'r+');
-      try {
-        await handle.datasync();
-      } finally {
-        await handle.close();
+      if (this.backend === 'shared-fs') {
+        const handle = await open(temp, 'r+');
+        try {
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
       }
       await rename(temp, target);
       return { key, uri: this.uri(key), bytes, sha256: actual };
@@ -111,6 +119,25 @@ export class FileStore implements ArtifactStore {
       if ('path' in source && (error as NodeJS.ErrnoException).path === source.path) throw error;
       return this.fail(error, key);
     }
+  }
+
+  /** Streams `input` into `temp`, hashing it on the way. */
+  private async streamTo(
+    temp: string,
+    input: Readable,
+    signal: AbortSignal | undefined,
+  ): Promise<{ actual: string; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const counting = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(input, counting, createWriteStream(temp, { flags: 'wx' }), signal ? { signal } : {});
+    return { actual: hash.digest('hex'), bytes };
   }
 
   async read(key: string): Promise<Readable> {
@@ -218,6 +245,8 @@ export class FileStore implements ArtifactStore {
   }
 
   async check(needs: { write: boolean }): Promise<void> {
+    // A directory on this machine does not come and go: once it answered, the genai worker's check before each task costs nothing.
+    if (this.backend === 'local' && !needs.write && this.checked) return;
     try {
       if (this.backend === 'local') await mkdir(this.root, { recursive: true });
       await this.assertMounted();
@@ -226,6 +255,7 @@ export class FileStore implements ArtifactStore {
         await (await open(probe, 'wx')).close();
         await unlink(probe);
       }
+      this.checked = true;
     } catch (error) {
       if (error instanceof StorageUnavailable) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? '';

@@ -8,6 +8,7 @@ import type { ArtifactStore, PutSource, StoredObject } from './artifact-store';
 import type { PathMapping } from './config';
 import { HashMismatch, NotInStore, ObjectNotFound, StorageUnavailable } from './errors';
 import { assertKey, partialSuffix } from './keys';
+import { digestOf } from './part-hasher';
 import { equivalentPaths, fileUriOf, pathOfFileUri, toLocalPath } from './path-mapping';
 
 export interface FileStoreOptions {
@@ -154,13 +155,7 @@ export class FileStore implements ArtifactStore {
   }
 
   async digest(key: string): Promise<{ sha256: string; bytes: number }> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of await this.read(key)) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
+    return digestOf(await this.read(key));
   }
 
   async list(prefix: string): Promise<Array<{ key: string; bytes: number }>> {

@@ -47,3 +47,16 @@ export class PartHasher {
 
 export const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 export const base64ToHex = (b64: string) => Buffer.from(b64, 'base64').toString('hex');
+
+/** The SHA-256 (hex) and size of everything a stream yields. */
+export async function digestOf(
+  stream: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

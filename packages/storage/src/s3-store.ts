@@ -20,7 +20,7 @@ import type { ArtifactStore, PutSource, StoredObject, UploadTarget } from './art
 import type { S3Config } from './config';
 import { HashMismatch, NotInStore, ObjectNotFound, StorageUnavailable } from './errors';
 import { assertKey } from './keys';
-import { base64ToHex, hexToBase64, PartHasher } from './part-hasher';
+import { base64ToHex, digestOf, hexToBase64, PartHasher } from './part-hasher';
 
 interface SdkError {
   name?: string;
@@ -28,13 +28,6 @@ interface SdkError {
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
-}
-
-async function sha256Of(source: { path: string } | { bytes: Uint8Array }): Promise<string> {
-  const hash = createHash('sha256');
-  if ('bytes' in source) return hash.update(source.bytes).digest('hex');
-  for await (const chunk of createReadStream(source.path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 async function* hashing(input: AsyncIterable<Buffer | Uint8Array>, hasher: PartHasher) {
@@ -161,7 +154,11 @@ export class S3Store implements ArtifactStore {
           throw new HashMismatch(
             key,
             options.sha256,
-            await sha256Of(source as { path: string } | { bytes: Uint8Array }),
+            (
+              await digestOf(
+                'bytes' in source ? [source.bytes] : createReadStream((source as { path: string }).path),
+              )
+            ).sha256,
           );
         }
         throw this.translate(error, key);
@@ -228,13 +225,7 @@ export class S3Store implements ArtifactStore {
     // A full-object SHA-256 the store verified when the object was written; a composite one ("…-N") is not the file's.
     if (head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-'))
       return { sha256: base64ToHex(head.ChecksumSHA256), bytes: head.ContentLength ?? 0 };
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of await this.read(key)) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
+    return digestOf(await this.read(key));
   }
 
   async list(prefix: string): Promise<Array<{ key: string; bytes: number }>> {

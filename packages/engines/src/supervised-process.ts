@@ -50,8 +50,11 @@ export class SupervisedProcess {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    // The watchdog kills the engine itself on SIGUSR1; SIGKILL to the watchdog alone would orphan it.
+    const hard = setTimeout(() => this.child.kill('SIGUSR1'), graceMs);
+    const last = setTimeout(() => this.child.kill('SIGKILL'), graceMs + 5_000);
     await this.exited;
-    clearTimeout(timer);
+    clearTimeout(hard);
+    clearTimeout(last);
   }
 }

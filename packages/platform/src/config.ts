@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
+import { StorageConfig } from '@shotcaller/storage';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -99,8 +100,10 @@ export const ShotcallerConfig = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits or "-"')
     .default('dev'),
-  /** Where Shotcaller keeps files: outputs, manifests, a Redis started for itself. */
+  /** Where Shotcaller keeps its own files: a Redis and Temporal started for itself, a genai worker's scratch space, and (by default) the artifact store. */
   dataDir: z.string().min(1).default('.shotcaller'),
+  /** The artifact store: frames, manifests and vendor deliveries (docs/operations.md#storage). */
+  storage: StorageConfig.prefault({}),
   redis: z
     .strictObject({
       /** An existing Redis; when no Redis is configured `shotcaller` starts its own redis-server. */
@@ -365,6 +368,15 @@ const list = (v: string) =>
 export const environmentVariables: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['SHOTCALLER_DEPLOYMENT', ['deployment'], String],
   ['SHOTCALLER_DATA_DIR', ['dataDir'], String],
+  ['SHOTCALLER_STORAGE_BACKEND', ['storage', 'backend'], String],
+  ['SHOTCALLER_STORAGE_ROOT', ['storage', 'root'], String],
+  ['SHOTCALLER_STORAGE_UPLOAD_SIGNING_KEY', ['storage', 'uploadSigningKey'], String],
+  ['SHOTCALLER_S3_ENDPOINT', ['storage', 's3', 'endpoint'], String],
+  ['SHOTCALLER_S3_PUBLIC_ENDPOINT', ['storage', 's3', 'publicEndpoint'], String],
+  ['SHOTCALLER_S3_REGION', ['storage', 's3', 'region'], String],
+  ['SHOTCALLER_S3_BUCKET', ['storage', 's3', 'bucket'], String],
+  ['SHOTCALLER_S3_PREFIX', ['storage', 's3', 'prefix'], String],
+  ['SHOTCALLER_S3_FORCE_PATH_STYLE', ['storage', 's3', 'forcePathStyle'], boolean],
   ['REDIS_URL', ['redis', 'url'], String],
   ['SHOTCALLER_REDIS_CLUSTER_NODES', ['redis', 'cluster', 'nodes'], list],
   ['SHOTCALLER_REDIS_SENTINELS', ['redis', 'sentinel', 'sentinels'], list],

@@ -45,6 +45,34 @@ describe('configuration', () => {
     });
     expect(config.auth.tokens).toEqual([]);
     expect(config.events.claimIdleMs).toBe(30_000);
+    expect(config.storage).toMatchObject({ backend: 'local', pathMappings: [], urlExpirySeconds: 900 });
+  });
+
+  it('takes an S3 store from the environment, and says what a backend is missing', () => {
+    const config = loadConfig({
+      env: {
+        SHOTCALLER_STORAGE_BACKEND: 's3',
+        SHOTCALLER_S3_BUCKET: 'nth-frames',
+        SHOTCALLER_S3_ENDPOINT: 'http://minio.internal:9000',
+        SHOTCALLER_S3_FORCE_PATH_STYLE: 'true',
+      },
+    });
+    expect(config.storage.s3).toMatchObject({
+      bucket: 'nth-frames',
+      endpoint: 'http://minio.internal:9000',
+      forcePathStyle: true,
+      region: 'us-east-1',
+      partSizeBytes: 8 * 1024 * 1024,
+    });
+    expect(() => loadConfig({ env: { SHOTCALLER_STORAGE_BACKEND: 's3' } })).toThrow(
+      /storage\.s3: the s3 backend needs storage\.s3/,
+    );
+    expect(() => loadConfig({ env: { SHOTCALLER_STORAGE_BACKEND: 'shared-fs' } })).toThrow(
+      /storage\.root: the shared-fs backend needs storage\.root/,
+    );
+    expect(() =>
+      loadConfig({ env: {}, file: file('storage:\n  pathMappings:\n    - [/mnt/shows]\n') }),
+    ).toThrow(/at least two equivalent roots/);
   });
 
   it('takes the file, then the environment over it', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   EventEnvelope,
   type EventType,
@@ -11,7 +12,7 @@ import {
   SubmitBatchResponse,
 } from '@shotcaller/contracts';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, ApiUnreachable } from './api-error';
 import { pause, retryAfterMs } from './retry-after';
 
@@ -39,6 +40,25 @@ export interface RateLimitWait {
   /** 1 for the first wait of this call. */
   attempt: number;
 }
+
+/** A file a vendor delivers: its name and its bytes. */
+export interface DeliveryFile {
+  name: string;
+  bytes: Uint8Array;
+  contentType?: string;
+}
+
+const UploadTargets = z.object({
+  uploads: z.array(
+    z.object({
+      uri: z.string(),
+      sha256: z.string(),
+      url: z.string(),
+      method: z.literal('PUT'),
+      headers: z.record(z.string(), z.string()),
+    }),
+  ),
+});
 
 export interface LiveEvent {
   /** The stream entry id; pass it as `after` to resume. Absent on live events (progress), which are not in the log. */
@@ -162,6 +182,57 @@ export class ShotcallerClient {
       if (options.signal?.aborted) return;
       throw error;
     }
+  }
+
+  /**
+   * Uploads a delivery's files straight into Shotcaller's store, on the URLs the ticket hands out (each
+   * takes only the bytes whose SHA-256 was declared for it); returns the files to deliver.
+   */
+  async uploadDelivery(
+    ticketId: string,
+    files: readonly DeliveryFile[],
+  ): Promise<Array<{ uri: string; sha256: string }>> {
+    const declared = files.map((f) => ({
+      name: f.name,
+      sha256: createHash('sha256').update(f.bytes).digest('hex'),
+      ...(f.contentType ? { contentType: f.contentType } : {}),
+    }));
+    const { data } = await this.request('POST', `/v1/vendor/tickets/${ticketId}/uploads`, UploadTargets, {
+      files: declared,
+    });
+    await Promise.all(
+      data.uploads.map(async (target, i) => {
+        const response = await this.fetch(target.url, {
+          method: target.method,
+          headers: target.headers,
+          body: files[i]!.bytes,
+        });
+        const text = await response.text();
+        if (response.ok) return;
+        // An S3 store answers in XML: keep its code and message.
+        const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+        if (!code) throw this.problem(response.status, text);
+        const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? '';
+        throw new ApiError(response.status, {
+          type: 'about:blank',
+          title: 'Upload refused',
+          status: response.status,
+          detail: `The store refused ${files[i]!.name}: ${code}${message ? ` (${message})` : ''}`,
+          code: 'upload_refused',
+        });
+      }),
+    );
+    return data.uploads.map((u) => ({ uri: u.uri, sha256: u.sha256 }));
+  }
+
+  /** Uploads the files, then delivers them as the ticket's next version; returns the ticket. */
+  async deliver(ticketId: string, files: readonly DeliveryFile[], note = ''): Promise<unknown> {
+    const uploaded = await this.uploadDelivery(ticketId, files);
+    const { data } = await this.request('POST', `/v1/vendor/tickets/${ticketId}/deliveries`, z.unknown(), {
+      files: uploaded,
+      note,
+    });
+    return data;
   }
 
   private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {

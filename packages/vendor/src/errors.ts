@@ -26,3 +26,8 @@ export class TicketForbidden extends ShotcallerError {
 export class AwardOverBudget extends ShotcallerError {
   readonly code = 'award_over_budget';
 }
+
+/** A delivery naming a file that is not in the store as uploaded for this ticket, or not with the declared hash. */
+export class DeliveryRefused extends ShotcallerError {
+  readonly code = 'delivery_refused';
+}

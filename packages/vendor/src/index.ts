@@ -5,7 +5,15 @@ export {
   type TicketEvent,
 } from './activities';
 export { lowestBidWithinBudget, overBudget } from './auto-award';
-export { AwardOverBudget, TicketClosed, TicketForbidden, TicketNotFound, TicketRefused } from './errors';
+export { checkDeliveredFiles, deliveryKey, UploadRequest } from './delivery-files';
+export {
+  AwardOverBudget,
+  DeliveryRefused,
+  TicketClosed,
+  TicketForbidden,
+  TicketNotFound,
+  TicketRefused,
+} from './errors';
 export {
   AwardInput,
   Bid,

@@ -35,6 +35,13 @@ const statusOf: Record<string, number> = {
   unsupported_media_type: 415,
   malformed_json: 400,
   rate_limited: 429,
+  storage_unavailable: 503,
+  hash_mismatch: 422,
+  delivery_refused: 422,
+  object_not_found: 404,
+  not_in_store: 422,
+  invalid_key: 400,
+  upload_token_invalid: 403,
 };
 
 const titles: Record<number, string> = {
@@ -46,6 +53,7 @@ const titles: Record<number, string> = {
   413: 'Payload too large',
   415: 'Unsupported media type',
   429: 'Too many requests',
+  422: 'Unprocessable content',
   500: 'Internal error',
   503: 'Unavailable',
 };

@@ -1,9 +1,11 @@
 import { ConsentRegistry } from '@shotcaller/compliance';
+import { ShotcallerError } from '@shotcaller/contracts';
 import { dashboardDist } from '@shotcaller/dashboard';
 import type { RedisClient } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
+import { type ArtifactStore, createArtifactStore, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -47,6 +49,8 @@ export interface ApiDeps {
   tickets?: TicketClient;
   /** Routes other roles' packages contribute. */
   extraRoutes?: RouteSpec[];
+  /** Where frames, manifests and deliveries are; the configured store when absent. */
+  artifacts?: ArtifactStore;
 }
 
 /** Every route of the API, in one list: what is registered and what the OpenAPI document describes. */
@@ -55,6 +59,7 @@ export function apiRoutes(
   metrics = createMetrics({}),
 ): RouteSpec[] {
   const source = `/shotcaller/${deps.config.deployment}/api`;
+  const artifacts = deps.artifacts ?? createArtifactStore(deps.config.storage, deps.config.dataDir);
   const routes: RouteSpec[] = [
     ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, log: deps.store.log, sse: deps.config.api.sse, metrics }),
@@ -68,11 +73,14 @@ export function apiRoutes(
     }),
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
-    ...shotFileRoutes({ store: deps.store, log: deps.store.log, dataDir: deps.config.dataDir }),
+    ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,
       store: deps.store,
+      artifacts,
+      uploadTokens: new UploadTokens(deps.config.storage.uploadSigningKey),
+      urlExpirySeconds: deps.config.storage.urlExpirySeconds,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),
     }),
     ...(deps.simulation
@@ -98,6 +106,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: api.bodyLimitBytes,
     trustProxy: trustProxy(api.trustProxy),
+    // Signed upload tokens travel in the path.
+    routerOptions: { maxParamLength: 1_024 },
     // Each timeout bounds how long one slow or silent client can hold a connection (docs/operations.md).
     http: {
       headersTimeout: api.timeouts.headersMs,
@@ -113,20 +123,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
   });
   const metrics = createMetrics(deps.queues);
-  // The API speaks JSON only; a text body would otherwise reach validation as a string.
+  // The API speaks JSON, except for the files uploaded to its signed upload URLs, which stream into the store.
   app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
   app.addHook('onResponse', async (request, reply) => {
     const routeUrl = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: request.method, route: routeUrl, status: reply.statusCode });
     metrics.duration.observe({ method: request.method, route: routeUrl }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500)
+    if (reply.statusCode >= 500 && reply.statusCode !== 503)
       deps.logger.error({ route: routeUrl, status: reply.statusCode, reqId: request.id }, 'request failed');
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, `/requests/${request.id}`);
-    if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
+    // An error of ours (the store or Temporal being down) is already a sentence; anything else needs its stack.
+    if (problem.status >= 500 && error instanceof ShotcallerError)
+      deps.logger.warn({ code: problem.code, err: error.message, reqId: request.id }, 'request not served');
+    else if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
     if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', problem.retryAfterSeconds);
     return reply.code(problem.status).type('application/problem+json').send(problem);

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
@@ -20,7 +21,9 @@ import {
   type ShotRecord,
   type ShotStore,
 } from '@shotcaller/shots';
-import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type ArtifactStore, outputPrefix, StorageUnavailable } from '@shotcaller/storage';
+import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { publishOutputs } from './publish-outputs';
 
 export interface GenaiWorkerOptions {
   connection: ConnectionOptions;
@@ -40,7 +43,12 @@ export interface GenaiWorkerOptions {
     shot: ShotRecord,
     options?: { delivered: boolean },
   ): Money;
+  /** Scratch space: adapters write here, and the files go to the artifact store from here. */
   dataDir: string;
+  /** Where outputs and manifests are kept, and how events reference them. */
+  artifacts: ArtifactStore;
+  /** A task that meets an unavailable store waits this long, then runs again (without using up a retry). */
+  storageRetryDelayMs?: number;
   logger: Logger;
   concurrency?: number;
   /** A task that runs longer is cancelled and retried. */
@@ -71,7 +79,7 @@ export class GenaiWorker {
     this.source = `/shotcaller/${options.deployment}/genai-worker`;
     this.worker = new Worker<ShotJob, GenaiOutcome>(
       genaiQueueName(options.provider),
-      (job, _token, signal) => this.run(job, signal),
+      (job, token, signal) => this.run(job, token, signal),
       {
         connection: options.connection,
         prefix: bullPrefix(options.deployment),
@@ -96,7 +104,7 @@ export class GenaiWorker {
     await this.worker.close();
   }
 
-  private async run(job: Job<ShotJob>, bullSignal?: AbortSignal): Promise<GenaiOutcome> {
+  private async run(job: Job<ShotJob>, token?: string, bullSignal?: AbortSignal): Promise<GenaiOutcome> {
     const { store } = this.options;
     const { shotId } = ShotJobSchema.parse(job.data);
     let shot = await store.get(shotId);
@@ -129,9 +137,11 @@ export class GenaiWorker {
     const stopWatching = this.watch(shotId, taskId, abort);
     const timeout = AbortSignal.timeout(this.options.taskTimeoutMs ?? 30 * 60_000);
     const signals = [abort.signal, ...(bullSignal ? [bullSignal] : []), timeout];
-    const outputDir = resolve(this.options.dataDir, 'outputs', shot.show, shotId, `attempt-${shot.attempt}`);
+    const outputDir = resolve(this.options.dataDir, 'scratch', `${shotId}-attempt-${shot.attempt}`);
     const progress = this.progressReporter(shot, taskId);
     try {
+      // No generation (and no GPU time) for outputs that would have nowhere to go.
+      await this.options.artifacts.check({ write: false });
       const startedAt = this.clock();
       const result = await adapter.generate(
         { taskId, shotId, request: shot.request, seed: seedFor(shotId, shot.attempt), outputDir },
@@ -159,12 +169,17 @@ export class GenaiWorker {
         precheck: shot.precheck!,
         files: result.outputs,
       });
-      const outputs = result.outputs.map((o) => ({
-        uri: `file://${o.path}`,
-        sha256: o.sha256,
-        bytes: o.bytes,
-        ...(o.frame === undefined ? {} : { frame: o.frame }),
-      }));
+      const signal = AbortSignal.any(signals);
+      const prefix = outputPrefix(shot.show, shotId, shot.attempt);
+      // Frames first, the manifest last: a manifest in the store names frames that are all there.
+      const outputs = await publishOutputs(this.options.artifacts, prefix, result.outputs, signal);
+      const [stored] = await publishOutputs(
+        this.options.artifacts,
+        prefix,
+        [{ path: manifest.path, sha256: manifest.sha256 }],
+        signal,
+      );
+      const manifestUri = stored!.uri;
       await this.append(
         shot,
         'io.shotcaller.genai.usage.recorded.v1',
@@ -179,7 +194,7 @@ export class GenaiWorker {
           taskId,
           provider,
           outputs,
-          manifestUri: `file://${manifest.path}`,
+          manifestUri,
           manifestSha256: manifest.sha256,
         },
         `${taskId}-completed`,
@@ -195,7 +210,7 @@ export class GenaiWorker {
               route: 'genai',
               version: shot!.attempt,
               outputs,
-              manifestUri: `file://${manifest.path}`,
+              manifestUri,
             },
             `${taskId}-delivered`,
           ),
@@ -225,12 +240,22 @@ export class GenaiWorker {
         { shotId, taskId, provider, error: message, permanent },
         `${taskId}-failed-${job.attemptsMade}`,
       );
+      if (error instanceof StorageUnavailable && token) {
+        // The store being down is no fault of the shot: wait for it as long as it takes, without using up retries.
+        this.options.logger.warn(
+          { shotId, err: message },
+          'artifact store unavailable; the task will run again',
+        );
+        await job.moveToDelayed(Date.now() + (this.options.storageRetryDelayMs ?? 15_000), token);
+        throw new DelayedError();
+      }
       if (!permanent) throw outcome === 'timed-out' ? new Error(message) : error;
       await this.rerouteToVendor(shot, `the ${provider} provider refused the task: ${message}`);
       return 'rerouted';
     } finally {
       stopWatching();
       await progress.done();
+      await rm(outputDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 

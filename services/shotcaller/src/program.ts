@@ -10,6 +10,7 @@ import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
+import { registerStorageCommands } from './commands/storage';
 import { registerTokenCommands } from './commands/token';
 import { exitCodes } from './exit-codes';
 import { type Io, processIo } from './output';
@@ -28,6 +29,7 @@ const plugins: CommandPlugin[] = [
   registerSimulateCommand,
   registerKitsuCommands,
   registerGenaiCommands,
+  registerStorageCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -1,11 +1,15 @@
+import { Readable } from 'node:stream';
 import { ShotcallerError } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
-import type { ShotStore } from '@shotcaller/shots';
+import type { ShotRecord, ShotStore } from '@shotcaller/shots';
+import type { ArtifactStore, UploadTokens } from '@shotcaller/storage';
 import {
   AwardInput,
   Bid,
   BidInput,
+  checkDeliveredFiles,
   DeliveryInput,
+  deliveryKey,
   InvoiceInput,
   LocalTicket,
   LocalTracker,
@@ -14,11 +18,17 @@ import {
   type TicketClient,
   TicketForbidden,
   TicketNotFound,
+  TicketRefused,
   TicketState,
+  UploadRequest,
 } from '@shotcaller/vendor';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
 import { type RouteSpec, route } from '../route-spec';
+
+class UploadNotOctetStream extends ShotcallerError {
+  readonly code = 'unsupported_media_type';
+}
 
 class TicketsUnavailable extends ShotcallerError {
   readonly code = 'tickets_unavailable';
@@ -37,6 +47,23 @@ const DeliveryBody = DeliveryInput.omit({ vendorId: true }).extend(AsVendor);
 const InvoiceBody = InvoiceInput.omit({ vendorId: true }).extend(AsVendor);
 const AwardBody = AwardInput.omit({ by: true });
 const ReviewBody = ReviewInput.omit({ by: true });
+const UploadBody = UploadRequest.extend(AsVendor);
+const UploadTargets = z.object({
+  uploads: z.array(
+    z.object({
+      name: z.string(),
+      sha256: z.string(),
+      /** What to deliver once the file is up: `files: [{ uri, sha256 }]`. */
+      uri: z.string(),
+      method: z.literal('PUT'),
+      url: z.string(),
+      /** Send these with the PUT: they are signed, and the store checks the body against the checksum. */
+      headers: z.record(z.string(), z.string()),
+      expiresAt: z.string(),
+    }),
+  ),
+});
+const Uploaded = z.object({ uri: z.string(), sha256: z.string(), bytes: z.int() });
 const CancelBody = z.strictObject({ reason: z.string().min(1, 'say why the ticket is cancelled') });
 
 function vendorOf(principal: Principal, named: string | undefined): string {
@@ -59,9 +86,14 @@ export function vendorRoutes(deps: {
   redis: RedisClient;
   deployment: string;
   store: ShotStore;
+  artifacts: ArtifactStore;
+  /** Signs this API's own upload URLs, for stores that have none (a directory). */
+  uploadTokens: UploadTokens;
+  urlExpirySeconds: number;
   tickets?: TicketClient;
 }): RouteSpec[] {
   const local = new LocalTracker(deps.redis, deps.deployment);
+  const { artifacts } = deps;
   const tickets = () => {
     if (!deps.tickets) throw new TicketsUnavailable();
     return deps.tickets;
@@ -76,6 +108,20 @@ export function vendorRoutes(deps: {
       if (!principal.vendorId || !invited.includes(principal.vendorId)) throw new TicketNotFound(ticketId);
     } else if (!canSeeShow(principal, shot.show)) throw new TicketNotFound(ticketId);
     return shot;
+  };
+  /** Only the awarded vendor, while the work is in progress, uploads and delivers; say so before anything is written. */
+  const assertDelivering = async (shot: ShotRecord, ticketId: string, vendorId: string) => {
+    const state = await tickets().state(shot.show, shot.id);
+    if (state.phase === 'closed')
+      throw new TicketRefused(`Ticket ${ticketId} is closed; it takes no more deliveries`);
+    if (state.award?.vendorId !== vendorId)
+      throw new TicketForbidden(
+        `Ticket ${ticketId} was awarded to ${state.award?.vendorId ?? 'nobody yet'}, not ${vendorId}`,
+      );
+    if (state.phase !== 'in-progress')
+      throw new TicketRefused(
+        `Ticket ${ticketId} is ${state.phase}: a delivery is only taken while in-progress`,
+      );
   };
   const tag = 'vendor';
   return [
@@ -123,10 +169,64 @@ export function vendorRoutes(deps: {
         return recorded;
       },
     }),
+    route<z.infer<typeof UploadBody>, unknown, z.infer<typeof TicketParams>>({
+      method: 'POST',
+      url: '/v1/vendor/tickets/:id/uploads',
+      summary:
+        'Upload URLs for the files of a delivery (the awarded vendor): PUT each file to its URL, then deliver the URIs',
+      tag,
+      permission: 'vendor:tickets',
+      params: TicketParams,
+      body: UploadBody,
+      responses: { 201: { description: 'Where to upload each file', schema: UploadTargets } },
+      handler: async ({ principal, params, body, request, reply }) => {
+        const shot = await locate(principal, params.id);
+        await assertDelivering(shot, params.id, vendorOf(principal, body.vendorId));
+        const exp = Math.floor(Date.now() / 1000) + deps.urlExpirySeconds;
+        const uploads = await Promise.all(
+          body.files.map(async (f) => {
+            const key = deliveryKey({ show: shot.show, shotId: shot.id }, f.name);
+            const contentType = f.contentType ?? 'application/octet-stream';
+            // A store without presigned URLs (a directory) takes the upload through this API, on a signed URL of its own.
+            const target = (await artifacts.uploadUrl(key, { sha256: f.sha256, contentType })) ?? {
+              method: 'PUT' as const,
+              url: `${request.protocol}://${request.host}/v1/uploads/${deps.uploadTokens.sign({ key, sha256: f.sha256, contentType, exp })}`,
+              headers: { 'content-type': 'application/octet-stream' },
+              expiresAt: new Date(exp * 1000).toISOString(),
+            };
+            return { name: f.name, sha256: f.sha256, uri: artifacts.uri(key), ...target };
+          }),
+        );
+        reply.code(201);
+        return { uploads };
+      },
+    }),
+    route<unknown, unknown, { token: string }>({
+      method: 'PUT',
+      url: '/v1/uploads/:token',
+      summary:
+        'Receives one uploaded file on a URL the ticket handed out (stores without presigned URLs); no bearer token: the URL is the permission',
+      tag,
+      params: z.strictObject({ token: z.string().min(1) }),
+      responses: {
+        201: { description: 'The file, as stored after its SHA-256 was checked', schema: Uploaded },
+      },
+      handler: async ({ params, request, reply }) => {
+        const claims = deps.uploadTokens.verify(params.token);
+        if (!(request.body instanceof Readable))
+          throw new UploadNotOctetStream(
+            'Send the file as the body with content-type application/octet-stream',
+          );
+        const stored = await artifacts.put(claims.key, { stream: request.body }, { sha256: claims.sha256 });
+        reply.code(201);
+        return { uri: stored.uri, sha256: stored.sha256, bytes: stored.bytes };
+      },
+    }),
     route<z.infer<typeof DeliveryBody>, unknown, z.infer<typeof TicketParams>>({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/deliveries',
-      summary: 'Deliver a version of the work (the awarded vendor)',
+      summary:
+        'Deliver a version of the work (the awarded vendor): files uploaded for this ticket, each checked against its SHA-256',
       tag,
       permission: 'vendor:tickets',
       params: TicketParams,
@@ -135,10 +235,14 @@ export function vendorRoutes(deps: {
       handler: async ({ principal, params, body, reply }) => {
         const shot = await locate(principal, params.id);
         const { vendorId: named, ...d } = body;
-        const state = await tickets().deliver(shot.show, shot.id, {
-          ...d,
-          vendorId: vendorOf(principal, named),
-        });
+        const vendorId = vendorOf(principal, named);
+        await assertDelivering(shot, params.id, vendorId);
+        await checkDeliveredFiles(
+          artifacts,
+          { show: shot.show, shotId: shot.id, ticketId: params.id },
+          d.files,
+        );
+        const state = await tickets().deliver(shot.show, shot.id, { ...d, vendorId });
         reply.code(201);
         return state;
       },

@@ -27,11 +27,21 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
     let live = true;
     const made: string[] = [];
     void (async () => {
-      for (let i = 0; i < Math.min(count, 6); i++) {
-        const blob = await api.blob(`/v1/shots/${shot.id}/outputs/${i}`).catch(() => undefined);
-        if (!blob || !live) continue;
-        made.push(URL.createObjectURL(blob));
-        setUrls([...made]);
+      const listing = await api
+        .get<{ outputs: Array<{ url: string }> }>(`/v1/shots/${shot.id}/outputs`)
+        .catch(() => undefined);
+      const shown: string[] = [];
+      for (const o of listing?.outputs.slice(0, 6) ?? []) {
+        // A presigned URL of the store goes straight into the page; an API path needs the token.
+        if (/^https?:/.test(o.url)) shown.push(o.url);
+        else {
+          const blob = await api.blob(o.url).catch(() => undefined);
+          if (!blob) continue;
+          const local = URL.createObjectURL(blob);
+          made.push(local);
+          shown.push(local);
+        }
+        if (live) setUrls([...shown]);
       }
       const m = await api.get<unknown>(`/v1/shots/${shot.id}/manifest`).catch(() => undefined);
       if (live && m) setManifest(JSON.stringify(m, null, 2));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { formatMoney, type Money, type Shot } from '@shotcaller/contracts';
 import type { ShotcallerClient } from '@shotcaller/sdk';
 import { ticketIdOf } from '@shotcaller/shots';
@@ -33,8 +32,6 @@ export interface PlayedTicket {
   ticket: Ticket;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /**
  * Plays both sides of each vendor ticket through the vendor API: every vendor bids from its own
  * token, the producer awards the lowest bid, the winner delivers, the first shot gets a round of
@@ -65,15 +62,14 @@ export async function playVendorTickets(
       const lowest = [...ticket.bids].sort((a, b) => a.amount.amountMinor - b.amount.amountMinor)[0]!;
       await clients.producer.request('POST', `${path}/award`, z.unknown(), { bidId: lowest.bidId });
       const vendor = clients.vendor(lowest.vendorId);
+      // Each version goes straight into the store on the upload URLs the ticket hands out.
       const deliver = (version: number) =>
-        vendor.request('POST', `${path}/deliveries`, z.unknown(), {
-          files: [
-            {
-              uri: `vendor://${lowest.vendorId}/${shot.request.shot}/v${String(version).padStart(3, '0')}.exr`,
-              sha256: sha256(`${shot.id}-v${version}`),
-            },
-          ],
-        });
+        vendor.deliver(ticketId, [
+          {
+            name: `${shot.request.shot}_v${String(version).padStart(3, '0')}.exr`,
+            bytes: Buffer.from(`${lowest.vendorId} ${shot.request.shot} v${version}`),
+          },
+        ]);
       await deliver(1);
       if (i === 0) {
         await clients.producer.request('POST', `${path}/review`, z.unknown(), {

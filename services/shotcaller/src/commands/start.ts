@@ -30,5 +30,7 @@ export function registerStartCommand(program: Command, ctx: CommandContext): voi
       });
       ctx.io.out('stopping…');
       await running.stop();
+      // Every role has stopped; a handle some library left open must not keep a stopped process alive.
+      setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
     });
 }

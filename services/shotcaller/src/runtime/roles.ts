@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
 import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
@@ -13,6 +15,7 @@ import { Notifier } from '@shotcaller/notifier';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
 import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
+import { createArtifactStore } from '@shotcaller/storage';
 import { TemporalWorker } from '@shotcaller/temporal-worker';
 import { createTrackers, TicketClient } from '@shotcaller/vendor';
 import { VendorWorker } from '@shotcaller/vendor-worker';
@@ -106,6 +109,35 @@ const kitsuSync: RoleStarter = async (ctx) => {
   };
 };
 
+/** The configured artifact store, checked: a role that cannot use it refuses to start, saying why. */
+async function artifactStore(ctx: RoleContext, role: RoleName) {
+  const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
+  await store.check({ write: true });
+  ctx.logger(role).info({ store: store.description }, 'artifact store ready');
+  return store;
+}
+
+/**
+ * Removes what interrupted writes left in the store (temp files, incomplete multipart uploads) once
+ * they are older than `storage.leftoverMaxAgeMs`. The api role does it, like the event log trim.
+ */
+function startStorageCleanup(ctx: RoleContext, store: Awaited<ReturnType<typeof artifactStore>>) {
+  const { cleanupEveryMs, leftoverMaxAgeMs } = ctx.config.storage;
+  if (cleanupEveryMs === 0) return undefined;
+  const timer = setInterval(
+    () =>
+      void store
+        .cleanup({ olderThanMs: leftoverMaxAgeMs })
+        .then(
+          (removed) => removed.length > 0 && ctx.logger('api').info({ removed }, 'storage leftovers removed'),
+        )
+        .catch((error: Error) => ctx.logger('api').warn({ err: error.message }, 'storage cleanup failed')),
+    cleanupEveryMs,
+  );
+  timer.unref();
+  return timer;
+}
+
 /** What each configured genai provider does with data, for the compliance rules. */
 function providerProfiles(config: RoleContext['config']) {
   return Object.fromEntries(
@@ -165,6 +197,7 @@ const api: RoleStarter = async (ctx) => {
     ctx
       .logger('api')
       .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
+  const artifacts = await artifactStore(ctx, 'api');
   const temporal = ctx.temporalAddress ? await ticketClient(ctx) : undefined;
   const kitsu = kitsuSettings(config);
   if (!temporal)
@@ -175,6 +208,7 @@ const api: RoleStarter = async (ctx) => {
     config,
     redis,
     store,
+    artifacts,
     ...(temporal ? { tickets: temporal.tickets } : {}),
     ...(kitsu ? { kitsu } : {}),
     simulation: {
@@ -189,12 +223,14 @@ const api: RoleStarter = async (ctx) => {
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   const retention = startRetention(ctx);
+  const cleanup = startStorageCleanup(ctx, artifacts);
   ctx.logger('api').info({ url }, 'api listening');
   return {
     name: 'api',
     url,
     async stop() {
       clearInterval(retention);
+      clearInterval(cleanup);
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
       await temporal?.connection.close();
@@ -307,6 +343,8 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { rates } = loadRoutingFiles(config);
   const store = new ShotStore(redis, config.deployment);
+  const artifacts = await artifactStore(ctx, 'genai-worker');
+  await clearOldScratch(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
   const intake = createQueue('intake', redis, config.deployment);
   const commands = new ShotCommands(store, { intake });
   // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
@@ -324,6 +362,8 @@ const genaiWorker: RoleStarter = async (ctx) => {
         price: (provider, usage, shot, options) =>
           priceUsage(rates, provider, usage, frameCount(shot.request.frames), options),
         dataDir: config.dataDir,
+        artifacts,
+        storageRetryDelayMs: config.storage.retryDelayMs,
         logger: ctx.logger('genai-worker').child({ provider: p.name }),
         concurrency: p.concurrency ?? config.genai.concurrency,
         taskTimeoutMs: config.genai.taskTimeoutMs,
@@ -339,6 +379,16 @@ const genaiWorker: RoleStarter = async (ctx) => {
     },
   };
 };
+
+/** Scratch folders a killed genai worker left on this machine; a live task's are younger than this. */
+async function clearOldScratch(dir: string, olderThanMs: number): Promise<void> {
+  const cutoff = Date.now() - olderThanMs;
+  for (const entry of await readdir(dir).catch(() => [])) {
+    const path = resolve(dir, entry);
+    const s = await stat(path).catch(() => undefined);
+    if (s && s.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+  }
+}
 
 const budget: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;

@@ -1,6 +1,7 @@
 export type { ArtifactStore, PutSource, StoredObject, UploadTarget } from './artifact-store';
 export { PathMapping, S3Config, StorageConfig } from './config';
 export { createArtifactStore } from './create-store';
+export { presignedOrigin } from './download-origin';
 export { HashMismatch, InvalidKey, NotInStore, ObjectNotFound, StorageUnavailable } from './errors';
 export { FileStore, type FileStoreOptions } from './file-store';
 export { assertKey, contentTypeOf, deliveryPrefix, outputPrefix, partialSuffix, safeName } from './keys';

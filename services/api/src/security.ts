@@ -24,13 +24,20 @@ export const dashboardCsp = {
 /** JSON, CSV and problem documents are never a page: should a browser render one, it may load nothing. */
 export const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Security headers on every response, HSTS on requests that came over TLS, CORS only for configured origins. */
+/**
+ * Security headers on every response, HSTS on requests that came over TLS, CORS only for configured
+ * origins. `imageOrigin` is the artifact store's, whose presigned URLs the dashboard shows frames from.
+ */
 export async function registerSecurity(
   app: FastifyInstance,
   settings: Pick<ShotcallerConfig['api'], 'hstsMaxAgeSeconds' | 'corsOrigins'>,
+  imageOrigin?: string,
 ): Promise<void> {
+  const directives = imageOrigin
+    ? { ...dashboardCsp, imgSrc: [...dashboardCsp.imgSrc, imageOrigin] }
+    : dashboardCsp;
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: dashboardCsp },
+    contentSecurityPolicy: { useDefaults: false, directives },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     // Sent only over TLS (below): on plain HTTP a browser ignores it and it would only mislead a reader.

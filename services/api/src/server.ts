@@ -5,7 +5,7 @@ import type { RedisClient } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
-import { type ArtifactStore, createArtifactStore, UploadTokens } from '@shotcaller/storage';
+import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -158,7 +158,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
-  await registerSecurity(app, api);
+  await registerSecurity(app, api, presignedOrigin(deps.config.storage));
   const limiters = await registerRateLimits(app, {
     redis: deps.redis,
     deployment: deps.config.deployment,

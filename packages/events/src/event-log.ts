@@ -36,7 +36,7 @@ export interface EventLogOptions {
   deployment: string;
 }
 
-/** The deployment's event log: one RedisClient Stream of CloudEvents, the source of truth for every view. */
+/** The deployment's event log: one Redis Stream of CloudEvents, the source of truth for every view. */
 export class EventLog {
   readonly keys: EventLogKeys;
   private readonly redis: RedisClient;

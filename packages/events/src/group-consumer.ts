@@ -67,7 +67,10 @@ export class GroupConsumer {
     if (this.running) return;
     await ensureGroup(this.redis, this.keys.stream, this.options.group, this.options.startAt ?? '0');
     this.blocking = this.redis.duplicate();
-    this.blocking.on('error', () => {});
+    // ioredis reconnects by itself; say why reads stall meanwhile.
+    this.blocking.on('error', (error: Error) =>
+      this.options.onError?.(error, { entryId: '', eventId: '', deadLettered: false }),
+    );
     this.running = true;
     this.loop = this.run();
   }

@@ -29,8 +29,11 @@ export const redactedPaths = [
 
 export interface LoggerOptions {
   level?: string;
-  /** The role writing, e.g. `router`; every line carries it. */
-  role: string;
+  /**
+   * The role writing, e.g. `router`; every line carries it. A process running several roles leaves it
+   * out and gives each role a child logger with its own, so no line names two roles.
+   */
+  role?: string;
   deployment?: string;
   /** Where lines go; stdout when not given (tests pass a stream to read them back). */
   destination?: NodeJS.WritableStream;
@@ -41,7 +44,10 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { role: options.role, ...(options.deployment ? { deployment: options.deployment } : {}) },
+      base: {
+        ...(options.role ? { role: options.role } : {}),
+        ...(options.deployment ? { deployment: options.deployment } : {}),
+      },
       redact: { paths: redactedPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

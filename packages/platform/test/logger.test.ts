@@ -17,3 +17,19 @@ describe('the logger', () => {
     expect(first).toMatchObject({ role: 'api', deployment: 'dev', token: '[redacted]', msg: 'request' });
   });
 });
+
+describe('a process running several roles', () => {
+  it('names one role on each line, never two', async () => {
+    const out = new PassThrough();
+    const lines: string[] = [];
+    out.on('data', (c: Buffer) => lines.push(...c.toString().trim().split('\n')));
+    const log = createLogger({ deployment: 'dev', destination: out });
+    log.child({ role: 'router' }).info('routing');
+    log.info('started');
+    await new Promise((r) => setImmediate(r));
+    // Strict JSON pipelines refuse a line with a key twice: count the raw occurrences.
+    expect(lines[0]!.match(/"role":/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ role: 'router', deployment: 'dev', msg: 'routing' });
+    expect(lines[1]!).not.toContain('"role"');
+  });
+});

@@ -75,7 +75,7 @@ function fingerprint(request: ShotRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 32);
 }
 
-/** Shots in RedisClient. Every change is one atomic compare-and-set that also appends the events saying so. */
+/** Shots in Redis. Every change is one atomic compare-and-set that also appends the events saying so. */
 export class ShotStore {
   readonly keys: ShotKeys;
   readonly log: EventLog;

@@ -51,6 +51,7 @@ const titles: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
   422: 'Unprocessable content',
@@ -117,6 +118,11 @@ function describeFastifyError(error: FastifyLikeError): { code: string; detail: 
       return { code: 'malformed_json', detail: 'The body is empty; send a JSON document' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { code: 'malformed_json', detail: `The body is not valid JSON: ${error.message}` };
+    // Fastify's own message echoes the whole path back: say what is wrong without it.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { code: 'uri_too_long', detail: 'A part of the path is longer than any id this API has' };
+    case 'FST_ERR_BAD_URL':
+      return { code: 'bad_url', detail: 'The path is not a valid URL (a broken percent-encoding?)' };
     default:
       if (error.statusCode === 400 && /JSON/i.test(error.message)) {
         return { code: 'malformed_json', detail: `The body is not valid JSON: ${error.message}` };

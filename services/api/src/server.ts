@@ -8,7 +8,12 @@ import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import type { Authenticator } from './auth';
 import { serveDashboard } from './dashboard';
 import { LogThrottle } from './log-throttle';
@@ -108,6 +113,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     trustProxy: trustProxy(api.trustProxy),
     // Signed upload tokens travel in the path.
     routerOptions: { maxParamLength: 1_024 },
+    // Errors Fastify raises before any route runs (a path too long, a bad URL) become problem documents too.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(error, `/requests/${request.id}`);
+      // The option's reply is typed for no route at all; it is a plain reply.
+      void (reply as unknown as FastifyReply)
+        .code(problem.status)
+        .type('application/problem+json')
+        .send(problem);
+    },
     // Each timeout bounds how long one slow or silent client can hold a connection (docs/operations.md).
     http: {
       headersTimeout: api.timeouts.headersMs,

@@ -371,3 +371,16 @@ describe('bad requests', () => {
     expect(again.json().detail).toMatch(/cancelled is final/);
   });
 });
+
+describe('a path longer than any id', () => {
+  it('gets a problem document that does not echo the path back', async () => {
+    const response = await fetch(`${api.url}/v1/shots/${'x'.repeat(5_000)}`, {
+      headers: { authorization: `Bearer ${tokens.td}` },
+    });
+    expect(response.status).toBe(414);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const text = await response.text();
+    expect(text.length).toBeLessThan(1_000);
+    expect(JSON.parse(text)).toMatchObject({ status: 414, code: 'uri_too_long' });
+  });
+});

@@ -96,7 +96,15 @@ export class GenaiWorker {
   }
 
   start(): void {
-    void this.worker.run();
+    // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
+    this.worker
+      .run()
+      .catch((error: Error) =>
+        this.options.logger.error(
+          { err: error.message, queue: this.worker.name },
+          'queue worker stopped on an error',
+        ),
+      );
   }
 
   /** Stops taking work; tasks in hand finish (or, on a hard kill, BullMQ hands them to another worker). */
@@ -344,9 +352,18 @@ export class GenaiWorker {
   /** Aborts the task when its shot is cancelled or rerouted while it runs. */
   private watch(shotId: string, taskId: string, abort: AbortController): () => void {
     const timer = setInterval(() => {
-      void this.options.store.get(shotId).then((s) => {
-        if (s?.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
-      });
+      this.options.store
+        .get(shotId)
+        .then((s) => {
+          if (s?.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
+        })
+        // A Redis blip skips one look; the next interval looks again.
+        .catch((error: Error) =>
+          this.options.logger.warn(
+            { shotId, err: error.message },
+            'could not check the shot; will look again',
+          ),
+        );
     }, this.options.watchIntervalMs ?? 500);
     return () => clearInterval(timer);
   }

@@ -102,7 +102,15 @@ export class Notifier {
 
   async start(): Promise<void> {
     await this.consumer.start();
-    void this.worker.run();
+    // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
+    this.worker
+      .run()
+      .catch((error: Error) =>
+        this.options.logger.error(
+          { err: error.message, queue: this.worker.name },
+          'queue worker stopped on an error',
+        ),
+      );
   }
 
   async close(): Promise<void> {

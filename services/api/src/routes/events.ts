@@ -69,14 +69,18 @@ export function eventRoutes(deps: {
           query.after ??
           (typeof lastEventId === 'string' && /^\d+-\d+$/.test(lastEventId) ? lastEventId : undefined);
         const reader = deps.redis.duplicate();
-        reader.on('error', () => {});
+        reader.on('error', (error: Error) =>
+          request.log.debug({ err: error.message }, 'live stream: Redis connection error (reconnecting)'),
+        );
         let position = resumeFrom ?? (await lastEntryId(reader, deps.log.keys.stream));
         let open = true;
         // Live events (progress) never enter the log: they come by Pub/Sub, without an SSE id, since
         // there is nothing to resume them from. Subscribed before the headers go, so a client that has
         // them sees every live event from then on.
         const live = deps.redis.duplicate();
-        live.on('error', () => {});
+        live.on('error', (error: Error) =>
+          request.log.debug({ err: error.message }, 'live stream: Redis Pub/Sub error (reconnecting)'),
+        );
         live.on('message', (_channel: string, json: string) => {
           const event = JSON.parse(json) as { type: string; show?: string };
           if (visibleOnFeed(event, principal, filter)) send(`event: ${event.type}\ndata: ${json}\n\n`);

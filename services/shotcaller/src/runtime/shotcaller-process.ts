@@ -23,7 +23,8 @@ export async function startShotcaller(
   config: ShotcallerConfig,
   names: readonly RoleName[] = availableRoles,
 ): Promise<RunningShotcaller> {
-  const logger = createLogger({ role: 'shotcaller', level: config.log.level, deployment: config.deployment });
+  // Each role's lines carry its name (a child logger below); the process's own lines carry none.
+  const logger = createLogger({ level: config.log.level, deployment: config.deployment });
   const needsTemporal = names.some((n) => n === 'vendor-worker' || n === 'temporal-worker');
   const engines = await ensureEngines(config, logger, { temporal: needsTemporal });
   const redis = connectRedis(engines.redis, config.redis);

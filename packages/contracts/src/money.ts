@@ -26,11 +26,19 @@ export const NonNegativeMoney = Money.extend({
 });
 export type NonNegativeMoney = z.infer<typeof NonNegativeMoney>;
 
+const digitsOf = new Map<string, number>();
+
 /** Number of digits after the decimal point for a currency (2 for USD, 0 for JPY, 3 for BHD). */
 export function minorUnitDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  // Building an Intl.NumberFormat costs far more than the answer: every shot's estimates ask it.
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Formats money for people, e.g. `USD 1,234.50`. */

@@ -1,6 +1,6 @@
 import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { EventLogKeys, RedisClient } from './keys';
-import { type RawBufferEntry, type StoredEvent, toStoredEvent } from './stream-entry';
+import { type RawBufferEntry, type StoredEvent, toStoredEvent, typeOfStored } from './stream-entry';
 
 export interface DeliveryContext {
   entryId: string;
@@ -257,7 +257,7 @@ export class GroupConsumer {
       this.options.group,
       stored.entryId,
       stored.eventId,
-      stored.type,
+      typeOfStored(stored),
       stored.json,
       error,
       String(deliveries),

@@ -8,7 +8,8 @@ export type RawBufferEntry = [Buffer, Buffer[]];
 export interface StoredEvent {
   entryId: string;
   eventId: string;
-  type: string;
+  /** The type as the entry keeps it beside the event: only entries written before it moved inside. */
+  legacyType: string;
   /** The event's subject ('' for none; entries written before subjects were stored say '' too). */
   subject: string;
   /** The CloudEvent as stored, expanded to JSON, not yet validated. */
@@ -26,9 +27,16 @@ export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): Sto
   return {
     entryId: String(entryId),
     eventId,
-    // Entries written before the type moved inside the event alone keep it beside it.
-    type: text('type') || (/"type":"([^"]+)"/.exec(json)?.[1] ?? ''),
+    legacyType: text('type'),
     subject,
     json,
   };
+}
+
+/**
+ * The event's type, for labelling a dead letter: read only on that rare path, not for every event,
+ * and from the raw JSON, since an event that is dead-lettered may not parse.
+ */
+export function typeOfStored(stored: StoredEvent): string {
+  return stored.legacyType || (/"type":"([^"]+)"/.exec(stored.json)?.[1] ?? '');
 }

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '@shotcaller/engines';
 
 /**
  * The example production (the default policy and rate cards, the demo's shots and consents): the copy
- * `pnpm build` puts beside the compiled program, which has no workspace around it, else the workspace's.
+ * `pnpm build` puts beside the compiled program (dist/examples), which has no workspace around it,
+ * else the workspace's, three folders above this source file.
  */
 export function examplesDir(): string {
   const shipped = fileURLToPath(new URL('./examples', import.meta.url));
-  return existsSync(shipped) ? shipped : join(repoRoot(), 'examples');
+  return existsSync(shipped) ? shipped : fileURLToPath(new URL('../../../examples', import.meta.url));
 }

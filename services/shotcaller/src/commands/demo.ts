@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashToken } from '@shotcaller/api';
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
@@ -36,6 +35,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .option('--serve', 'keep running after the summary, so the API can be explored')
     .option('--port <port>', 'API port with --serve', '8080')
     .action(async (opts: { serve?: boolean; port: string }) => {
+      const { hashToken } = await import('@shotcaller/api');
       const examples = examplesDir();
       const token = `sc_demo_${randomBytes(12).toString('hex')}`;
       vendorToken = (id) => `${token}_${id}`;

@@ -65,6 +65,7 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
   if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi
 fi
 
-# The dashboard the api role serves, built with Vite into services/dashboard/dist.
+# The dashboard the api role serves, built with Vite into services/dashboard/dist. (The rest of
+# `pnpm build`, the compiled program, is for production and `pnpm test`; development runs the sources.)
 say "building the dashboard"
-pnpm --silent build >/dev/null
+pnpm --silent --filter @shotcaller/dashboard build >/dev/null

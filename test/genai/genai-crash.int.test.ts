@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { shotcallerArgs } from '../support/program';
 import { runShotcaller } from '../support/shotcaller';
 
 let app: Awaited<ReturnType<typeof runShotcaller>>;
@@ -10,9 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.running.stop());
 
-const main = fileURLToPath(new URL('../../services/shotcaller/src/main.ts', import.meta.url));
 const genaiWorker = () =>
-  spawn(process.execPath, ['--import', 'tsx', main, 'start', '--role', 'genai-worker'], {
+  spawn(process.execPath, shotcallerArgs(['start', '--role', 'genai-worker']), {
     env: {
       ...process.env,
       REDIS_URL: inject('redisUrl'),

@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { shotcallerArgs } from './program';
 
-const main = fileURLToPath(new URL('../../services/shotcaller/src/main.ts', import.meta.url));
-
-/** One Shotcaller role in a process of its own (`shotcaller start --role …`), so a test can SIGKILL it. */
+/** One Shotcaller role in a process of its own (`shotcaller start --role …`), so a test can SIGKILL it; compiled or from the sources (shotcallerArgs). */
 export function spawnRole(
   role: string,
   env: Record<string, string>,
   stderr: 'inherit' | 'pipe' = 'inherit',
 ): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', main, 'start', '--role', role], {
+  return spawn(process.execPath, shotcallerArgs(['start', '--role', role]), {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', stderr],
   });

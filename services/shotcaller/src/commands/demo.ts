@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashToken } from '@shotcaller/api';
 import { ConsentRegistry } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
-import { repoRoot } from '@shotcaller/engines';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
@@ -13,6 +11,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { examplesDir } from '../examples';
 import { table } from '../output';
 import { startShotcaller } from '../runtime/shotcaller-process';
 import { readShotFiles, validateEntries } from '../shot-files';
@@ -36,7 +35,8 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .option('--serve', 'keep running after the summary, so the API can be explored')
     .option('--port <port>', 'API port with --serve', '8080')
     .action(async (opts: { serve?: boolean; port: string }) => {
-      const examples = join(repoRoot(), 'examples');
+      const { hashToken } = await import('@shotcaller/api');
+      const examples = examplesDir();
       const token = `sc_demo_${randomBytes(12).toString('hex')}`;
       vendorToken = (id) => `${token}_${id}`;
       const config = loadConfig({

@@ -1,5 +1,4 @@
 import { ShotcallerError } from '@shotcaller/contracts';
-import { checkProvider } from '@shotcaller/genai';
 import { loadConfig } from '@shotcaller/platform';
 import type { Command } from 'commander';
 import { exitCodes } from '../exit-codes';
@@ -33,6 +32,7 @@ export function registerGenaiCommands(program: Command, ctx: CommandContext): vo
           name,
           config.genai.providers.map((p) => p.name),
         );
+      const { checkProvider } = await import('@shotcaller/genai');
       const results = await checkProvider(provider);
       const ok = results.every((r) => r.ok);
       ctx.io.out(

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchingConsents, usesNeeded } from '@shotcaller/compliance';
 import { type ConsentRecord, parseOrThrow, ShotRequest } from '@shotcaller/contracts';
-import { repoRoot } from '@shotcaller/engines';
 import {
   checkPolicyAgainstRates,
   estimateRoutes,
@@ -13,6 +12,7 @@ import {
 } from '@shotcaller/routing';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { examplesDir } from '../examples';
 import { json } from '../output';
 import type { CommandContext } from './shots';
 
@@ -22,7 +22,7 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
   const policy = program
     .command('policy')
     .description('check and try routing policies without submitting anything');
-  const ratesOption = (file?: string) => file ?? join(repoRoot(), 'examples/rate-cards.yaml');
+  const ratesOption = (file?: string) => file ?? join(examplesDir(), 'rate-cards.yaml');
 
   policy
     .command('check')

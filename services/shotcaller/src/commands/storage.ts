@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@shotcaller/platform';
-import { createArtifactStore } from '@shotcaller/storage';
 import type { Command } from 'commander';
 import type { CommandContext } from './shots';
 
 /** `shotcaller storage check|cleanup`: the artifact store as the configuration names it. */
 export function registerStorageCommands(program: Command, ctx: CommandContext): void {
   const storage = program.command('storage').description('the artifact store: frames, manifests, deliveries');
-  const open = (file?: string) => {
+  // The S3 client comes with the store's package: imported by these commands, not by every command.
+  const open = async (file?: string) => {
     const config = loadConfig(file ? { file } : {});
+    const { createArtifactStore } = await import('@shotcaller/storage');
     return { config, store: createArtifactStore(config.storage, resolve(config.dataDir)) };
   };
   storage
@@ -16,7 +17,7 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
     .description('check that the store answers and takes writes, as the api and genai-worker roles need')
     .option('--config <file>', 'configuration file (YAML)')
     .action(async (opts: { config?: string }) => {
-      const { store } = open(opts.config);
+      const { store } = await open(opts.config);
       await store.check({ write: true });
       ctx.io.out(
         ctx.asJson() ? JSON.stringify({ ok: true, store: store.description }) : `ok: ${store.description}`,
@@ -28,7 +29,7 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
     .option('--config <file>', 'configuration file (YAML)')
     .option('--older-than-ms <ms>', 'only leftovers older than this (default: storage.leftoverMaxAgeMs)')
     .action(async (opts: { config?: string; olderThanMs?: string }) => {
-      const { config, store } = open(opts.config);
+      const { config, store } = await open(opts.config);
       const olderThanMs =
         opts.olderThanMs === undefined ? config.storage.leftoverMaxAgeMs : Number(opts.olderThanMs);
       if (!Number.isInteger(olderThanMs) || olderThanMs < 0)

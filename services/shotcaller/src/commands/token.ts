@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { hashToken } from '@shotcaller/api';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { CommandContext } from './shots';
+
+// The api package holds the one definition of a token's hash; imported when used, not with every command.
+const hashToken = async (value: string) => (await import('@shotcaller/api')).hashToken(value);
 
 export function registerTokenCommands(program: Command, ctx: CommandContext): void {
   const token = program.command('token').description('API tokens: only their SHA-256 goes in the config');
@@ -13,11 +15,11 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
     .requiredOption('--role <role>', 'td, accountant, compliance, vendor or admin')
     .option('--shows <codes>', 'comma-separated show codes, or * for all', '*')
     .option('--vendor <id>', 'for a vendor token: the vendor id')
-    .action((opts: { name: string; role: string; shows: string; vendor?: string }) => {
+    .action(async (opts: { name: string; role: string; shows: string; vendor?: string }) => {
       const secret = `sc_${randomBytes(24).toString('base64url')}`;
       const entry = {
         name: opts.name,
-        sha256: hashToken(secret),
+        sha256: await hashToken(secret),
         role: opts.role,
         shows: opts.shows.split(',').map((s) => s.trim()),
         ...(opts.vendor ? { vendorId: opts.vendor } : {}),
@@ -29,5 +31,5 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
     .command('hash')
     .description('print the SHA-256 of a token, for the tokens file')
     .argument('<token>')
-    .action((value: string) => ctx.io.out(hashToken(value)));
+    .action(async (value: string) => ctx.io.out(await hashToken(value)));
 }

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startRedisServer, startTemporalDevServer } from '@shotcaller/engines';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import { type RedisTarget, redisTargetOf } from './redis-connection';
 
@@ -23,7 +22,10 @@ export async function ensureEngines(
   const stops: Array<() => Promise<void>> = [];
   const dataDir = resolve(config.dataDir);
   let target = redisTargetOf(config.redis);
+  // Imported only when an engine is started here: deployed roles are given theirs, and skip its code.
+  const engines = () => import('@shotcaller/engines');
   if (!target) {
+    const { startRedisServer } = await engines();
     mkdirSync(`${dataDir}/redis`, { recursive: true });
     const redis = await startRedisServer({ dataDir: `${dataDir}/redis` });
     stops.push(() => redis.stop());
@@ -32,6 +34,7 @@ export async function ensureEngines(
   }
   let temporalAddress = config.temporal.address;
   if (!temporalAddress && needs.temporal) {
+    const { startTemporalDevServer } = await engines();
     mkdirSync(dataDir, { recursive: true });
     const temporal = await startTemporalDevServer({
       namespace: config.temporal.namespace,

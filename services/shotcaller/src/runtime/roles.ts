@@ -2,31 +2,23 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
-import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
 import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
-import { ComplianceChecker } from '@shotcaller/compliance-checker';
 import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
-import { createAdapter } from '@shotcaller/genai';
-import { GenaiWorker } from '@shotcaller/genai-worker';
-import { KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync, watchKitsu } from '@shotcaller/kitsu';
-import { Notifier } from '@shotcaller/notifier';
-import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
 import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
-import { createArtifactStore } from '@shotcaller/storage';
-import { TemporalWorker } from '@shotcaller/temporal-worker';
-import { createTrackers, TicketClient } from '@shotcaller/vendor';
-import { VendorWorker } from '@shotcaller/vendor-worker';
-import { Client, Connection } from '@temporalio/client';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
+// Each role imports the packages only it uses when it starts (`await import`), the shared ones above:
+// a process running one role then loads, and holds in memory, that role's code and libraries only
+// (the api's HTTP server, the S3 client, Temporal's worker and its native bridge, …), not every role's.
+
 /** The Kitsu client and field mapping, when `kitsu.url`, credentials and a mapping are configured. */
-function kitsuSettings(config: RoleContext['config']) {
+async function kitsuSettings(config: RoleContext['config']) {
   const k = config.kitsu;
   if (!k.url || !k.email || !k.password || !k.mapping) return undefined;
+  const { KitsuClient, KitsuMapping } = await import('@shotcaller/kitsu');
   return {
     client: new KitsuClient({ url: k.url, email: k.email, password: k.password }),
     mapping: parseOrThrow(KitsuMapping, k.mapping, 'kitsu.mapping'),
@@ -35,13 +27,14 @@ function kitsuSettings(config: RoleContext['config']) {
 
 const kitsuSync: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
-  const settings = kitsuSettings(config);
+  const settings = await kitsuSettings(config);
   if (!settings) {
     ctx
       .logger('kitsu-sync')
       .info('Kitsu is not configured (kitsu.url, email, password, mapping): nothing to sync');
     return { name: 'kitsu-sync', stop: async () => {} };
   }
+  const { KitsuStatuses, KitsuSync, watchKitsu } = await import('@shotcaller/kitsu');
   const base = config.kitsu.linkBaseUrl?.replace(/\/+$/, '');
   const sync = new KitsuSync({
     redis,
@@ -111,6 +104,7 @@ const kitsuSync: RoleStarter = async (ctx) => {
 
 /** The configured artifact store, checked: a role that cannot use it refuses to start, saying why. */
 async function artifactStore(ctx: RoleContext, role: RoleName) {
+  const { createArtifactStore } = await import('@shotcaller/storage');
   const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
   await store.check({ write: true });
   ctx.logger(role).info({ store: store.description }, 'artifact store ready');
@@ -176,6 +170,7 @@ function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
 
 const api: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { Authenticator, buildApi, readTokensFile } = await import('@shotcaller/api');
   const store = new ShotStore(redis, config.deployment);
   const upgraded = await store.upgradeIndexes();
   if (upgraded > 0) ctx.logger('api').info({ shots: upgraded }, 'shot indexes upgraded to per-show only');
@@ -199,7 +194,7 @@ const api: RoleStarter = async (ctx) => {
       .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
   const artifacts = await artifactStore(ctx, 'api');
   const temporal = ctx.temporalAddress ? await ticketClient(ctx) : undefined;
-  const kitsu = kitsuSettings(config);
+  const kitsu = await kitsuSettings(config);
   if (!temporal)
     ctx
       .logger('api')
@@ -239,6 +234,8 @@ const api: RoleStarter = async (ctx) => {
 };
 
 async function ticketClient(ctx: RoleContext) {
+  const { Client, Connection } = await import('@temporalio/client');
+  const { TicketClient } = await import('@shotcaller/vendor');
   const connection = await Connection.connect({ address: ctx.temporalAddress! });
   const client = new Client({ connection, namespace: ctx.config.temporal.namespace });
   const tickets = new TicketClient(client, {
@@ -251,6 +248,7 @@ async function ticketClient(ctx: RoleContext) {
 const vendorWorker: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { connection, tickets } = await ticketClient(ctx);
+  const { VendorWorker } = await import('@shotcaller/vendor-worker');
   const v = config.vendor;
   const instance = new VendorWorker({
     connection: redis,
@@ -279,6 +277,8 @@ const vendorWorker: RoleStarter = async (ctx) => {
 
 const temporalWorker: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { TemporalWorker } = await import('@shotcaller/temporal-worker');
+  const { createTrackers } = await import('@shotcaller/vendor');
   const worker = await TemporalWorker.start({
     address: ctx.temporalAddress!,
     namespace: config.temporal.namespace,
@@ -297,6 +297,7 @@ const temporalWorker: RoleStarter = async (ctx) => {
 
 const router: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { PolicyDecider, Router } = await import('@shotcaller/router');
   const { policy, rates } = loadRoutingFiles(config);
   const { rules, changes } = applyRuleConfig(catalogue, config.compliance.rules);
   if (changes.length > 0) {
@@ -341,6 +342,8 @@ const router: RoleStarter = async (ctx) => {
 
 const genaiWorker: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { createAdapter } = await import('@shotcaller/genai');
+  const { GenaiWorker } = await import('@shotcaller/genai-worker');
   const { rates } = loadRoutingFiles(config);
   const store = new ShotStore(redis, config.deployment);
   const artifacts = await artifactStore(ctx, 'genai-worker');
@@ -392,6 +395,7 @@ async function clearOldScratch(dir: string, olderThanMs: number): Promise<void> 
 
 const budget: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { parseBudgetLines, seedBudgetLines, startBudgetTracker } = await import('@shotcaller/budget');
   if (config.budget.linesFile) {
     const lines = parseBudgetLines(readFileSync(config.budget.linesFile, 'utf8'), config.budget.linesFile);
     await seedBudgetLines(
@@ -417,6 +421,7 @@ const budget: RoleStarter = async (ctx) => {
 
 const compliance: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
+  const { ComplianceChecker } = await import('@shotcaller/compliance-checker');
   const store = new ShotStore(redis, config.deployment);
   const intake = createQueue('intake', redis, config.deployment);
   const checker = new ComplianceChecker({
@@ -442,6 +447,7 @@ const compliance: RoleStarter = async (ctx) => {
 };
 
 const notifier: RoleStarter = async (ctx) => {
+  const { Notifier } = await import('@shotcaller/notifier');
   const instance = new Notifier({
     redis: ctx.redis,
     connection: ctx.redis,

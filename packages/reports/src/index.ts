@@ -13,4 +13,4 @@ export {
 } from './labour-report';
 export { formatWhole, tenths, wholeUnits } from './precision';
 export { readShowEvents } from './read-events';
-export { foldShots } from './shot-labour';
+export { foldShots, labourShotOf, recordedEstimate, type ShotFold } from './shot-labour';

@@ -28,7 +28,8 @@ export interface ShotFold {
   notYetRouted: ShotRequest[];
 }
 
-const recorded = (e: RouteEstimate): RecordedEstimate => ({
+/** An estimate as the report carries it: minor units, with the labour part when the decision recorded one. */
+export const recordedEstimate = (e: RouteEstimate): RecordedEstimate => ({
   route: e.route,
   cost: e.cost.amountMinor,
   turnaroundHours: e.turnaroundHours,
@@ -143,8 +144,8 @@ export function foldShots(events: Iterable<ShotcallerEvent>): ShotFold {
       side,
       decidedAt: s.sideAt,
       week: isoWeek(s.sideAt),
-      genai: estimates ? recorded(estimates.genai) : null,
-      vendor: estimates ? recorded(estimates.vendor) : null,
+      genai: estimates ? recordedEstimate(estimates.genai) : null,
+      vendor: estimates ? recordedEstimate(estimates.vendor) : null,
       currency: estimates?.vendor.cost.currency ?? null,
       previouslyAtVendor: side === 'ai' && s.previouslyAtVendor,
       actualArtistHours: s.hasActual ? Math.round(s.artistHours * 100) / 100 : null,
@@ -152,4 +153,35 @@ export function foldShots(events: Iterable<ShotcallerEvent>): ShotFold {
     });
   }
   return out;
+}
+
+/**
+ * The labour row of a shot under a decision that was not taken (a what-if's candidate routing): no
+ * returns or artist hours are predicted, only where the work would go and what the estimates say.
+ */
+export function labourShotOf(
+  shotId: string,
+  request: ShotRequest,
+  decision: RoutingDecision,
+  options: { held: boolean; at: string },
+): LabourShot {
+  return {
+    shotId,
+    show: request.show,
+    shot: request.shot,
+    ...(request.episode ? { episode: request.episode } : {}),
+    sequence: request.sequence,
+    category: request.category,
+    complexity: request.complexity,
+    frames: frameCount(request.frames),
+    side: options.held ? 'held' : decision.route === 'genai' ? 'ai' : 'vendor',
+    decidedAt: options.at,
+    week: isoWeek(options.at),
+    genai: recordedEstimate(decision.estimates.genai),
+    vendor: recordedEstimate(decision.estimates.vendor),
+    currency: decision.estimates.vendor.cost.currency,
+    previouslyAtVendor: false,
+    actualArtistHours: null,
+    returned: null,
+  };
 }

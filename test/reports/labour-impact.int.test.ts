@@ -44,7 +44,12 @@ beforeAll(async () => {
     auth: {
       tokens: [
         ...tokenEntries(),
-        { name: 'olga (accountant, OTH)', sha256: hashToken(otherShowToken), role: 'accountant', shows: ['OTH'] },
+        {
+          name: 'olga (accountant, OTH)',
+          sha256: hashToken(otherShowToken),
+          role: 'accountant',
+          shows: ['OTH'],
+        },
       ],
     },
   });
@@ -79,7 +84,9 @@ beforeAll(async () => {
     [3.5, 'day-1'], // a retried call: counted once
     [2.25, 'day-2'],
   ] as const)
-    expect((await cli(tokens.td, 'artist-time', loggedId, '--hours', String(hours), '--record-id', recordId)).code).toBe(0);
+    expect(
+      (await cli(tokens.td, 'artist-time', loggedId, '--hours', String(hours), '--record-id', recordId)).code,
+    ).toBe(0);
   await eventually(
     () => Promise.all([...rejectedIds, overriddenId].map((id) => app.client().getShot(id))),
     (all) =>
@@ -118,14 +125,20 @@ async function fromTheLog() {
       if (s.side === 'genai') Object.assign(s, { returned: false, fromVendor: s.wasAtVendor });
       else s.wasAtVendor = true;
     } else if (e.type === 'io.shotcaller.shot.held.v1') of(e.data.shotId).side = 'held';
-    else if (e.type === 'io.shotcaller.shot.rerouted.v1' && e.data.from === 'genai' && e.data.to === 'vendor') {
+    else if (
+      e.type === 'io.shotcaller.shot.rerouted.v1' &&
+      e.data.from === 'genai' &&
+      e.data.to === 'vendor'
+    ) {
       Object.assign(of(e.data.shotId), { side: 'vendor', returned: true });
-    } else if (e.type === 'io.shotcaller.genai.artist-time.recorded.v1') of(e.data.shotId).hours += e.data.hours;
+    } else if (e.type === 'io.shotcaller.genai.artist-time.recorded.v1')
+      of(e.data.shotId).hours += e.data.hours;
   }
   const all = [...state.values()];
   const ai = all.filter((s) => s.side === 'genai');
   const vendor = all.filter((s) => s.side === 'vendor');
-  const sum = (list: typeof all, f: (s: (typeof all)[number]) => number) => list.reduce((n, s) => n + f(s), 0);
+  const sum = (list: typeof all, f: (s: (typeof all)[number]) => number) =>
+    list.reduce((n, s) => n + f(s), 0);
   const days = (list: typeof all, f: (s: (typeof all)[number]) => number | undefined) =>
     sum(list, (s) => Math.round((f(s) ?? 0) * 100)) / 100;
   return {
@@ -187,7 +200,9 @@ describe('the labour impact report on the demo production', () => {
   });
 
   it('is for accountants, compliance officers and admins, on the shots their token may see', async () => {
-    expect((await report(tokens.compliance)).totals.aiShots).toBe((await report(tokens.admin)).totals.aiShots);
+    expect((await report(tokens.compliance)).totals.aiShots).toBe(
+      (await report(tokens.admin)).totals.aiShots,
+    );
     const td = await report(tokens.td).catch((e) => e);
     expect(td.status).toBe(403);
     const otherShow = await report(otherShowToken).catch((e) => e);
@@ -196,9 +211,10 @@ describe('the labour impact report on the demo production', () => {
   });
 
   it('refuses a period that ends before it starts, naming the field', async () => {
-    const error = await report(tokens.accountant, 'show=NTH&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z').catch(
-      (e) => e,
-    );
+    const error = await report(
+      tokens.accountant,
+      'show=NTH&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+    ).catch((e) => e);
     expect(error.status).toBe(400);
     expect(JSON.stringify(error.problem)).toContain('to');
     expect(JSON.stringify(error.problem)).toContain('must be after from');
@@ -215,7 +231,9 @@ describe('the labour impact report on the demo production', () => {
     expect(csv.text.split('\r\n')[0]).toMatch(/^# Labour impact of routing work to generative AI — show NTH/);
     const rows = parseCsv(csv.text, { comment: '#', columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(20);
-    expect(rows.filter((r) => r['Work went to (ai / vendor / held)'] === 'ai')).toHaveLength(full.totals.aiShots);
+    expect(rows.filter((r) => r['Work went to (ai / vendor / held)'] === 'ai')).toHaveLength(
+      full.totals.aiShots,
+    );
     const json = await cli(tokens.accountant, '--json', 'report', 'labour-impact', '--show', 'NTH');
     expect(LabourImpactReport.parse(JSON.parse(json.text)).totals).toEqual(full.totals);
   });

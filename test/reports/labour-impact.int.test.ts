@@ -6,6 +6,7 @@ import { ConsentRegistry } from '@shotcaller/compliance';
 import { ConsentRecord, type RoutingDecision, type ShotRequest } from '@shotcaller/contracts';
 import { repoRoot } from '@shotcaller/engines';
 import { EventLog } from '@shotcaller/events';
+import type { TokenEntry } from '@shotcaller/platform';
 import { LabourImpactReport } from '@shotcaller/reports';
 import { estimateRoutes, parseRateCards } from '@shotcaller/routing';
 import { SimulationReport } from '@shotcaller/simulation';
@@ -50,7 +51,7 @@ beforeAll(async () => {
           role: 'accountant',
           shows: ['OTH'],
         },
-      ],
+      ] as TokenEntry[],
     },
   });
   const registry = new ConsentRegistry(app.running.redis, app.deployment);

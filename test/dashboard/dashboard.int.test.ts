@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@shotcaller/cli';
@@ -68,9 +69,9 @@ describe('the dashboard, in Chromium', () => {
   it('shows each role its own pages and nothing else', async () => {
     const expected = {
       td: ['Shots', 'What-if'],
-      accountant: ['Budget', 'What-if'],
-      compliance: ['Compliance inbox'],
-      admin: ['Shots', 'Budget', 'Compliance inbox', 'Vendor tickets', 'What-if'],
+      accountant: ['Budget', 'What-if', 'Labour impact'],
+      compliance: ['Compliance inbox', 'Labour impact'],
+      admin: ['Shots', 'Budget', 'Compliance inbox', 'Vendor tickets', 'What-if', 'Labour impact'],
       vendorA: ['Vendor tickets'],
     } as const;
     for (const [who, pages] of Object.entries(expected)) {
@@ -152,7 +153,46 @@ describe('the dashboard, in Chromium', () => {
     expect(
       await page.getByRole('heading', { name: /Shots whose route would change \([1-9]\d*\)/ }).count(),
     ).toBe(1);
+    // The labour figures beside each other: under all-vendor no shot goes to AI.
+    const labour = page.getByTestId('whatif-labour');
+    await expect(
+      labour
+        .getByRole('row', { name: /shots to AI/ })
+        .locator('td')
+        .last()
+        .textContent(),
+    ).resolves.toBe('0');
     await page.screenshot({ path: join(screenshots, 'whatif.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows a compliance officer the labour impact, and gives the CSV for a union consultation', async () => {
+    const { data: report } = await app
+      .client(tokens.compliance)
+      .request(
+        'GET',
+        '/v1/reports/labour-impact?show=NTH',
+        z.object({ totals: z.object({ aiShots: z.int() }) }).loose(),
+      );
+    expect(report.totals.aiShots).toBeGreaterThan(0);
+    const page = await signIn(tokens.compliance);
+    await page.goto(`${app.running.apiUrl}/#/labour`);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const totals = page.getByTestId('labour-totals');
+    await totals.waitFor({ timeout: 30_000 });
+    await expect(totals.getByRole('heading').textContent()).resolves.toContain(
+      `${report.totals.aiShots} shot(s) went to AI`,
+    );
+    await expect(totals.textContent()).resolves.toContain('vendor artist-days not contracted');
+    await page.getByTestId('labour-by-category').waitFor();
+    await page.screenshot({ path: join(screenshots, 'labour-impact.png'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV for a union consultation' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('NTH-labour-impact.csv');
+    const text = await readFile((await download.path())!, 'utf8');
+    expect(text).toMatch(/^# Labour impact of routing work to generative AI — show NTH/);
     await page.context().close();
   });
 

@@ -60,3 +60,13 @@ export const ListShotsQuery = z.strictObject({
 });
 export const ShotListResponse = z.object({ shots: z.array(Shot), nextCursor: z.int().optional() });
 export type ShotListResponse = z.infer<typeof ShotListResponse>;
+
+/** Artist hours spent on a shot's AI work, as a supervisor logs them; `recordId` makes a retried call count once. */
+export const ArtistTimeRequest = z.strictObject({
+  hours: z.number().positive('must be more than zero hours').max(10_000, 'must be at most 10,000 hours'),
+  note: z.string().trim().max(2000).default(''),
+  recordId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1–100 letters, digits, "_", "." or "-"')
+    .optional(),
+});

@@ -135,6 +135,17 @@ export const eventCatalogue = {
     manifestUri: z.string(),
     manifestSha256: z.string().regex(/^[a-f0-9]{64}$/),
   }),
+  /**
+   * Artist time actually spent on a shot's AI work (prompting, supervising, review, fixes), as a
+   * supervisor logs it; each record adds to the shot's total. The labour report sets it beside the
+   * artist time the genai estimate assumed.
+   */
+  'io.shotcaller.genai.artist-time.recorded.v1': z.strictObject({
+    shotId: ShotId,
+    hours: z.number().positive('must be more than zero hours').max(10_000, 'must be at most 10,000 hours'),
+    by: Actor,
+    note: z.string().max(2000).default(''),
+  }),
   'io.shotcaller.genai.task.failed.v1': z.strictObject({
     shotId: ShotId,
     taskId: z.string(),

@@ -4,6 +4,19 @@ import { NonNegativeMoney } from './money';
 export const Route = z.enum(['genai', 'vendor']);
 export type Route = z.infer<typeof Route>;
 
+/**
+ * The people's work inside a route's estimate, as the rate cards put it at routing: for genai the
+ * artist time to prompt, supervise and review; for a vendor the frame work (its per-shot overhead is
+ * production management, not artists). Recorded so a labour report never recomputes with later rates.
+ */
+export const LabourEstimate = z.strictObject({
+  artistCost: NonNegativeMoney,
+  /** `artistCost` over the rate cards' artist day rate, to hundredths; absent when they name none. */
+  artistDays: z.number().nonnegative().optional(),
+  basis: z.string(),
+});
+export type LabourEstimate = z.infer<typeof LabourEstimate>;
+
 /** What one route would cost and take, and how that was worked out. */
 export const RouteEstimate = z.strictObject({
   route: Route,
@@ -12,6 +25,8 @@ export const RouteEstimate = z.strictObject({
   /** The rate card line and arithmetic behind the figure, for people. */
   basis: z.string(),
   provider: z.string().optional(),
+  /** Optional so that decisions recorded before it existed still replay. */
+  labour: LabourEstimate.optional(),
 });
 export type RouteEstimate = z.infer<typeof RouteEstimate>;
 

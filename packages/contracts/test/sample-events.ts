@@ -103,6 +103,12 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     manifestUri: 'file:///out/manifest.json',
     manifestSha256: sha,
   },
+  'io.shotcaller.genai.artist-time.recorded.v1': {
+    shotId: 's1',
+    hours: 6.5,
+    by: 'vfx-sup@studio.test',
+    note: 'prompting and two review passes',
+  },
   'io.shotcaller.genai.task.failed.v1': {
     shotId: 's1',
     taskId: 't1',

@@ -52,3 +52,13 @@ export function formatDecimal(d: Decimal): string {
   const s = d.units.toString().padStart(d.scale + 1, '0');
   return d.scale === 0 ? s : `${s.slice(0, -d.scale)}.${s.slice(-d.scale)}`.replace(/\.?0+$/, '');
 }
+
+/** `a / b` to hundredths, rounded half up: artist-days from money and a day rate. `b` must not be zero. */
+export function divideToHundredths(a: Decimal, b: Decimal): number {
+  // a.units/10^a.scale ÷ b.units/10^b.scale × 100, as one integer division.
+  const numerator = a.units * 10n ** BigInt(b.scale) * 100n;
+  const denominator = b.units * 10n ** BigInt(a.scale);
+  const quotient = numerator / denominator;
+  const rounded = (numerator % denominator) * 2n >= denominator ? quotient + 1n : quotient;
+  return Number(rounded) / 100;
+}

@@ -1,6 +1,7 @@
 import {
   CurrencyMismatch,
   frameCount,
+  type LabourEstimate,
   minorUnitDigits,
   type RouteEstimate,
   ShotcallerError,
@@ -9,6 +10,7 @@ import {
 import {
   add,
   type Decimal,
+  divideToHundredths,
   formatDecimal,
   fromInteger,
   multiply,
@@ -76,10 +78,8 @@ export function estimateRoutes(
 
   const vendorRate = perCategory(rates.vendor.ratePerFrame, shot.category);
   const multiplier = rates.vendor.complexity[shot.complexity];
-  const vendorCost = add(
-    multiply(fromInteger(frames), parseDecimal(vendorRate), parseDecimal(multiplier)),
-    parseDecimal(rates.vendor.overheadPerShot),
-  );
+  const vendorFrameWork = multiply(fromInteger(frames), parseDecimal(vendorRate), parseDecimal(multiplier));
+  const vendorCost = add(vendorFrameWork, parseDecimal(rates.vendor.overheadPerShot));
   const vendorDays = perCategory(rates.vendor.turnaroundDays, shot.category);
 
   return {
@@ -89,12 +89,37 @@ export function estimateRoutes(
       cost: { amountMinor: toMinorUnits(genaiCost, digits), currency: rates.currency },
       turnaroundHours: hours(genaiHours),
       basis: `${genaiBasis} = ${rates.currency} ${formatDecimal(genaiCost)}`,
+      labour: labourOf(
+        parseDecimal(provider.overheadPerShot),
+        `${rates.currency} ${provider.overheadPerShot} artist time per shot (${providerName})`,
+        rates,
+        digits,
+      ),
     },
     vendor: {
       route: 'vendor',
       cost: { amountMinor: toMinorUnits(vendorCost, digits), currency: rates.currency },
       turnaroundHours: hours(vendorDays * 24),
       basis: `${frames} frames × ${rates.currency} ${vendorRate}/frame (${shot.category}) × ${multiplier} (${shot.complexity}) + ${rates.currency} ${rates.vendor.overheadPerShot} overhead = ${rates.currency} ${formatDecimal(vendorCost)}; ${vendorDays} days`,
+      labour: labourOf(
+        vendorFrameWork,
+        `vendor frame work ${frames} frames × ${rates.currency} ${vendorRate}/frame × ${multiplier}, without the per-shot overhead`,
+        rates,
+        digits,
+      ),
     },
+  };
+}
+
+/** The artist time inside an estimate, in money and, when the rate cards give a day rate, in artist-days. */
+function labourOf(artistCost: Decimal, what: string, rates: RateCards, digits: number): LabourEstimate {
+  const cost = { amountMinor: toMinorUnits(artistCost, digits), currency: rates.currency };
+  const dayRate = rates.labour?.artistDayRate;
+  if (!dayRate) return { artistCost: cost, basis: `${what}; no artist day rate in the rate cards` };
+  const days = divideToHundredths(artistCost, parseDecimal(dayRate));
+  return {
+    artistCost: cost,
+    artistDays: days,
+    basis: `${what} ÷ ${rates.currency} ${dayRate}/artist-day = ${days} artist-days`,
   };
 }

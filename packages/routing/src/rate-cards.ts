@@ -60,6 +60,13 @@ export const RateCards = z
       overheadPerShot: DecimalString.default('0'),
       turnaroundDays: PerCategory(z.number().positive()),
     }),
+    /** How money in an estimate becomes people's time, for the labour impact report. */
+    labour: z
+      .strictObject({
+        /** Blended all-in cost of one artist-day (vendor and crew alike), in major units. */
+        artistDayRate: DecimalString.refine((v) => Number(v) > 0, 'must be more than zero'),
+      })
+      .optional(),
   })
   .superRefine((cards, ctx) => {
     if (!(cards.genai.defaultProvider in cards.genai.providers)) {

@@ -123,4 +123,34 @@ describe('pricing measured usage', () => {
       priceUsage(exampleRates(), 'comfyui', { unit: 'gpu-second', quantity: 4000 }, 48, { delivered: false }),
     ).toEqual({ amountMinor: 360, currency: 'USD' });
   });
+
+  it('records the labour inside each estimate, in artist-days at the rate cards’ day rate', () => {
+    const withArtists = cards().genai.providers.gpu!;
+    const rates = cards('labour: { artistDayRate: "720" }');
+    rates.genai.providers.gpu = { ...withArtists, overheadPerShot: '480.00' };
+    const { genai, vendor } = estimateRoutes(
+      aShotRequest({ frames: { start: 1001, end: 1048 }, category: 'destruction', complexity: 'complex' }),
+      rates,
+    );
+    // Vendor frame work without the overhead: 48 × 240.50 × 1.5 = 17,316 → 17,316 / 720 = 24.05 days.
+    expect(vendor.labour).toEqual({
+      artistCost: { amountMinor: 1_731_600, currency: 'USD' },
+      artistDays: 24.05,
+      basis:
+        'vendor frame work 48 frames × USD 240.50/frame × 1.5, without the per-shot overhead ÷ USD 720/artist-day = 24.05 artist-days',
+    });
+    // 480 / 720 = 0.666… → 0.67 artist-days, half up.
+    expect(genai.labour).toMatchObject({ artistCost: { amountMinor: 48_000 }, artistDays: 0.67 });
+  });
+
+  it('gives labour in money only when the rate cards name no day rate', () => {
+    const { vendor } = estimateRoutes(aShotRequest({ frames: { start: 1, end: 10 } }), cards());
+    expect(vendor.labour?.artistCost.amountMinor).toBe(240_500);
+    expect(vendor.labour?.artistDays).toBeUndefined();
+    expect(vendor.labour?.basis).toContain('no artist day rate');
+  });
+
+  it('refuses a day rate of zero, naming the field', () => {
+    expect(() => cards('labour: { artistDayRate: "0" }')).toThrow(/labour\.artistDayRate.*more than zero/);
+  });
 });

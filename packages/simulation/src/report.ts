@@ -1,4 +1,5 @@
 import { MissingEvidence, Money, RuleMatch } from '@shotcaller/contracts';
+import { LabourFigures } from '@shotcaller/reports';
 import { z } from 'zod';
 
 export const RouteOrHold = z.enum(['genai', 'vendor', 'held', 'unrouted']);
@@ -74,6 +75,15 @@ export const SimulationReport = z.object({
         missing: z.array(MissingEvidence),
       }),
     ),
+  }),
+  /**
+   * The labour impact report's figures for the shots in scope, as routed and under the candidate: what
+   * the policy change would mean for vendors' and crews' work (docs/labour-impact.md).
+   */
+  labour: z.object({
+    actual: LabourFigures,
+    candidate: LabourFigures,
+    byCategory: z.array(z.object({ key: z.string(), actual: LabourFigures, candidate: LabourFigures })),
   }),
   turnaroundHistory: z.array(
     z.object({

@@ -1,6 +1,7 @@
 import type { BudgetLine } from '@shotcaller/budget';
 import type { ProviderProfile, Rule } from '@shotcaller/compliance';
 import { type ApprovalRecord, type ConsentRecord, CurrencyMismatch, type Money } from '@shotcaller/contracts';
+import { type LabourShot, labourShotOf, sumFigures } from '@shotcaller/reports';
 import { decideShot, type RateCards, type RoutingPolicy } from '@shotcaller/routing';
 import type { z } from 'zod';
 import type { Comparison, Outcome, SimulatedShot, SimulationReport } from './report';
@@ -20,6 +21,8 @@ export interface SimulationInput {
   rules?: readonly Rule[];
   lines: readonly BudgetLine[];
   snapshot: { upTo: string; at: Date };
+  /** Each shot's labour row as the labour report folds it from the log; derived from the histories when absent. */
+  labour?: readonly LabourShot[];
 }
 
 type OutcomeT = z.infer<typeof Outcome>;
@@ -67,6 +70,9 @@ export function simulate(input: SimulationInput): SimulationReport {
   const candidateFigures = new Map<string, number>();
   const baselineFigures = new Map<string, number>();
   const newHolds: SimulationReport['compliance']['newHolds'] = [];
+  const labourOf = new Map((input.labour ?? []).map((l) => [l.shotId, l]));
+  const labourActual: LabourShot[] = [];
+  const labourCandidate: LabourShot[] = [];
   for (const h of input.histories) {
     if (h.cancelled) {
       if (inScope(h, input.scope)) skipped.push({ shotId: h.shotId, reason: 'cancelled' });
@@ -103,6 +109,15 @@ export function simulate(input: SimulationInput): SimulationReport {
         ? outcome(decision.route, decision, actual.cost, 'actual', ta)
         : outcome(decision.route, decision, estimate, 'estimate', ta);
     candidateFigures.set(h.shotId, money(candidate.cost));
+    const actualLabour = input.labour
+      ? labourOf.get(h.shotId)
+      : h.decision && labourShotOf(h.shotId, h.request, h.decision, { held: h.held, at: h.submittedAt });
+    const candidateLabour = labourShotOf(h.shotId, h.request, decision, { held, at: now.toISOString() });
+    // Artist hours already spent on AI work stay spent if the candidate keeps the shot on AI.
+    if (actualLabour?.side === 'ai' && candidateLabour.side === 'ai')
+      candidateLabour.actualArtistHours = actualLabour.actualArtistHours;
+    if (actualLabour) labourActual.push(actualLabour);
+    labourCandidate.push(candidateLabour);
     if (held && actual.route !== 'held') {
       const blocking = precheck.findings.filter(
         (f) => !f.satisfied && f.action !== 'record' && f.action !== 'disclose',
@@ -189,6 +204,21 @@ export function simulate(input: SimulationInput): SimulationReport {
       actualHolds: shots.filter((s) => s.actual.route === 'held').length,
       candidateHolds: shots.filter((s) => s.candidate.route === 'held').length,
       newHolds,
+    },
+    labour: {
+      actual: sumFigures('actual', labourActual),
+      candidate: sumFigures('candidate', labourCandidate),
+      byCategory: [...new Set(labourCandidate.map((l) => l.category))].sort().map((key) => ({
+        key,
+        actual: sumFigures(
+          key,
+          labourActual.filter((l) => l.category === key),
+        ),
+        candidate: sumFigures(
+          key,
+          labourCandidate.filter((l) => l.category === key),
+        ),
+      })),
     },
     turnaroundHistory: turnaround.table(),
   };

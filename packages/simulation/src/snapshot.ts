@@ -2,6 +2,7 @@ import { BudgetProjection } from '@shotcaller/budget';
 import { ConsentRegistry } from '@shotcaller/compliance';
 import type { ShotcallerEvent } from '@shotcaller/contracts';
 import { EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
+import { foldShots } from '@shotcaller/reports';
 import { foldHistories } from './shot-history';
 
 /**
@@ -31,6 +32,7 @@ export async function readSnapshot(
   ]);
   return {
     histories: foldHistories(events),
+    labour: foldShots(events).shots,
     consents: consents.filter((c) => !c.revoked).map(({ revoked: _, ...c }) => c),
     approvals,
     lines,

@@ -200,4 +200,29 @@ describe('a what-if', () => {
     expect(report.shots).toHaveLength(0);
     expect(report.skipped).toEqual([{ shotId: 'sh-COL_0010', reason: 'cancelled' }]);
   });
+
+  it('sets the labour figures of the candidate beside the actual: vendor work and artist-days the change would take or give', () => {
+    const report = simulate(input([recorded(env, allVendor)], genaiWhereEligible));
+    const { estimates } = decideShot({
+      request: env,
+      policy: genaiWhereEligible,
+      rates,
+      consents: [],
+      approvals: [],
+      providers,
+      now,
+    }).decision;
+    // Routed to a vendor as it happened; the candidate would send it to AI, so the vendor work goes.
+    expect(report.labour.actual).toMatchObject({ aiShots: 0, vendorShots: 1, vendorWouldBeCost: 0 });
+    expect(report.labour.candidate).toMatchObject({
+      aiShots: 1,
+      vendorShots: 0,
+      vendorWouldBeCost: estimates.vendor.cost.amountMinor,
+      vendorArtistDaysNotContracted: estimates.vendor.labour!.artistDays,
+      genaiArtistCost: estimates.genai.labour!.artistCost.amountMinor,
+    });
+    expect(report.labour.byCategory.map((c) => [c.key, c.actual.vendorShots, c.candidate.aiShots])).toEqual([
+      ['environment', 1, 1],
+    ]);
+  });
 });

@@ -34,6 +34,7 @@ export const permissions = {
   'metrics:read': ['admin'],
   'admin:import': ['admin'],
   'simulate:run': ['td', 'accountant', 'admin'],
+  'reports:labour': ['accountant', 'compliance', 'admin'],
   'session:read': ['td', 'accountant', 'compliance', 'vendor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

@@ -13,8 +13,9 @@ const feedsByRole: Record<Role, readonly string[] | '*'> = {
     'vendor.ticket.awarded',
     'vendor.invoice.',
     'vendor.bid.',
+    'genai.artist-time.',
   ],
-  compliance: ['compliance.', 'consent.', 'approval.', 'shot.'],
+  compliance: ['compliance.', 'consent.', 'approval.', 'shot.', 'genai.artist-time.'],
   vendor: [],
 };
 

@@ -26,6 +26,7 @@ import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
 import { kitsuRoutes } from './routes/kitsu';
+import { reportRoutes } from './routes/reports';
 import { sessionRoutes } from './routes/session';
 import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
@@ -76,6 +77,7 @@ export function apiRoutes(
       registry: new ConsentRegistry(deps.redis, deps.config.deployment),
       ruleConfig: deps.config.compliance.rules,
     }),
+    ...reportRoutes({ redis: deps.redis, deployment: deps.config.deployment }),
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Api, ApiProblem, type Me, type Role } from './api';
 import { BudgetPage } from './pages/budget';
 import { CompliancePage } from './pages/compliance';
+import { LabourPage } from './pages/labour';
 import { ShotPage } from './pages/shot';
 import { ShotsPage } from './pages/shots';
 import { SignIn } from './pages/sign-in';
@@ -10,12 +11,15 @@ import { TicketsPage } from './pages/tickets';
 import { WhatIfPage } from './pages/whatif';
 
 /** Which pages each role has: a role only reaches what is its own. */
-export const pagesOf: Record<Role, Array<'shots' | 'budget' | 'compliance' | 'tickets' | 'whatif'>> = {
+export const pagesOf: Record<
+  Role,
+  Array<'shots' | 'budget' | 'compliance' | 'tickets' | 'whatif' | 'labour'>
+> = {
   td: ['shots', 'whatif'],
-  accountant: ['budget', 'whatif'],
-  compliance: ['compliance'],
+  accountant: ['budget', 'whatif', 'labour'],
+  compliance: ['compliance', 'labour'],
   vendor: ['tickets'],
-  admin: ['shots', 'budget', 'compliance', 'tickets', 'whatif'],
+  admin: ['shots', 'budget', 'compliance', 'tickets', 'whatif', 'labour'],
 };
 const titles = {
   shots: 'Shots',
@@ -23,6 +27,7 @@ const titles = {
   compliance: 'Compliance inbox',
   tickets: 'Vendor tickets',
   whatif: 'What-if',
+  labour: 'Labour impact',
 };
 
 /**
@@ -98,6 +103,7 @@ export function App() {
   else if (page === 'budget') body = <BudgetPage api={api} />;
   else if (page === 'compliance') body = <CompliancePage api={api} />;
   else if (page === 'whatif') body = <WhatIfPage api={api} />;
+  else if (page === 'labour') body = <LabourPage api={api} />;
   else body = <TicketsPage api={api} />;
 
   return (

@@ -6,6 +6,7 @@ import { registerComplianceCommands } from './commands/compliance';
 import { registerDemoCommand } from './commands/demo';
 import { registerGenaiCommands } from './commands/genai';
 import { registerKitsuCommands } from './commands/kitsu';
+import { registerLabourCommands } from './commands/labour';
 import { registerPolicyCommands } from './commands/policy';
 import { type CommandContext, registerShotCommands } from './commands/shots';
 import { registerSimulateCommand } from './commands/simulate';
@@ -27,6 +28,7 @@ const plugins: CommandPlugin[] = [
   registerBudgetCommands,
   registerComplianceCommands,
   registerSimulateCommand,
+  registerLabourCommands,
   registerKitsuCommands,
   registerGenaiCommands,
   registerStorageCommands,

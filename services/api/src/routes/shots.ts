@@ -1,7 +1,9 @@
 import {
+  ArtistTimeRequest,
   CancelRequest,
   type FieldIssue,
   ListShotsQuery,
+  makeEvent,
   OverrideRequest,
   RejectRequest,
   ReviewRequest,
@@ -220,6 +222,34 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
       handler: async ({ principal, params, body }) => {
         await visibleShot(principal, params.id);
         return commands.reject(params.id, body.note, actorOf(principal, source));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/shots/:id/artist-time',
+      summary:
+        'Record artist hours actually spent on a shot’s AI work (adds to what is recorded; the labour report sets it beside the estimate)',
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: ArtistTimeRequest,
+      responses: { 201: { description: 'The record, as the event log keeps it' } },
+      handler: async ({ principal, params, body, reply }) => {
+        const shot = await visibleShot(principal, params.id);
+        const event = makeEvent(
+          'io.shotcaller.genai.artist-time.recorded.v1',
+          { shotId: shot.id, hours: body.hours, by: principal.name, note: body.note },
+          {
+            source,
+            correlationId: shot.id,
+            subject: shot.id,
+            show: shot.show,
+            ...(body.recordId ? { id: `artist-time-${shot.id}-${body.recordId}` } : {}),
+          },
+        );
+        const { appended } = await store.log.append(event);
+        reply.code(appended ? 201 : 200);
+        return { eventId: event.id, recorded: appended, ...event.data };
       },
     }),
   ];

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Api, money } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
+import { type LabourFigures, tenths, whole } from './labour';
 
 interface Sum {
   shots: number;
@@ -46,6 +47,7 @@ interface Report {
     candidateHolds: number;
     newHolds: Array<{ shot: string; ruleIds: string[] }>;
   };
+  labour: { actual: LabourFigures; candidate: LabourFigures };
 }
 
 /** What-if: an accountant picks a policy file and sees the show replayed under it, beside what happened. */
@@ -158,6 +160,37 @@ export function WhatIfPage({ api }: { api: Api }) {
               {report.compliance.newHolds.length > 0 &&
                 `; newly held: ${report.compliance.newHolds.map((h) => h.shot).join(', ')}`}
               .
+            </p>
+          </section>
+          <section class="card">
+            <h2>Labour: vendors' and crews' work</h2>
+            <Table
+              testId="whatif-labour"
+              head={['', 'as routed', 'under candidate']}
+              rows={(
+                [
+                  ['shots to AI', (f) => f.aiShots],
+                  [
+                    'vendor estimate not spent (est.)',
+                    (f) => whole(f.vendorWouldBeCost, report.currency || 'USD'),
+                  ],
+                  [
+                    'vendor artist-days not contracted (est.)',
+                    (f) => tenths(f.vendorArtistDaysNotContracted),
+                  ],
+                  ['artist-days on AI shots (est.)', (f) => tenths(f.genaiArtistDays)],
+                  ['shots to vendors', (f) => f.vendorShots],
+                  ['vendor artist-days contracted (est.)', (f) => tenths(f.vendorArtistDays)],
+                  ['held', (f) => f.heldShots],
+                ] as Array<[string, (f: LabourFigures) => string | number]>
+              ).map(([what, pick]) => ({
+                key: what,
+                cells: [what, pick(report.labour.actual), pick(report.labour.candidate)],
+              }))}
+            />
+            <p>
+              As routed: the estimates recorded at routing; under the candidate: its rate cards. See the
+              Labour impact page for the bases.
             </p>
           </section>
           <section class="card">

@@ -1,0 +1,16 @@
+export { isoWeek } from './iso-week';
+export { labourColumns, labourImpactCsv } from './labour-csv';
+export { groupFigures, sumFigures } from './labour-figures';
+export { labourBases, labourImpact } from './labour-impact';
+export {
+  LabourFigures,
+  LabourImpactReport,
+  LabourScope,
+  LabourShot,
+  LabourSide,
+  RecordedEstimate,
+  ReturnCause,
+} from './labour-report';
+export { formatWhole, tenths, wholeUnits } from './precision';
+export { readShowEvents } from './read-events';
+export { foldShots, labourShotOf, recordedEstimate, type ShotFold } from './shot-labour';

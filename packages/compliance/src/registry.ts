@@ -6,7 +6,7 @@ import {
   makeEvent,
   ShotcallerError,
 } from '@shotcaller/contracts';
-import { deploymentPrefix, EventLog, type RedisClient } from '@shotcaller/events';
+import { deploymentPrefix, EventLog, eventSource, type RedisClient } from '@shotcaller/events';
 
 export class ConsentNotFound extends ShotcallerError {
   readonly code = 'consent_not_found';
@@ -40,7 +40,7 @@ export class ConsentRegistry {
   ) {
     this.log = new EventLog(redis, { deployment });
     this.p = `${deploymentPrefix(deployment)}compliance:`;
-    this.source = `/shotcaller/${deployment}/compliance`;
+    this.source = eventSource(deployment, 'compliance');
   }
 
   async recordConsent(input: ConsentRecord): Promise<ConsentRecord> {

@@ -127,6 +127,11 @@ export const ShotcallerConfig = z.strictObject({
       password: z.string().min(1).optional(),
       /** TLS to cluster and Sentinel nodes (a URL says it with `rediss://`). */
       tls: z.boolean().default(false),
+      /**
+       * How many partitions the deployment's shows are spread over (docs/operations.md#partitions). Chosen
+       * when the deployment is created and recorded in Redis; a later start with another number is refused.
+       */
+      partitions: z.int().min(1).max(1024).default(1),
     })
     .refine((r) => [r.url, r.cluster, r.sentinel].filter(Boolean).length <= 1, {
       message: 'name one Redis: a url, a cluster or a sentinel set, not several',
@@ -384,6 +389,7 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_REDIS_USERNAME', ['redis', 'username'], String],
   ['SHOTCALLER_REDIS_PASSWORD', ['redis', 'password'], String],
   ['SHOTCALLER_REDIS_TLS', ['redis', 'tls'], boolean],
+  ['SHOTCALLER_REDIS_PARTITIONS', ['redis', 'partitions'], integer],
   ['TEMPORAL_ADDRESS', ['temporal', 'address'], String],
   ['TEMPORAL_NAMESPACE', ['temporal', 'namespace'], String],
   ['SHOTCALLER_TEMPORAL_TASK_QUEUE', ['temporal', 'taskQueue'], String],

@@ -2,7 +2,13 @@ import type { RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { ShotStore } from '@shotcaller/shots';
 import { createTicketActivities, type VendorTrackers, workflowsPath } from '@shotcaller/vendor';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 
 export interface TemporalWorkerOptions {
   address: string;
@@ -16,6 +22,19 @@ export interface TemporalWorkerOptions {
 }
 
 let runtimeInstalled = false;
+
+/**
+ * The workflow code, bundled once per process: a process serving several partitions runs a worker per
+ * partition's task queue, and each bundling would cost seconds and tens of megabytes.
+ */
+let bundle: Promise<WorkflowBundle> | undefined;
+function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }).catch((error) => {
+    bundle = undefined;
+    throw error;
+  });
+  return bundle;
+}
 
 /** Runs vendor ticket workflows and their activities on a Temporal task queue. */
 export class TemporalWorker {
@@ -50,7 +69,7 @@ export class TemporalWorker {
       namespace: options.namespace,
       taskQueue: options.taskQueue,
       identity: options.identity,
-      workflowsPath,
+      workflowBundle: await workflowBundle(),
       activities: createTicketActivities({
         redis: options.redis,
         deployment: options.deployment,

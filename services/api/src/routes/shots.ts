@@ -14,7 +14,7 @@ import {
   toFieldIssues,
   ValidationFailed,
 } from '@shotcaller/contracts';
-import { type Actor, type ShotCommands, ShotNotFound, type ShotStore } from '@shotcaller/shots';
+import { type Actor, ShotNotFound, type ShotPartitions } from '@shotcaller/shots';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
@@ -23,8 +23,10 @@ import { type RouteSpec, route } from '../route-spec';
 const ShotParams = z.strictObject({ id: z.string().min(1).max(200) });
 
 export interface ShotRoutesDeps {
-  store: ShotStore;
-  commands: ShotCommands;
+  /** Reads, through the partition a shot id or show names. */
+  store: ShotPartitions;
+  /** Changes, in the shot's partition. */
+  commands: ShotPartitions;
   maxBatch: number;
   source: string;
 }

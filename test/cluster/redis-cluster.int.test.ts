@@ -93,18 +93,16 @@ describe('on a three-master Redis Cluster', () => {
     try {
       expect(app.running.redisUrl).toMatch(/^cluster /);
       const shows = Array.from({ length: 12 }, (_, i) => `SH${String.fromCharCode(65 + i)}`);
-      const batch = await app
-        .client()
-        .submitBatch(
-          shows.map((show) =>
-            aShotRequest({
-              show,
-              category: 'environment',
-              deliverable: 'temp',
-              frames: { start: 1, end: 2 },
-            }),
-          ),
-        );
+      const batch = await app.client().submitBatch(
+        shows.map((show) =>
+          aShotRequest({
+            show,
+            category: 'environment',
+            deliverable: 'temp',
+            frames: { start: 1, end: 2 },
+          }),
+        ),
+      );
       const { shot } = await app
         .client()
         .submitShot(

@@ -28,6 +28,7 @@ export {
   shotIdPrefix,
   shotIdPrefixOfKeyspace,
 } from './partitions';
+export { awaitReplicas, type ReplicaAcks, ReplicationTimeout, requireReplicaAcks } from './replica-acks';
 export { type GroupPosition, safeTrimBound } from './retention';
 export { appendEventLuaFunction, withEventLogScripts } from './scripts';
 export { type RawBufferEntry, type StoredEvent, toStoredEvent } from './stream-entry';

@@ -9,6 +9,7 @@ import {
   ShotState,
 } from '@shotcaller/contracts';
 import {
+  awaitReplicas,
   compactEvent,
   compactJson,
   EventLog,
@@ -220,7 +221,14 @@ export class ShotStore {
         String(events.length),
         ...events.flatMap((e) => [e.id, e.type, compactEvent(e)]),
       );
-      if (reply[0] === 'ok') return { shot: next, events };
+      if (reply[0] === 'ok') {
+        await awaitReplicas(
+          this.redis,
+          k.shot(id),
+          events.map((e) => e.type),
+        );
+        return { shot: next, events };
+      }
       if (reply[0] === 'missing') throw new ShotNotFound(id);
     }
     throw new ShotBusy(id);

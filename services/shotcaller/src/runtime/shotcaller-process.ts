@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { claimPartitionCount, Partitions, parsePartitionSet, type RedisClient } from '@shotcaller/events';
+import {
+  claimPartitionCount,
+  Partitions,
+  parsePartitionSet,
+  type RedisClient,
+  requireReplicaAcks,
+} from '@shotcaller/events';
 import { createLogger, type ShotcallerConfig } from '@shotcaller/platform';
 import { ensureEngines } from './engines';
 import { connectRedis, describeRedisTarget } from './redis-connection';
@@ -34,6 +40,7 @@ export async function startShotcaller(
   const needsTemporal = names.some((n) => n === 'vendor-worker' || n === 'temporal-worker');
   const engines = await ensureEngines(config, logger, { temporal: needsTemporal });
   const redis = connectRedis(engines.redis, config.redis);
+  requireReplicaAcks(redis, config.redis.replicaAcks);
   try {
     const count = await claimPartitionCount(redis, config.deployment, config.redis.partitions);
     const partitions = new Partitions(

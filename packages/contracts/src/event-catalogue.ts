@@ -306,7 +306,8 @@ export function isDurableEventType(type: EventType): boolean {
 
 /**
  * Events a production cannot afford to lose in a Redis failover: consents and their revocation,
- * approvals, vendor awards and invoices, and a shot's acceptance. With `redis.replicaAcks` set, a write
+ * approvals, vendor awards and invoices, a shot's acceptance (its submission, answered 201) and its
+ * approval. With `redis.replicaAcks` set, a write
  * that appends one is acknowledged only once that many replicas have it (Redis `WAIT`).
  */
 export const replicatedEventTypes: ReadonlySet<EventType> = new Set<EventType>([
@@ -315,6 +316,7 @@ export const replicatedEventTypes: ReadonlySet<EventType> = new Set<EventType>([
   'io.shotcaller.approval.recorded.v1',
   'io.shotcaller.vendor.ticket.awarded.v1',
   'io.shotcaller.vendor.invoice.received.v1',
+  'io.shotcaller.shot.submitted.v1',
   'io.shotcaller.shot.approved.v1',
 ]);
 

@@ -142,7 +142,10 @@ export class ShotStore {
       compactEvent(event),
       request.show,
     );
-    if (created === 1) return { shot: record, created: true };
+    if (created === 1) {
+      await awaitReplicas(this.redis, k.shot(id), [event.type]);
+      return { shot: record, created: true };
+    }
     const [existingId, existingPrint] = owner.split('|') as [string, string];
     if (existingPrint !== print) throw new IdempotencyConflict(request.idempotencyKey, existingId);
     return { shot: await this.require(existingId), created: false };

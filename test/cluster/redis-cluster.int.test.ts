@@ -85,20 +85,24 @@ describe('on a three-master Redis Cluster', () => {
     await queue.close();
   });
 
-  it("runs shotcaller itself, configured with the cluster's nodes: shots routed, generated and in the ledger", async () => {
+  it("runs shotcaller itself, configured with the cluster's nodes and partitioned: a dozen shows routed, generated and in the ledger, over every master", async () => {
     const app = await runShotcaller(['api', 'router', 'genai-worker', 'budget', 'compliance'], {
-      redis: { cluster: { nodes: cluster.nodes.map((n) => `${n.host}:${n.port}`) } },
+      redis: { cluster: { nodes: cluster.nodes.map((n) => `${n.host}:${n.port}`) }, partitions: 6 },
       genai: { previewScale: 0.0625 },
     });
     try {
       expect(app.running.redisUrl).toMatch(/^cluster /);
-      const batch = await app
-        .client()
-        .submitBatch(
-          Array.from({ length: 5 }, () =>
-            aShotRequest({ category: 'environment', deliverable: 'temp', frames: { start: 1, end: 2 } }),
-          ),
-        );
+      const shows = Array.from({ length: 12 }, (_, i) => `SH${String.fromCharCode(65 + i)}`);
+      const batch = await app.client().submitBatch(
+        shows.map((show) =>
+          aShotRequest({
+            show,
+            category: 'environment',
+            deliverable: 'temp',
+            frames: { start: 1, end: 2 },
+          }),
+        ),
+      );
       const { shot } = await app
         .client()
         .submitShot(
@@ -121,8 +125,16 @@ describe('on a three-master Redis Cluster', () => {
         (b) => (b.data.total[0]?.actual ?? 0) > 0,
         'the ledger counting the usage',
       );
-      const listed = await app.client().listShots({ show: 'NTH', limit: 100 });
+      const listed = await app.client().listShots({ limit: 100 });
       expect(listed.shots.map((s) => s.id)).toEqual(expect.arrayContaining(ids));
+      // Each master holds some partitions' keys: the deployment spread over the cluster.
+      const holding = await Promise.all(
+        client.nodes('master').map(async (node) => (await node.keys(`{sc:${app.deployment}:p*`)).length),
+      );
+      expect(
+        holding.every((n) => n > 0),
+        `keys per master: ${holding.join(', ')}`,
+      ).toBe(true);
     } finally {
       await app.running.stop();
     }

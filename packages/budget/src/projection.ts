@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CurrencyMismatch, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
-import { appendEventLuaFunction, type EventLog, eventLogKeys, type RedisClient } from '@shotcaller/events';
+import {
+  appendEventLuaFunction,
+  type EventLog,
+  eventLogKeys,
+  eventSource,
+  type RedisClient,
+} from '@shotcaller/events';
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
 import { factOf } from './facts';
@@ -62,7 +68,7 @@ export class BudgetProjection {
   }
 
   private get source(): string {
-    return `/shotcaller/${this.deployment}/budget`;
+    return eventSource(this.deployment, 'budget');
   }
 
   /** Applies one event; idempotent and order-independent. */

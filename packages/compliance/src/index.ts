@@ -1,6 +1,7 @@
 export { AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
 export { Alert, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
 export { catalogue } from './catalogue';
+export { CompliancePartitions } from './compliance-partitions';
 export { approvalsOf, matchingConsents, territoryCovered, usesNeeded } from './consent-match';
 export { PrecheckInput, ProviderProfile } from './context';
 export { precheck } from './precheck';

@@ -6,7 +6,7 @@ import {
   makeEvent,
   ShotcallerError,
 } from '@shotcaller/contracts';
-import { deploymentPrefix, EventLog, type RedisClient } from '@shotcaller/events';
+import { awaitReplicas, deploymentPrefix, EventLog, eventSource, type RedisClient } from '@shotcaller/events';
 
 export class ConsentNotFound extends ShotcallerError {
   readonly code = 'consent_not_found';
@@ -40,7 +40,7 @@ export class ConsentRegistry {
   ) {
     this.log = new EventLog(redis, { deployment });
     this.p = `${deploymentPrefix(deployment)}compliance:`;
-    this.source = `/shotcaller/${deployment}/compliance`;
+    this.source = eventSource(deployment, 'compliance');
   }
 
   async recordConsent(input: ConsentRecord): Promise<ConsentRecord> {
@@ -57,6 +57,8 @@ export class ConsentRegistry {
       .hset(`${this.p}consents`, consent.id, JSON.stringify(consent))
       .sadd(`${this.p}consents:performer:${consent.performerId}`, consent.id)
       .exec();
+    // The record the router reads must survive a failover as well as the event.
+    await awaitReplicas(this.redis, `${this.p}consents`, ['io.shotcaller.consent.recorded.v1']);
     return consent;
   }
 
@@ -82,6 +84,7 @@ export class ConsentRegistry {
       id,
       JSON.stringify({ by: opts.by, reason: opts.reason, revokedAt }),
     );
+    await awaitReplicas(this.redis, `${this.p}revoked`, ['io.shotcaller.consent.revoked.v1']);
     return { consent, shotIds: await this.shotsRelyingOn(id) };
   }
 
@@ -104,6 +107,7 @@ export class ConsentRegistry {
       .hset(`${this.p}approvals`, approval.id, JSON.stringify(approval))
       .sadd(`${this.p}approvals:show:${approval.show}`, approval.id)
       .exec();
+    await awaitReplicas(this.redis, `${this.p}approvals`, ['io.shotcaller.approval.recorded.v1']);
     return approval;
   }
 

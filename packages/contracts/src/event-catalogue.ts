@@ -315,6 +315,26 @@ export function isDurableEventType(type: EventType): boolean {
   return !liveEventTypes.has(type);
 }
 
+/**
+ * Events a production cannot afford to lose in a Redis failover: consents and their revocation,
+ * approvals, vendor awards and invoices, a shot's acceptance (its submission, answered 201) and its
+ * approval. With `redis.replicaAcks` set, a write
+ * that appends one is acknowledged only once that many replicas have it (Redis `WAIT`).
+ */
+export const replicatedEventTypes: ReadonlySet<EventType> = new Set<EventType>([
+  'io.shotcaller.consent.recorded.v1',
+  'io.shotcaller.consent.revoked.v1',
+  'io.shotcaller.approval.recorded.v1',
+  'io.shotcaller.vendor.ticket.awarded.v1',
+  'io.shotcaller.vendor.invoice.received.v1',
+  'io.shotcaller.shot.submitted.v1',
+  'io.shotcaller.shot.approved.v1',
+]);
+
+export function mustReachReplicas(type: string): boolean {
+  return replicatedEventTypes.has(type as EventType);
+}
+
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventCatalogue, type);
 }

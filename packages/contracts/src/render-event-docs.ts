@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventCatalogue, eventTypes, isDurableEventType } from './event-catalogue';
+import { eventCatalogue, eventTypes, isDurableEventType, replicatedEventTypes } from './event-catalogue';
 
 interface JsonSchema {
   type?: string | string[];
@@ -56,9 +56,11 @@ export function renderEventDocs(): string {
     lines.push(
       `## \`${type}\``,
       '',
-      isDurableEventType(type)
-        ? 'Durable.'
-        : '**Live**: published to the SSE feed, never written to the log.',
+      !isDurableEventType(type)
+        ? '**Live**: published to the SSE feed, never written to the log.'
+        : replicatedEventTypes.has(type)
+          ? 'Durable, and **replicated before acknowledged** when `redis.replicaAcks` is set (docs/operations.md#failover).'
+          : 'Durable.',
       '',
       '| field | type | required |',
       '| --- | --- | --- |',

@@ -1,7 +1,7 @@
 export { redisServerBinary, seaweedBinary, temporalBinary, zouBinaries } from './binaries';
 export { EngineFailedToStart, EngineMissing } from './errors';
 export { freePort, freePorts } from './free-port';
-export { type RedisClusterHandle, startRedisCluster } from './redis-cluster';
+export { type RedisClusterHandle, type RedisClusterOptions, startRedisCluster } from './redis-cluster';
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from './redis-server';
 export { repoRoot } from './repo-root';
 export { type SeaweedFsHandle, type SeaweedFsOptions, startSeaweedFs } from './seaweedfs-server';

@@ -13,7 +13,19 @@ export interface RedisClusterHandle {
   nodes: Array<{ host: string; port: number }>;
   /** A cluster client; the caller disconnects it. */
   connect(): Cluster;
+  /** Kills the redis-server on `port` with SIGKILL, as a crashed machine would go. */
+  kill(port: number): Promise<void>;
+  /** Starts a killed node again on its data: it rejoins the cluster (as a replica, once failed over). */
+  restart(port: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RedisClusterOptions {
+  masters?: number;
+  /** Replicas of each master; a master's failure promotes one of them. */
+  replicas?: number;
+  /** How long a node may be unreachable before it counts as failed (`cluster-node-timeout`). */
+  nodeTimeoutMs?: number;
 }
 
 async function pings(port: number): Promise<boolean> {
@@ -29,53 +41,56 @@ async function pings(port: number): Promise<boolean> {
   }
 }
 
-async function clusterOk(port: number): Promise<boolean> {
+async function clusterOk(port: number, size: number): Promise<boolean> {
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
     const info = (await client.cluster('INFO')) as string;
-    return /cluster_state:ok/.test(info);
+    // Every node known to every node, so a client sees replicas as well as masters from the start.
+    return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${size}\\b`).test(info);
   } finally {
     client.disconnect();
   }
 }
 
 /**
- * Starts a Redis Cluster of `masters` redis-server processes (no replicas) on free ports and assigns
- * the slots, the way `redis-cli --cluster create` does, so tests can run the queues and the event log
- * on a real cluster.
+ * Starts a Redis Cluster of `masters` redis-server processes, each with `replicas` replicas, on free
+ * ports and assigns the slots with `redis-cli --cluster create`, so tests can run the queues and the
+ * event log on a real cluster, and kill a master to see a replica take over.
  */
-export async function startRedisCluster(options: { masters?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const binary = redisServerBinary();
   const masters = options.masters ?? 3;
-  const ports = await freePorts(masters);
+  const replicas = options.replicas ?? 0;
+  const ports = await freePorts(masters * (1 + replicas));
   const dir = await mkdtemp(join(tmpdir(), 'shotcaller-cluster-'));
-  const procs = ports.map(
-    (port) =>
-      new SupervisedProcess('redis-server', binary, [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(dir, `nodes-${port}.conf`),
-        '--dir',
-        dir,
-        '--appendonly',
-        'yes',
-        '--appendfilename',
-        `appendonly-${port}.aof`,
-        '--appenddirname',
-        `aof-${port}`,
-        '--save',
-        '',
-        '--loglevel',
-        'warning',
-      ]),
-  );
+  const start = (port: number) =>
+    new SupervisedProcess('redis-server', binary, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-node-timeout',
+      String(options.nodeTimeoutMs ?? 15_000),
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfilename',
+      `appendonly-${port}.aof`,
+      '--appenddirname',
+      `aof-${port}`,
+      '--save',
+      '',
+      '--loglevel',
+      'warning',
+    ]);
+  const procs = ports.map(start);
   const stop = async () => {
     await Promise.all(procs.map((p) => p.stop()));
     await rm(dir, { recursive: true, force: true });
@@ -102,7 +117,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
       'create',
       ...ports.map((p) => `127.0.0.1:${p}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ],
     {
@@ -120,7 +135,10 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
   const up =
     code === 0
       ? await waitUntil(
-          async () => (await Promise.all(ports.map((p) => clusterOk(p).catch(() => false)))).every(Boolean),
+          async () =>
+            (
+              await Promise.all(ports.map((p) => clusterOk(p, masters * (1 + replicas)).catch(() => false)))
+            ).every(Boolean),
           {
             timeoutMs: 30_000,
             intervalMs: 200,
@@ -135,6 +153,24 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
   return {
     nodes,
     connect: () => new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: null } }),
+    async kill(port) {
+      const proc = procs[ports.indexOf(port)];
+      if (!proc) throw new Error(`No node of this cluster listens on ${port}`);
+      const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      await client.connect();
+      const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+      client.disconnect();
+      process.kill(pid, 'SIGKILL');
+      await waitUntil(async () => !(await pings(port)), { timeoutMs: 10_000 });
+    },
+    async restart(port) {
+      const i = ports.indexOf(port);
+      if (i < 0) throw new Error(`No node of this cluster listens on ${port}`);
+      await procs[i]!.stop();
+      procs[i] = start(port);
+      const back = await waitUntil(() => pings(port), { timeoutMs: 15_000 });
+      if (!back.ok) throw new EngineFailedToStart('redis cluster node', back.reason, procs[i]!.logTail(5));
+    },
     stop,
   };
 }

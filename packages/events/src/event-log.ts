@@ -2,6 +2,7 @@ import { type EventEnvelope, parseEvent, type ShotcallerEvent } from '@shotcalle
 import { compactEvent } from './compact-json';
 import { type ConsumerOptions, GroupConsumer } from './group-consumer';
 import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
+import { awaitReplicas } from './replica-acks';
 import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
 import { type RawBufferEntry, type RawEntry, toStoredEvent } from './stream-entry';
@@ -49,6 +50,7 @@ export class EventLog {
   /** Appends an event; appending an event whose id is already in the log stores nothing. */
   async append(event: ShotcallerEvent | EventEnvelope): Promise<AppendResult> {
     const [entryId, appended] = await this.redis.scAppendEvent(...this.appendArgs(event));
+    await awaitReplicas(this.redis, this.keys.stream, [event.type]);
     return { entryId, appended: appended === 1 };
   }
 
@@ -58,11 +60,17 @@ export class EventLog {
     const pipeline = this.redis.pipeline();
     for (const e of events) pipeline.scAppendEvent(...this.appendArgs(e));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
+    const results = replies.map(([error, reply]) => {
       if (error) throw error;
       const [entryId, appended] = reply as [string, number];
       return { entryId, appended: appended === 1 };
     });
+    await awaitReplicas(
+      this.redis,
+      this.keys.stream,
+      events.map((e) => e.type),
+    );
+    return results;
   }
 
   private appendArgs(

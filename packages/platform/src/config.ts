@@ -127,6 +127,21 @@ export const ShotcallerConfig = z.strictObject({
       password: z.string().min(1).optional(),
       /** TLS to cluster and Sentinel nodes (a URL says it with `rediss://`). */
       tls: z.boolean().default(false),
+      /**
+       * How many partitions the deployment's shows are spread over (docs/operations.md#partitions). Chosen
+       * when the deployment is created and recorded in Redis; a later start with another number is refused.
+       */
+      partitions: z.int().min(1).max(1024).default(1),
+      /**
+       * Critical writes (consents and revocations, approvals, vendor awards and invoices, a shot's
+       * acceptance) are acknowledged only once this many replicas have them (Redis WAIT); 0 turns it off.
+       */
+      replicaAcks: z
+        .strictObject({
+          replicas: z.int().min(0).max(16).default(0),
+          timeoutMs: z.int().positive().default(2_000),
+        })
+        .prefault({}),
     })
     .refine((r) => [r.url, r.cluster, r.sentinel].filter(Boolean).length <= 1, {
       message: 'name one Redis: a url, a cluster or a sentinel set, not several',
@@ -384,6 +399,9 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_REDIS_USERNAME', ['redis', 'username'], String],
   ['SHOTCALLER_REDIS_PASSWORD', ['redis', 'password'], String],
   ['SHOTCALLER_REDIS_TLS', ['redis', 'tls'], boolean],
+  ['SHOTCALLER_REDIS_PARTITIONS', ['redis', 'partitions'], integer],
+  ['SHOTCALLER_REDIS_REPLICA_ACKS', ['redis', 'replicaAcks', 'replicas'], integer],
+  ['SHOTCALLER_REDIS_REPLICA_ACK_TIMEOUT_MS', ['redis', 'replicaAcks', 'timeoutMs'], integer],
   ['TEMPORAL_ADDRESS', ['temporal', 'address'], String],
   ['TEMPORAL_NAMESPACE', ['temporal', 'namespace'], String],
   ['SHOTCALLER_TEMPORAL_TASK_QUEUE', ['temporal', 'taskQueue'], String],

@@ -2,16 +2,16 @@ import type { ShotcallerEvent } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 
 /**
- * A show's events off the log, oldest first: the reading edge of the labour report. Only this changes
- * when the log is split into partitions; the fold stays as it is.
+ * A show's events off its partition's log, oldest first: the reading edge of the labour report.
+ * `keyspace` is the show's partition (`Partitions.keyspaceOfShow`).
  */
 export async function readShowEvents(
   redis: RedisClient,
-  deployment: string,
+  keyspace: string,
   show: string,
 ): Promise<ShotcallerEvent[]> {
   const events: ShotcallerEvent[] = [];
-  for await (const { event } of new EventLog(redis, { deployment }).replay({ batch: 1000 }))
+  for await (const { event } of new EventLog(redis, { deployment: keyspace }).replay({ batch: 1000 }))
     if (event.show === show) events.push(event);
   return events;
 }

@@ -27,6 +27,15 @@ export {
   ShotCommands,
   type ShotQueues,
 } from './shot-commands';
+export { ShotPartitions } from './shot-partitions';
 export { ShotRecord } from './shot-record';
-export { type ChangeOptions, type ListOptions, type PendingEvent, pending, ShotStore } from './shot-store';
+export {
+  type ChangeOptions,
+  type ListOptions,
+  listShots,
+  type PendingEvent,
+  pending,
+  type ShotListSource,
+  ShotStore,
+} from './shot-store';
 export { shotIdOfTicketId, ticketIdOf } from './ticket-ids';

@@ -9,12 +9,14 @@ import {
   ShotState,
 } from '@shotcaller/contracts';
 import {
+  awaitReplicas,
   compactEvent,
   compactJson,
   EventLog,
   eventLogKeys,
   expandJson,
   type RedisClient,
+  shotIdPrefixOfKeyspace,
 } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
@@ -81,6 +83,8 @@ export class ShotStore {
   readonly log: EventLog;
   private readonly redis: RedisClient;
   private readonly streamKeys;
+  /** New shots' ids name their partition, so finding a shot by id is one read. */
+  private readonly idPrefix: string;
 
   constructor(
     redis: RedisClient,
@@ -90,6 +94,7 @@ export class ShotStore {
     this.keys = shotKeys(deployment);
     this.streamKeys = eventLogKeys(deployment);
     this.log = new EventLog(redis, { deployment });
+    this.idPrefix = shotIdPrefixOfKeyspace(deployment);
   }
 
   /** Creates a shot from a request, or returns the one its idempotency key already made. */
@@ -97,7 +102,7 @@ export class ShotStore {
     request: ShotRequest,
     opts: { submittedBy: string; source: string; now: Date },
   ): Promise<{ shot: ShotRecord; created: boolean }> {
-    const id = `sh-${uuidv7()}`;
+    const id = `${this.idPrefix}${uuidv7()}`;
     const now = opts.now.toISOString();
     const record: ShotRecord = {
       id,
@@ -137,7 +142,10 @@ export class ShotStore {
       compactEvent(event),
       request.show,
     );
-    if (created === 1) return { shot: record, created: true };
+    if (created === 1) {
+      await awaitReplicas(this.redis, k.shot(id), [event.type]);
+      return { shot: record, created: true };
+    }
     const [existingId, existingPrint] = owner.split('|') as [string, string];
     if (existingPrint !== print) throw new IdempotencyConflict(request.idempotencyKey, existingId);
     return { shot: await this.require(existingId), created: false };
@@ -216,7 +224,14 @@ export class ShotStore {
         String(events.length),
         ...events.flatMap((e) => [e.id, e.type, compactEvent(e)]),
       );
-      if (reply[0] === 'ok') return { shot: next, events };
+      if (reply[0] === 'ok') {
+        await awaitReplicas(
+          this.redis,
+          k.shot(id),
+          events.map((e) => e.type),
+        );
+        return { shot: next, events };
+      }
       if (reply[0] === 'missing') throw new ShotNotFound(id);
     }
     throw new ShotBusy(id);
@@ -263,40 +278,12 @@ export class ShotStore {
   }
 
   /** Shots newest first, filtered by show, state and route, limited to the shows the caller may see. */
-  async list(options: ListOptions): Promise<{ shots: ShotRecord[]; nextOffset?: number }> {
-    const k = this.keys;
-    const maySee = (show: string) => options.visibleShows === '*' || options.visibleShows.includes(show);
-    const shows = options.show ? [options.show] : await this.shows();
-    const indexes = shows
-      .filter(maySee)
-      .map((show) => (options.state ? k.byShowState(show, options.state) : k.byShow(show)));
-    const page = Math.max(options.limit, 100);
-    const walk = newestFirst(this.redis, indexes, page);
-    const offset = options.offset ?? 0;
-    for (let skipped = 0; skipped < offset; skipped++) if ((await walk.next()).done) return { shots: [] };
-    const out: ShotRecord[] = [];
-    let consumed = offset;
-    for (;;) {
-      const ids: string[] = [];
-      for (let n = 0; n < page; n++) {
-        const next = await walk.next();
-        if (next.done) break;
-        ids.push(next.value);
-      }
-      if (ids.length === 0) return { shots: out };
-      const shots = new Map((await this.getMany(ids)).map((s) => [s.id, s]));
-      for (let i = 0; i < ids.length; i++) {
-        consumed++;
-        const shot = shots.get(ids[i]!);
-        if (!shot || (options.route !== undefined && shot.route !== options.route)) continue;
-        out.push(shot);
-        if (out.length === options.limit) {
-          // More to come if this page had ids past this one, or the walk has any left.
-          const more = i < ids.length - 1 || !(await walk.next()).done;
-          return more ? { shots: out, nextOffset: consumed } : { shots: out };
-        }
-      }
-    }
+  list(options: ListOptions): Promise<{ shots: ShotRecord[]; nextOffset?: number }> {
+    return listShots(this.redis, options, {
+      shows: () => this.shows(),
+      index: (show, state) => (state ? this.keys.byShowState(show, state) : this.keys.byShow(show)),
+      getMany: (ids) => this.getMany(ids),
+    });
   }
 
   /**
@@ -363,5 +350,50 @@ export class ShotStore {
       ),
     );
     return sizes.reduce((a, b) => a + b, 0);
+  }
+}
+
+/** Where a listing finds shows, their indexes and their shots: one store, or every partition's. */
+export interface ShotListSource {
+  shows(): Promise<string[]>;
+  index(show: string, state: ShotState | undefined): string;
+  getMany(ids: readonly string[]): Promise<ShotRecord[]>;
+}
+
+/** Shots newest first across the shows' own indexes, paged by offset. */
+export async function listShots(
+  redis: RedisClient,
+  options: ListOptions,
+  source: ShotListSource,
+): Promise<{ shots: ShotRecord[]; nextOffset?: number }> {
+  const maySee = (show: string) => options.visibleShows === '*' || options.visibleShows.includes(show);
+  const shows = options.show ? [options.show] : await source.shows();
+  const indexes = shows.filter(maySee).map((show) => source.index(show, options.state));
+  const page = Math.max(options.limit, 100);
+  const walk = newestFirst(redis, indexes, page);
+  const offset = options.offset ?? 0;
+  for (let skipped = 0; skipped < offset; skipped++) if ((await walk.next()).done) return { shots: [] };
+  const out: ShotRecord[] = [];
+  let consumed = offset;
+  for (;;) {
+    const ids: string[] = [];
+    for (let n = 0; n < page; n++) {
+      const next = await walk.next();
+      if (next.done) break;
+      ids.push(next.value);
+    }
+    if (ids.length === 0) return { shots: out };
+    const shots = new Map((await source.getMany(ids)).map((s) => [s.id, s]));
+    for (let i = 0; i < ids.length; i++) {
+      consumed++;
+      const shot = shots.get(ids[i]!);
+      if (!shot || (options.route !== undefined && shot.route !== options.route)) continue;
+      out.push(shot);
+      if (out.length === options.limit) {
+        // More to come if this page had ids past this one, or the walk has any left.
+        const more = i < ids.length - 1 || !(await walk.next()).done;
+        return more ? { shots: out, nextOffset: consumed } : { shots: out };
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { BudgetProjection } from '@shotcaller/budget';
 import { type EventType, type Money, makeEvent, type ShotState } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
+import { eventSource } from '@shotcaller/events';
 import { IllegalTransition, pending, type ShotStore } from '@shotcaller/shots';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TicketInput, TicketState } from './ticket';
@@ -35,7 +36,7 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
   const { store, trackers } = deps;
   const log = store.log;
   const clock = deps.clock ?? (() => new Date());
-  const source = `/shotcaller/${deps.deployment}/temporal-worker`;
+  const source = eventSource(deps.deployment, 'temporal-worker');
   const budget = new BudgetProjection(deps.redis, deps.deployment);
 
   const envelopes = async (shotId: string, events: readonly TicketEvent[]) => {

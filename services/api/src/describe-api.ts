@@ -1,6 +1,6 @@
+import { Partitions } from '@shotcaller/events';
 import { ShotcallerConfig } from '@shotcaller/platform';
-import { ShotCommands, ShotStore } from '@shotcaller/shots';
-import type { Queue } from 'bullmq';
+import { ShotPartitions } from '@shotcaller/shots';
 import { Redis } from 'ioredis';
 import { openApiDocument } from './openapi';
 import { apiRoutes, apiVersion } from './server';
@@ -12,12 +12,10 @@ import { apiRoutes, apiVersion } from './server';
 export function describeApi(): Record<string, unknown> {
   const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
   const config = ShotcallerConfig.parse({});
-  const store = new ShotStore(redis, config.deployment);
   const routes = apiRoutes({
     config,
     redis,
-    store,
-    commands: new ShotCommands(store, { intake: undefined as unknown as Queue }),
+    shots: new ShotPartitions(redis, new Partitions(config.deployment, 1)),
     queues: {},
   });
   redis.disconnect();

@@ -36,6 +36,7 @@ const statusOf: Record<string, number> = {
   malformed_json: 400,
   rate_limited: 429,
   storage_unavailable: 503,
+  replication_timeout: 503,
   hash_mismatch: 422,
   delivery_refused: 422,
   object_not_found: 404,

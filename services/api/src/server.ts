@@ -1,10 +1,11 @@
-import { ConsentRegistry } from '@shotcaller/compliance';
+import { CompliancePartitions } from '@shotcaller/compliance';
 import { ShotcallerError } from '@shotcaller/contracts';
 import { dashboardDist } from '@shotcaller/dashboard';
 import type { RedisClient } from '@shotcaller/events';
+import { eventSource } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
-import type { ShotCommands, ShotStore } from '@shotcaller/shots';
+import type { ShotPartitions } from '@shotcaller/shots';
 import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
 import type { Queue } from 'bullmq';
@@ -40,8 +41,8 @@ export const apiVersion = '0.1.0';
 export interface ApiDeps {
   config: ShotcallerConfig;
   redis: RedisClient;
-  store: ShotStore;
-  commands: ShotCommands;
+  /** Every partition's shots: the api answers for every show. */
+  shots: ShotPartitions;
   queues: Record<string, Queue>;
   authenticator: Authenticator;
   logger: Logger;
@@ -64,34 +65,35 @@ export function apiRoutes(
   deps: Omit<ApiDeps, 'authenticator' | 'logger'>,
   metrics = createMetrics({}),
 ): RouteSpec[] {
-  const source = `/shotcaller/${deps.config.deployment}/api`;
+  const source = eventSource(deps.config.deployment, 'api');
+  const { partitions } = deps.shots;
   const artifacts = deps.artifacts ?? createArtifactStore(deps.config.storage, deps.config.dataDir);
   const routes: RouteSpec[] = [
-    ...shotRoutes({ store: deps.store, commands: deps.commands, maxBatch: deps.config.api.maxBatch, source }),
-    ...eventRoutes({ redis: deps.redis, log: deps.store.log, sse: deps.config.api.sse, metrics }),
-    ...budgetRoutes({ redis: deps.redis, deployment: deps.config.deployment, log: deps.store.log }),
+    ...shotRoutes({ store: deps.shots, commands: deps.shots, maxBatch: deps.config.api.maxBatch, source }),
+    ...eventRoutes({ redis: deps.redis, partitions, sse: deps.config.api.sse, metrics }),
+    ...budgetRoutes({ redis: deps.redis, partitions }),
     ...complianceRoutes({
-      redis: deps.redis,
-      deployment: deps.config.deployment,
-      log: deps.store.log,
-      registry: new ConsentRegistry(deps.redis, deps.config.deployment),
+      registry: new CompliancePartitions(deps.redis, partitions),
       ruleConfig: deps.config.compliance.rules,
     }),
-    ...reportRoutes({ redis: deps.redis, deployment: deps.config.deployment }),
+    ...reportRoutes({ redis: deps.redis, keyspaceOfShow: (show) => partitions.keyspaceOfShow(show) }),
     ...sessionRoutes(),
-    ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
-    ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
+    ...kitsuRoutes({ commands: deps.shots, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
+    ...shotFileRoutes({ store: deps.shots, artifacts }),
     ...vendorRoutes({
       redis: deps.redis,
-      deployment: deps.config.deployment,
-      store: deps.store,
+      store: deps.shots,
       artifacts,
       uploadTokens: new UploadTokens(deps.config.storage.uploadSigningKey),
       urlExpirySeconds: deps.config.storage.urlExpirySeconds,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),
     }),
     ...(deps.simulation
-      ? simulationRoutes({ redis: deps.redis, deployment: deps.config.deployment, context: deps.simulation })
+      ? simulationRoutes({
+          redis: deps.redis,
+          keyspaceOfShow: (show) => partitions.keyspaceOfShow(show),
+          context: deps.simulation,
+        })
       : []),
     ...(deps.extraRoutes ?? []),
   ];

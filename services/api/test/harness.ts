@@ -1,6 +1,7 @@
 import { Authenticator, buildApi, hashToken, type RouteSpec } from '@shotcaller/api';
+import { Partitions } from '@shotcaller/events';
 import { createLogger, loadConfig } from '@shotcaller/platform';
-import { createQueue, ShotCommands, ShotStore } from '@shotcaller/shots';
+import { type ShotCommands, ShotPartitions, type ShotStore } from '@shotcaller/shots';
 import { testRedis } from '@shotcaller/testkit';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -81,15 +82,14 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
       },
     },
   });
-  const store = new ShotStore(redis, deployment);
-  const intake = createQueue('intake', redis, deployment);
-  const commands = new ShotCommands(store, { intake });
+  const shots = new ShotPartitions(redis, new Partitions(deployment, 1));
+  const store = shots.store(0);
+  const commands = shots.commands(0);
   const app = await buildApi({
     config,
     redis,
-    store,
-    commands,
-    queues: { intake },
+    shots,
+    queues: { intake: shots.intake(0) },
     authenticator: new Authenticator(entries),
     logger: createLogger({
       role: 'api',
@@ -109,7 +109,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
     redis,
     async close() {
       await app.close();
-      await intake.close();
+      await shots.close();
       redis.disconnect();
     },
   };

@@ -6,7 +6,7 @@ import {
   type RaisedAlert,
 } from '@shotcaller/compliance';
 import { makeEvent, type PrecheckResult, type ShotcallerEvent } from '@shotcaller/contracts';
-import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
+import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
   IllegalTransition,
@@ -50,7 +50,7 @@ export class ComplianceChecker {
     this.inbox = new AlertInbox(options.redis, options.deployment);
     this.log = new EventLog(options.redis, { deployment: options.deployment });
     this.clock = options.clock ?? (() => new Date());
-    this.source = `/shotcaller/${options.deployment}/compliance`;
+    this.source = eventSource(options.deployment, 'compliance');
     this.consumer = this.log.consumer({
       group: 'compliance',
       consumer: options.consumerName,

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
-import { EventLog, type RedisClient } from '@shotcaller/events';
+import { EventLog, eventSource, type RedisClient } from '@shotcaller/events';
 import {
   chargedUsage,
   type GenaiAdapter,
@@ -76,7 +76,7 @@ export class GenaiWorker {
   constructor(private readonly options: GenaiWorkerOptions) {
     this.log = new EventLog(options.redis, { deployment: options.deployment });
     this.clock = options.clock ?? (() => new Date());
-    this.source = `/shotcaller/${options.deployment}/genai-worker`;
+    this.source = eventSource(options.deployment, 'genai-worker');
     this.worker = new Worker<ShotJob, GenaiOutcome>(
       genaiQueueName(options.provider),
       (job, token, signal) => this.run(job, token, signal),

@@ -1,4 +1,5 @@
 import type { Route } from '@shotcaller/contracts';
+import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
@@ -41,7 +42,7 @@ export class Router {
 
   constructor(private readonly options: RouterOptions) {
     this.clock = options.clock ?? (() => new Date());
-    this.source = `/shotcaller/${options.deployment}/router`;
+    this.source = eventSource(options.deployment, 'router');
     this.worker = new Worker<ShotJob, RoutingOutcome>(
       queueNames.intake,
       (job) => this.route(ShotJobSchema.parse(job.data)),

@@ -2,7 +2,13 @@ import type { RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { ShotStore } from '@shotcaller/shots';
 import { createTicketActivities, ticketWorkflows, type VendorTrackers } from '@shotcaller/vendor';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 
 export interface TemporalWorkerOptions {
   address: string;
@@ -16,6 +22,25 @@ export interface TemporalWorkerOptions {
 }
 
 let runtimeInstalled = false;
+
+/**
+ * The workflow code, bundled once per process: a process serving several partitions runs a worker per
+ * partition's task queue, and each bundling would cost seconds and tens of megabytes.
+ */
+let bundle: Promise<WorkflowBundle> | undefined;
+async function workflows(): Promise<{ workflowBundle: WorkflowBundle | { codePath: string } }> {
+  const found = ticketWorkflows();
+  // The compiled program ships a bundle built by `pnpm build`; from the sources, bundle them once here.
+  if ('workflowBundle' in found) return found;
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: found.workflowsPath,
+    logger: Runtime.instance().logger,
+  }).catch((error) => {
+    bundle = undefined;
+    throw error;
+  });
+  return { workflowBundle: await bundle };
+}
 
 /** Runs vendor ticket workflows and their activities on a Temporal task queue. */
 export class TemporalWorker {
@@ -50,7 +75,7 @@ export class TemporalWorker {
       namespace: options.namespace,
       taskQueue: options.taskQueue,
       identity: options.identity,
-      ...ticketWorkflows(),
+      ...(await workflows()),
       activities: createTicketActivities({
         redis: options.redis,
         deployment: options.deployment,

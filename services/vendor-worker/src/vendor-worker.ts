@@ -1,3 +1,4 @@
+import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
@@ -85,7 +86,7 @@ export class VendorWorker {
     await this.options.store.change(shot.id, {
       patch: () => ({ vendorWorkflowId: workflowId }),
       events: () => [],
-      source: `/shotcaller/${this.options.deployment}/vendor-worker`,
+      source: eventSource(this.options.deployment, 'vendor-worker'),
       now: new Date(),
     });
     this.options.logger.info({ shotId: shot.id, workflowId, started }, 'vendor ticket started');

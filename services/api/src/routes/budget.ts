@@ -7,7 +7,7 @@ import {
   toMinor,
 } from '@shotcaller/budget';
 import { makeEvent } from '@shotcaller/contracts';
-import type { EventLog, RedisClient } from '@shotcaller/events';
+import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
 import { Forbidden } from '../errors';
@@ -77,8 +77,13 @@ function assertShow(principal: Principal, show: string): void {
 }
 
 /** The accountant's routes: the roll-up, the CSV cost report, genai against vendor, budget lines. */
-export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log: EventLog }): RouteSpec[] {
-  const projection = new BudgetProjection(deps.redis, deps.deployment);
+export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions }): RouteSpec[] {
+  const { partitions } = deps;
+  // A show's ledger, like its events, is in the show's partition.
+  const projections = partitions.all.map((k) => new BudgetProjection(deps.redis, partitions.keyspace(k)));
+  const logs = partitions.all.map((k) => new EventLog(deps.redis, { deployment: partitions.keyspace(k) }));
+  const projectionOf = (show: string) => projections[partitions.ofShow(show)]!;
+  const logOf = (show: string) => logs[partitions.ofShow(show)]!;
   return [
     route({
       method: 'GET',
@@ -91,7 +96,10 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       responses: { 200: { description: 'The roll-up', schema: BudgetView } },
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
-        const [rows, lines] = await Promise.all([projection.rows(query.show), projection.lines(query.show)]);
+        const [rows, lines] = await Promise.all([
+          projectionOf(query.show).rows(query.show),
+          projectionOf(query.show).lines(query.show),
+        ]);
         return {
           show: query.show,
           lines: rollup(rows, 'line', lines),
@@ -112,7 +120,10 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' } },
       handler: async ({ principal, query, reply }) => {
         assertShow(principal, query.show);
-        const [rows, lines] = await Promise.all([projection.rows(query.show), projection.lines(query.show)]);
+        const [rows, lines] = await Promise.all([
+          projectionOf(query.show).rows(query.show),
+          projectionOf(query.show).lines(query.show),
+        ]);
         reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${query.show}-cost-report.csv"`);
@@ -130,7 +141,7 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       responses: { 200: { description: 'One row per route' } },
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
-        return { show: query.show, routes: compareRoutes(await projection.rows(query.show)) };
+        return { show: query.show, routes: compareRoutes(await projectionOf(query.show).rows(query.show)) };
       },
     }),
     route({
@@ -144,7 +155,7 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       responses: { 200: { description: 'One row per provider (minor units)', schema: ProviderSpendView } },
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
-        return { show: query.show, providers: await projection.providerSpend(query.show) };
+        return { show: query.show, providers: await projectionOf(query.show).providerSpend(query.show) };
       },
     }),
     route({
@@ -160,12 +171,12 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
         // The ledger's facts give the spend, and each line's crossings are indexed under the line:
         // no scan of the whole log on a page that refreshes with every event.
         const [spend, lines] = await Promise.all([
-          projection.spending(query.show),
-          projection.lines(query.show),
+          projectionOf(query.show).spending(query.show),
+          projectionOf(query.show).lines(query.show),
         ]);
         const alerts: z.infer<typeof BudgetHistory>['alerts'] = [];
         for (const line of lines)
-          for (const { event } of await deps.log.bySubject(line.id))
+          for (const { event } of await logOf(query.show).bySubject(line.id))
             if (event.type === 'io.shotcaller.budget.threshold.crossed.v1')
               alerts.push({ at: event.time, ...event.data });
         alerts.sort((a, b) => a.at.localeCompare(b.at));
@@ -210,9 +221,9 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
             thresholdsPercent: [...body.thresholdsPercent].sort((a, b) => a - b),
             by: principal.name,
           },
-          { source: `/shotcaller/${deps.deployment}/api`, correlationId: params.id, show: body.show },
+          { source: eventSource(partitions.deployment, 'api'), correlationId: params.id, show: body.show },
         );
-        await deps.log.append(event);
+        await logOf(body.show).append(event);
         return event.data;
       },
     }),
@@ -224,7 +235,11 @@ export function budgetRoutes(deps: { redis: RedisClient; deployment: string; log
       permission: 'admin:import',
       limit: 'expensive',
       responses: { 200: { description: 'How many events were replayed' } },
-      handler: async () => ({ replayed: await projection.rebuild(deps.log) }),
+      handler: async () => {
+        let replayed = 0;
+        for (const k of partitions.all) replayed += await projections[k]!.rebuild(logs[k]!);
+        return { replayed };
+      },
     }),
   ];
 }

@@ -1,13 +1,12 @@
 import {
   Alert,
   AlertClosed,
-  AlertInbox,
   applyRuleConfig,
-  type ConsentRegistry,
+  type CompliancePartitions,
   catalogue,
 } from '@shotcaller/compliance';
 import { ApprovalRecord, ConsentRecord, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
-import type { EventLog, RedisClient } from '@shotcaller/events';
+import { eventSource } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
@@ -45,24 +44,17 @@ function mayActOn(principal: Principal, show: string | undefined): boolean {
 
 /** The compliance officer's routes: alerts and their lifecycle, consents, approvals, the rules, the audit trail. */
 export function complianceRoutes(deps: {
-  redis: RedisClient;
-  deployment: string;
-  log: EventLog;
-  registry: ConsentRegistry;
+  /** Consents, approvals and alerts in every partition. */
+  registry: CompliancePartitions;
   ruleConfig?: unknown;
 }): RouteSpec[] {
   const { rules: effectiveRules } = applyRuleConfig(catalogue, deps.ruleConfig ?? {});
-  const inbox = new AlertInbox(deps.redis, deps.deployment);
-  const source = `/shotcaller/${deps.deployment}/api`;
+  const source = eventSource(deps.registry.partitions.deployment, 'api');
   const visibleAlert = async (principal: Principal, id: string) => {
-    const alert = await inbox.require(id);
+    const { alert, k } = await deps.registry.alert(id);
     if (!mayActOn(principal, alert.show))
       throw new Forbidden(`This token may not see alerts of show ${alert.show ?? '(none)'}`);
-    return alert;
-  };
-  const record = async (event: ShotcallerEvent) => {
-    await deps.log.append(event);
-    await inbox.apply(event);
+    return { alert, k };
   };
   return [
     route({
@@ -74,7 +66,7 @@ export function complianceRoutes(deps: {
       query: AlertsQuery,
       responses: { 200: { description: 'Alerts', schema: z.object({ alerts: z.array(Alert) }) } },
       handler: async ({ principal, query }) => ({
-        alerts: (await inbox.list(query)).filter((a) => mayActOn(principal, a.show)),
+        alerts: (await deps.registry.listAlerts(query)).filter((a) => mayActOn(principal, a.show)),
       }),
     }),
     route({
@@ -87,10 +79,11 @@ export function complianceRoutes(deps: {
       body: AckBody,
       responses: { 200: { description: 'The alert', schema: Alert } },
       handler: async ({ principal, params, body }) => {
-        const alert = await visibleAlert(principal, params.id);
+        const { alert, k } = await visibleAlert(principal, params.id);
         if (alert.status === 'resolved' || alert.status === 'waived')
           throw new AlertClosed(alert.alertId, alert.status);
-        await record(
+        return deps.registry.recordAlertEvent(
+          k,
           makeEvent(
             'io.shotcaller.compliance.alert.acknowledged.v1',
             { alertId: alert.alertId, by: principal.name, note: body.note },
@@ -101,7 +94,6 @@ export function complianceRoutes(deps: {
             },
           ),
         );
-        return inbox.require(alert.alertId);
       },
     }),
     route({
@@ -114,10 +106,11 @@ export function complianceRoutes(deps: {
       body: ResolveBody,
       responses: { 200: { description: 'The alert', schema: Alert } },
       handler: async ({ principal, params, body }) => {
-        const alert = await visibleAlert(principal, params.id);
+        const { alert, k } = await visibleAlert(principal, params.id);
         if (alert.status === 'resolved' || alert.status === 'waived')
           throw new AlertClosed(alert.alertId, alert.status);
-        await record(
+        return deps.registry.recordAlertEvent(
+          k,
           makeEvent(
             'io.shotcaller.compliance.alert.resolved.v1',
             { alertId: alert.alertId, by: principal.name, resolution: body.resolution, reason: body.reason },
@@ -128,7 +121,6 @@ export function complianceRoutes(deps: {
             },
           ),
         );
-        return inbox.require(alert.alertId);
       },
     }),
     route({
@@ -250,13 +242,16 @@ export function complianceRoutes(deps: {
       responses: { 200: { description: 'Events' } },
       handler: async ({ principal, query }) => {
         const entries: ShotcallerEvent[] = [];
-        for await (const { event } of deps.log.replay()) {
+        for await (const event of deps.registry.replayAll()) {
           if (!audited.test(event.type)) continue;
           if (query.show && event.show !== query.show) continue;
           if (principal.shows !== '*' && (!event.show || !canSeeShow(principal, event.show))) continue;
           entries.push(event);
         }
-        return { events: entries.reverse().slice(0, query.limit) };
+        entries.reverse();
+        // Each partition's log is in order; across partitions, order by the events' time.
+        if (deps.registry.partitions.count > 1) entries.sort((x, y) => y.time.localeCompare(x.time));
+        return { events: entries.slice(0, query.limit) };
       },
     }),
   ];

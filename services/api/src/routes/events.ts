@@ -1,5 +1,14 @@
 import { once } from 'node:events';
-import { type EventLog, type RawBufferEntry, type RedisClient, toStoredEvent } from '@shotcaller/events';
+import {
+  compareStreamIds,
+  decodeFeedCursor,
+  encodeFeedCursor,
+  eventLogKeys,
+  type Partitions,
+  type RawBufferEntry,
+  type RedisClient,
+  toStoredEvent,
+} from '@shotcaller/events';
 import type { ShotcallerConfig } from '@shotcaller/platform';
 import { z } from 'zod';
 import { canSeeShow } from '../auth';
@@ -11,10 +20,11 @@ import { type RouteSpec, route } from '../route-spec';
 const EventsQuery = z.strictObject({
   show: z.string().optional(),
   type: z.string().optional(),
-  /** Resume after this stream entry id (the SSE `id:` of the last event seen); Last-Event-ID works too. */
+  /** Resume after this position (the SSE `id:` of the last event seen); Last-Event-ID works too. */
   after: z
     .string()
-    .regex(/^\d+-\d+$/, 'must be a stream entry id such as 1700000000000-0')
+    .max(32 * 1024)
+    .regex(/^\d+-\d+(_\d+-\d+)*$/, 'must be the id of an event received, such as 1700000000000-0')
     .optional(),
 });
 
@@ -23,11 +33,12 @@ type SseSettings = ShotcallerConfig['api']['sse'];
 /** `GET /v1/events`: the event log as Server-Sent Events, filtered to what the caller may see. */
 export function eventRoutes(deps: {
   redis: RedisClient;
-  log: EventLog;
+  partitions: Partitions;
   sse: SseSettings;
   metrics: ApiMetrics;
 }): RouteSpec[] {
-  const { sse, metrics } = deps;
+  const { sse, metrics, partitions } = deps;
+  const streams = partitions.all.map((k) => eventLogKeys(partitions.keyspace(k)));
   // Streams each caller holds open on this replica; a per-replica cap, so no Redis round trip per event.
   const openStreams = new Map<string, number>();
   return [
@@ -67,12 +78,18 @@ export function eventRoutes(deps: {
         const lastEventId = request.headers['last-event-id'];
         const resumeFrom =
           query.after ??
-          (typeof lastEventId === 'string' && /^\d+-\d+$/.test(lastEventId) ? lastEventId : undefined);
+          (typeof lastEventId === 'string' && /^\d+-\d+(_\d+-\d+)*$/.test(lastEventId)
+            ? lastEventId
+            : undefined);
+        // Only the partitions of shows the caller may see are read; the others keep their position.
+        const readable = partitionsToRead(partitions, filter.show, principal.shows);
+        const positions = resumeFrom
+          ? decodeFeedCursor(resumeFrom, partitions.count)
+          : await Promise.all(streams.map((keys) => lastEntryId(deps.redis, keys.stream)));
         const reader = deps.redis.duplicate();
         reader.on('error', (error: Error) =>
           request.log.debug({ err: error.message }, 'live stream: Redis connection error (reconnecting)'),
         );
-        let position = resumeFrom ?? (await lastEntryId(reader, deps.log.keys.stream));
         let open = true;
         // Live events (progress) never enter the log: they come by Pub/Sub, without an SSE id, since
         // there is nothing to resume them from. Subscribed before the headers go, so a client that has
@@ -85,7 +102,7 @@ export function eventRoutes(deps: {
           const event = JSON.parse(json) as { type: string; show?: string };
           if (visibleOnFeed(event, principal, filter)) send(`event: ${event.type}\ndata: ${json}\n\n`);
         });
-        await live.subscribe(deps.log.keys.live);
+        await live.subscribe(...readable.map((k) => streams[k]!.live));
         openStreams.set(principal.id, held + 1);
         metrics.sseStreams.inc();
         reply.hijack();
@@ -144,23 +161,14 @@ export function eventRoutes(deps: {
         }, sse.heartbeatMs);
         try {
           while (open) {
-            // Buffer replies: stored events are compact (see compactJson) and expanded here.
-            const reply = (await reader.xreadBuffer(
-              'COUNT',
-              200,
-              'BLOCK',
-              sse.heartbeatMs,
-              'STREAMS',
-              deps.log.keys.stream,
-              position,
-            )) as Array<[Buffer, RawBufferEntry[]]> | null;
-            for (const raw of reply?.[0]?.[1] ?? []) {
+            const batch = await readFeed(reader, readable, streams, positions, sse.heartbeatMs);
+            for (const { k, raw } of batch) {
               const { entryId, json } = toStoredEvent(raw);
-              position = entryId;
+              positions[k] = entryId;
               if (!json) continue;
               const event = JSON.parse(json) as { type: string; show?: string };
               if (!visibleOnFeed(event, principal, filter)) continue;
-              send(`id: ${entryId}\nevent: ${event.type}\ndata: ${json}\n\n`);
+              send(`id: ${encodeFeedCursor(positions)}\nevent: ${event.type}\ndata: ${json}\n\n`);
             }
             await drained();
           }
@@ -179,4 +187,50 @@ export function eventRoutes(deps: {
 async function lastEntryId(redis: RedisClient, stream: string): Promise<string> {
   const [last] = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
   return last?.[0] ?? '0-0';
+}
+
+/** The partitions holding the shows a feed may show: the filtered show's, the caller's shows', or all. */
+function partitionsToRead(
+  partitions: Partitions,
+  show: string | undefined,
+  visible: readonly string[] | '*',
+): number[] {
+  if (show) return [partitions.ofShow(show)];
+  if (visible === '*' || visible.includes('*')) return partitions.all;
+  return [...new Set(visible.map((s) => partitions.ofShow(s)))].sort((a, b) => a - b);
+}
+
+/** How long a feed over several partitions waits before asking them again when none had anything. */
+const pollMs = 200;
+
+/**
+ * The next events after `positions` in the readable partitions' streams, oldest first by entry id. One
+ * partition is read with a blocking XREAD; several are asked in turn and polled, since a blocking read of
+ * several streams needs them in one slot, which partitions are not.
+ */
+async function readFeed(
+  reader: RedisClient,
+  readable: readonly number[],
+  streams: ReadonlyArray<{ stream: string }>,
+  positions: readonly string[],
+  blockMs: number,
+): Promise<Array<{ k: number; raw: RawBufferEntry }>> {
+  // Buffer replies: stored events are compact (see compactJson) and expanded by the caller.
+  const read = async (k: number, block: boolean) => {
+    const { stream } = streams[k]!;
+    const reply = (
+      block
+        ? await reader.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, positions[k]!)
+        : await reader.xreadBuffer('COUNT', 200, 'STREAMS', stream, positions[k]!)
+    ) as Array<[Buffer, RawBufferEntry[]]> | null;
+    return (reply?.[0]?.[1] ?? []).map((raw) => ({ k, raw }));
+  };
+  if (readable.length === 1) return read(readable[0]!, true);
+  const waitUntil = Date.now() + blockMs;
+  for (;;) {
+    const found = (await Promise.all(readable.map((k) => read(k, false)))).flat();
+    if (found.length > 0 || Date.now() >= waitUntil)
+      return found.sort((a, b) => compareStreamIds(String(a.raw[0]), String(b.raw[0])));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }

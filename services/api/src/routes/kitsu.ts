@@ -1,6 +1,6 @@
 import { ShotcallerError } from '@shotcaller/contracts';
 import { importFromKitsu, type KitsuClient, type KitsuMapping } from '@shotcaller/kitsu';
-import type { ShotCommands } from '@shotcaller/shots';
+import type { ShotPartitions } from '@shotcaller/shots';
 import { z } from 'zod';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -41,7 +41,7 @@ const Outcome = z.object({
 
 /** Imports shots from the studio's Kitsu (admins): the same as `shotcaller kitsu import`. */
 export function kitsuRoutes(deps: {
-  commands: ShotCommands;
+  commands: Pick<ShotPartitions, 'submit' | 'revise'>;
   source: string;
   kitsu?: { client: KitsuClient; mapping: KitsuMapping };
 }): RouteSpec[] {

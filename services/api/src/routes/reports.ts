@@ -28,7 +28,11 @@ const LabourQuery = z
   });
 
 /** Reports folded from the event log: rebuilt on every call, so they cannot drift from what happened. */
-export function reportRoutes(deps: { redis: RedisClient; deployment: string }): RouteSpec[] {
+export function reportRoutes(deps: {
+  redis: RedisClient;
+  /** A show's events are in its partition. */
+  keyspaceOfShow: (show: string) => string;
+}): RouteSpec[] {
   return [
     route<unknown, z.infer<typeof LabourQuery>>({
       method: 'GET',
@@ -49,7 +53,10 @@ export function reportRoutes(deps: { redis: RedisClient; deployment: string }): 
         if (!canSeeShow(principal, query.show))
           throw new Forbidden(`This token may not see show ${query.show}`);
         const { format, ...scope } = query;
-        const report = labourImpact(await readShowEvents(deps.redis, deps.deployment, query.show), scope);
+        const report = labourImpact(
+          await readShowEvents(deps.redis, deps.keyspaceOfShow(query.show), query.show),
+          scope,
+        );
         if (format === 'csv') {
           const name = [query.show, query.episode, query.sequence, 'labour-impact'].filter(Boolean).join('-');
           reply

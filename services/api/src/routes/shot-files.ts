@@ -1,5 +1,4 @@
-import type { EventLog } from '@shotcaller/events';
-import type { ShotStore } from '@shotcaller/shots';
+import type { ShotPartitions } from '@shotcaller/shots';
 import { ShotNotFound } from '@shotcaller/shots';
 import { type ArtifactStore, contentTypeOf, NotInStore, ObjectNotFound } from '@shotcaller/storage';
 import { z } from 'zod';
@@ -32,16 +31,12 @@ export const ShotOutputs = z.object({
  * names, and only through the store's own keys, so an id can never reach another path. An S3 store
  * hands out presigned URLs, so the frames go to the dashboard straight from the bucket.
  */
-export function shotFileRoutes(deps: {
-  store: ShotStore;
-  log: EventLog;
-  artifacts: ArtifactStore;
-}): RouteSpec[] {
+export function shotFileRoutes(deps: { store: ShotPartitions; artifacts: ArtifactStore }): RouteSpec[] {
   const { artifacts } = deps;
   const completion = async (principal: Parameters<typeof canSeeShow>[0], id: string) => {
     const shot = await deps.store.get(id);
     if (!shot || !canSeeShow(principal, shot.show)) throw new ShotNotFound(id);
-    const done = (await deps.log.bySubject(id))
+    const done = (await deps.store.history(id))
       .map((e) => e.event)
       .filter((e) => e.type === 'io.shotcaller.genai.task.completed.v1')
       .at(-1);

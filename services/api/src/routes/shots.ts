@@ -16,7 +16,7 @@ import {
   toFieldIssues,
   ValidationFailed,
 } from '@shotcaller/contracts';
-import { type Actor, type ShotCommands, ShotNotFound, type ShotStore } from '@shotcaller/shots';
+import { type Actor, ShotNotFound, type ShotPartitions } from '@shotcaller/shots';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
@@ -25,8 +25,10 @@ import { type RouteSpec, route } from '../route-spec';
 const ShotParams = z.strictObject({ id: z.string().min(1).max(200) });
 
 export interface ShotRoutesDeps {
-  store: ShotStore;
-  commands: ShotCommands;
+  /** Reads, through the partition a shot id or show names. */
+  store: ShotPartitions;
+  /** Changes, in the shot's partition. */
+  commands: ShotPartitions;
   maxBatch: number;
   source: string;
 }
@@ -247,7 +249,8 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
             ...(body.recordId ? { id: `artist-time-${shot.id}-${body.recordId}` } : {}),
           },
         );
-        const { appended } = await store.log.append(event);
+        // Into the log of the partition the shot is in.
+        const { appended } = await store.storeOfShow(shot.show).log.append(event);
         reply.code(appended ? 201 : 200);
         return { eventId: event.id, recorded: appended, ...event.data };
       },

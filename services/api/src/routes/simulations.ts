@@ -29,7 +29,8 @@ const SimulationRequest = z.strictObject({
 /** What-if: replays a show's recorded shots under another policy. Reads a snapshot; writes nothing. */
 export function simulationRoutes(deps: {
   redis: RedisClient;
-  deployment: string;
+  /** The show's events are in its partition. */
+  keyspaceOfShow: (show: string) => string;
   context: SimulationContext;
 }): RouteSpec[] {
   return [
@@ -53,7 +54,7 @@ export function simulationRoutes(deps: {
           ? parseRateCards(body.rates, 'the candidate rate cards')
           : deps.context.rates;
         checkPolicyAgainstRates(policy, rates);
-        const snapshot = await readSnapshot(deps.redis, deps.deployment, body.show);
+        const snapshot = await readSnapshot(deps.redis, deps.keyspaceOfShow(body.show), body.show);
         const report = simulate({
           show: body.show,
           scope: {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ShotcallerError } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
-import type { ShotRecord, ShotStore } from '@shotcaller/shots';
+import type { ShotPartitions, ShotRecord } from '@shotcaller/shots';
 import type { ArtifactStore, UploadTokens } from '@shotcaller/storage';
 import {
   AwardInput,
@@ -84,15 +84,20 @@ function vendorOf(principal: Principal, named: string | undefined): string {
  */
 export function vendorRoutes(deps: {
   redis: RedisClient;
-  deployment: string;
-  store: ShotStore;
+  store: ShotPartitions;
   artifacts: ArtifactStore;
   /** Signs this API's own upload URLs, for stores that have none (a directory). */
   uploadTokens: UploadTokens;
   urlExpirySeconds: number;
   tickets?: TicketClient;
 }): RouteSpec[] {
-  const local = new LocalTracker(deps.redis, deps.deployment);
+  const partitions = deps.store.partitions;
+  const locals = partitions.all.map((k) => new LocalTracker(deps.redis, partitions.keyspace(k)));
+  /** The local tracker of the partition a ticket's shot is in. */
+  const localOf = (ticketId: string) => {
+    const k = partitions.ofShotId(shotIdOfTicket(ticketId));
+    return k === undefined ? undefined : locals[k];
+  };
   const { artifacts } = deps;
   const tickets = () => {
     if (!deps.tickets) throw new TicketsUnavailable();
@@ -103,7 +108,7 @@ export function vendorRoutes(deps: {
     const shot = await deps.store.get(shotIdOfTicket(ticketId));
     if (!shot?.vendorWorkflowId) throw new TicketNotFound(ticketId);
     if (principal.role === 'vendor') {
-      const ticket = await local.get(ticketId);
+      const ticket = await localOf(ticketId)?.get(ticketId);
       const invited = ticket ? ticket.vendors : (await tickets().state(shot.show, shot.id)).vendors;
       if (!principal.vendorId || !invited.includes(principal.vendorId)) throw new TicketNotFound(ticketId);
     } else if (!canSeeShow(principal, shot.show)) throw new TicketNotFound(ticketId);
@@ -133,7 +138,13 @@ export function vendorRoutes(deps: {
       permission: 'vendor:tickets',
       responses: { 200: { description: 'Tickets', schema: z.object({ tickets: z.array(LocalTicket) }) } },
       handler: async ({ principal }) => ({
-        tickets: await local.list(principal.role === 'admin' ? undefined : (principal.vendorId ?? '')),
+        tickets: newestTicketsFirst(
+          await Promise.all(
+            locals.map((local) =>
+              local.list(principal.role === 'admin' ? undefined : (principal.vendorId ?? '')),
+            ),
+          ),
+        ),
       }),
     }),
     route<unknown, unknown, z.infer<typeof TicketParams>>({
@@ -310,4 +321,9 @@ export function vendorRoutes(deps: {
       },
     }),
   ];
+}
+
+/** Each partition's tickets come newest first; so does their merge. */
+function newestTicketsFirst(lists: LocalTicket[][]): LocalTicket[] {
+  return lists.flat().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }

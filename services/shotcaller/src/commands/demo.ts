@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsentRegistry } from '@shotcaller/compliance';
+import { CompliancePartitions } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
@@ -73,7 +73,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       ctx.io.out(genaiProviders(config.genai.providers));
       try {
         const client = new ShotcallerClient({ baseUrl: running.apiUrl!, token });
-        const registry = new ConsentRegistry(running.redis, config.deployment);
+        const registry = new CompliancePartitions(running.redis, running.partitions);
         const consents = z
           .strictObject({ consents: z.array(ConsentRecord) })
           .parse(parseYaml(readFileSync(join(examples, 'consents.yaml'), 'utf8')));
@@ -101,7 +101,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           ['', 'VENDOR TICKETS (Temporal workflows)'].join('\n') +
             `\n${table(['shot', 'bids', 'awarded to', 'award', 'review rounds', 'invoice', 'ticket'], vendorTicketTable(played))}`,
         );
-        ctx.io.out(await ledger(client, running.redis, config.deployment));
+        ctx.io.out(await ledger(client, running.redis, running.partitions.keyspaceOfShow('NTH')));
         if (!opts.serve)
           ctx.io.out(
             `\nDashboard: ${running.apiUrl}/ while the demo runs; \`pnpm demo --serve\` keeps it (and the API) up after the summary.`,

@@ -12,7 +12,11 @@ export function registerStartCommand(program: Command, ctx: CommandContext): voi
     )
     .option('--role <roles...>', 'only these roles')
     .option('--config <file>', 'configuration file (YAML)')
-    .action(async (opts: { role?: string[]; config?: string }) => {
+    .option(
+      '--partitions <set>',
+      'serve only these partitions of the deployment, e.g. 0-7 or 0-3,8 (default: all; see docs/operations.md#partitions)',
+    )
+    .action(async (opts: { role?: string[]; config?: string; partitions?: string }) => {
       const config = loadConfig(opts.config ? { file: opts.config } : {});
       const names = (opts.role ?? availableRoles) as RoleName[];
       const unknown = names.filter((n) => !availableRoles.includes(n));
@@ -20,7 +24,11 @@ export function registerStartCommand(program: Command, ctx: CommandContext): voi
         throw new Error(
           `Unknown role(s) ${unknown.join(', ')}; this version runs ${availableRoles.join(', ')}`,
         );
-      const running = await startShotcaller(config, names);
+      const running = await startShotcaller(
+        config,
+        names,
+        opts.partitions ? { partitions: opts.partitions } : {},
+      );
       ctx.io.out(
         `shotcaller running: ${running.roles.map((r) => r.name).join(', ')}${running.apiUrl ? ` — API ${running.apiUrl}` : ''} — Redis ${running.redisUrl}`,
       );

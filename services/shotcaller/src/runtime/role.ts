@@ -1,4 +1,4 @@
-import type { RedisClient } from '@shotcaller/events';
+import type { Partitions, RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 
 export const roleNames = [
@@ -24,6 +24,13 @@ export interface RoleContext {
   logger(role: RoleName): Logger;
   /** A name unique to this process, for consumer groups and Temporal worker identity. */
   instance: string;
+  /** The deployment's partitions and those this process serves. */
+  partitions: Partitions;
+  /**
+   * Set while a partition-scoped role starts for one partition: `config.deployment` is then that
+   * partition's keyspace, so every key the role's packages make is the partition's.
+   */
+  partition?: number;
 }
 
 export interface RunningRole {

@@ -4,15 +4,57 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
 import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
-import { EventLog } from '@shotcaller/events';
+import { EventLog, eventSource } from '@shotcaller/events';
 import { priceUsage } from '@shotcaller/routing';
-import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
+import {
+  createQueue,
+  genaiQueueName,
+  type QueueName,
+  ShotCommands,
+  ShotPartitions,
+  ShotStore,
+  WorkQueues,
+} from '@shotcaller/shots';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
 // Each role imports the packages only it uses when it starts (`await import`), the shared ones above:
 // a process running one role then loads, and holds in memory, that role's code and libraries only
 // (the api's HTTP server, the S3 client, Temporal's worker and its native bridge, …), not every role's.
+
+/**
+ * The context of one partition: `config.deployment` becomes the partition's keyspace, so the role's
+ * packages make that partition's keys, and each partition's vendor tickets get a task queue of their
+ * own. With one partition the context is the deployment's, unchanged.
+ */
+function partitionContext(ctx: RoleContext, k: number): RoleContext {
+  if (ctx.partitions.count === 1) return { ...ctx, partition: 0 };
+  const base = ctx.config.temporal.taskQueue ?? `shotcaller-${ctx.config.deployment}`;
+  return {
+    ...ctx,
+    partition: k,
+    config: {
+      ...ctx.config,
+      deployment: ctx.partitions.keyspace(k),
+      temporal: { ...ctx.config.temporal, taskQueue: `${base}-p${k}` },
+    },
+    logger: (role) => ctx.logger(role).child({ partition: k }),
+  };
+}
+
+/** Starts a partition-scoped role once for each partition this process serves. */
+function perPartition(name: RoleName, starter: RoleStarter): RoleStarter {
+  return async (ctx) => {
+    const running: RunningRole[] = [];
+    try {
+      for (const k of ctx.partitions.served) running.push(await starter(partitionContext(ctx, k)));
+    } catch (error) {
+      await Promise.all(running.map((r) => r.stop()));
+      throw error;
+    }
+    return { name, stop: async () => void (await Promise.all(running.map((r) => r.stop()))) };
+  };
+}
 
 /** The Kitsu client and field mapping, when `kitsu.url`, credentials and a mapping are configured. */
 async function kitsuSettings(config: RoleContext['config']) {
@@ -36,30 +78,32 @@ const kitsuSync: RoleStarter = async (ctx) => {
   }
   const { KitsuStatuses, KitsuSync, watchKitsu } = await import('@shotcaller/kitsu');
   const base = config.kitsu.linkBaseUrl?.replace(/\/+$/, '');
-  const sync = new KitsuSync({
-    redis,
-    deployment: config.deployment,
-    store: new ShotStore(redis, config.deployment),
-    client: settings.client,
-    statuses: parseOrThrow(KitsuStatuses, config.kitsu.statuses ?? {}, 'kitsu.statuses'),
-    consumerName: ctx.instance,
-    ...(base ? { manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest` } : {}),
-    ratePerSecond: config.kitsu.ratePerSecond,
-    claimIdleMs: config.events.claimIdleMs,
-    // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
-    maxDeliveries: Math.max(config.events.maxDeliveries, 20),
-    blockMs: config.events.blockMs,
-    onError: (error) =>
-      ctx.logger('kitsu-sync').warn({ err: (error as Error).message }, 'Kitsu comment not posted yet'),
+  // Status goes back to Kitsu from each partition's events; the watch below imports for every show.
+  const syncs = ctx.partitions.served.map((k) => {
+    const keyspace = ctx.partitions.keyspace(k);
+    return new KitsuSync({
+      redis,
+      deployment: keyspace,
+      store: new ShotStore(redis, keyspace),
+      client: settings.client,
+      statuses: parseOrThrow(KitsuStatuses, config.kitsu.statuses ?? {}, 'kitsu.statuses'),
+      consumerName: ctx.instance,
+      ...(base ? { manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest` } : {}),
+      ratePerSecond: config.kitsu.ratePerSecond,
+      claimIdleMs: config.events.claimIdleMs,
+      // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
+      maxDeliveries: Math.max(config.events.maxDeliveries, 20),
+      blockMs: config.events.blockMs,
+      onError: (error) =>
+        ctx.logger('kitsu-sync').warn({ err: (error as Error).message }, 'Kitsu comment not posted yet'),
+    });
   });
-  await sync.start();
+  for (const sync of syncs) await sync.start();
   const watch = config.kitsu.watch;
   let stopWatch: (() => Promise<void>) | undefined;
   if (watch) {
-    const store = new ShotStore(redis, config.deployment);
-    const intake = createQueue('intake', redis, config.deployment);
-    const commands = new ShotCommands(store, { intake });
-    const actor = { name: 'kitsu watch', source: `/shotcaller/${config.deployment}/kitsu-sync` };
+    const commands = new ShotPartitions(redis, ctx.partitions);
+    const actor = { name: 'kitsu watch', source: eventSource(config.deployment, 'kitsu-sync') };
     const log = ctx.logger('kitsu-sync');
     const stopPolling = watchKitsu(
       settings.client,
@@ -90,14 +134,14 @@ const kitsuSync: RoleStarter = async (ctx) => {
     );
     stopWatch = async () => {
       await stopPolling();
-      await intake.close();
+      await commands.close();
     };
   }
   return {
     name: 'kitsu-sync',
     async stop() {
       await stopWatch?.();
-      await sync.stop();
+      await Promise.all(syncs.map((sync) => sync.stop()));
     },
   };
 };
@@ -155,13 +199,19 @@ function providerProfiles(config: RoleContext['config']) {
 function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
   const retentionMs = ctx.config.events.retentionMs;
   if (!retentionMs) return undefined;
-  const log = new EventLog(ctx.redis, { deployment: ctx.config.deployment });
+  const { partitions } = ctx;
+  const logs = partitions.all.map((k) => new EventLog(ctx.redis, { deployment: partitions.keyspace(k) }));
+  const trim = async () => {
+    for (const log of logs) {
+      const n = await log.trim({ retentionMs });
+      if (n > 0) ctx.logger('api').debug({ trimmed: n, stream: log.keys.stream }, 'event log trimmed');
+    }
+  };
   const timer = setInterval(
     () =>
-      void log
-        .trim({ retentionMs })
-        .then((n) => n > 0 && ctx.logger('api').debug({ trimmed: n }, 'event log trimmed'))
-        .catch((error: Error) => ctx.logger('api').warn({ err: error.message }, 'event log trim failed')),
+      void trim().catch((error: Error) =>
+        ctx.logger('api').warn({ err: error.message }, 'event log trim failed'),
+      ),
     Math.min(Math.max(Math.floor(retentionMs / 2), 1_000), 60_000),
   );
   timer.unref();
@@ -169,21 +219,21 @@ function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
 }
 
 const api: RoleStarter = async (ctx) => {
-  const { config, redis } = ctx;
+  const { config, redis, partitions } = ctx;
   const { Authenticator, buildApi, readTokensFile } = await import('@shotcaller/api');
-  const store = new ShotStore(redis, config.deployment);
-  const upgraded = await store.upgradeIndexes();
+  const shots = new ShotPartitions(redis, partitions);
+  let upgraded = 0;
+  for (const k of partitions.all) upgraded += await shots.store(k).upgradeIndexes();
   if (upgraded > 0) ctx.logger('api').info({ shots: upgraded }, 'shot indexes upgraded to per-show only');
-  const queues = {
-    intake: createQueue('intake', redis, config.deployment),
-    vendor: createQueue('vendor', redis, config.deployment),
-    ...Object.fromEntries(
-      config.genai.providers.map((p) => [
-        genaiQueueName(p.name),
-        createQueue(genaiQueueName(p.name), redis, config.deployment),
+  // Each partition's queues, for the metrics; named `<queue>:p<k>` when there are several partitions.
+  const queues = Object.fromEntries(
+    partitions.all.flatMap((k) =>
+      ['intake', 'vendor', ...config.genai.providers.map((p) => genaiQueueName(p.name))].map((name) => [
+        partitions.count === 1 ? name : `${name}:p${k}`,
+        createQueue(name as QueueName, redis, partitions.keyspace(k)),
       ]),
     ),
-  };
+  );
   const tokens = [
     ...config.auth.tokens,
     ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : []),
@@ -202,7 +252,6 @@ const api: RoleStarter = async (ctx) => {
   const app = await buildApi({
     config,
     redis,
-    store,
     artifacts,
     ...(temporal ? { tickets: temporal.tickets } : {}),
     ...(kitsu ? { kitsu } : {}),
@@ -211,7 +260,7 @@ const api: RoleStarter = async (ctx) => {
       providers: providerProfiles(config),
       rules: applyRuleConfig(catalogue, config.compliance.rules).rules,
     },
-    commands: new ShotCommands(store, { intake: queues.intake }),
+    shots,
     queues,
     authenticator: new Authenticator(tokens),
     logger: ctx.logger('api'),
@@ -228,6 +277,7 @@ const api: RoleStarter = async (ctx) => {
       clearInterval(cleanup);
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      await shots.close();
       await temporal?.connection.close();
     },
   };
@@ -303,11 +353,12 @@ const router: RoleStarter = async (ctx) => {
   if (changes.length > 0) {
     // The audit trail records what this production changed; the same configuration twice appends once.
     const id = `compliance-rules-${createHash('sha256').update(JSON.stringify(changes)).digest('hex').slice(0, 16)}`;
-    await new EventLog(redis, { deployment: config.deployment }).append(
+    // Deployment-wide: it goes to the deployment's own keyspace, whichever partition this router serves.
+    await new EventLog(redis, { deployment: ctx.partitions.globalKeyspace }).append(
       makeEvent(
         'io.shotcaller.compliance.rules.configured.v1',
         { changes, by: 'configuration' },
-        { source: `/shotcaller/${config.deployment}/router`, correlationId: id, id },
+        { source: eventSource(config.deployment, 'router'), correlationId: id, id },
       ),
     );
   }
@@ -397,12 +448,15 @@ const budget: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { parseBudgetLines, seedBudgetLines, startBudgetTracker } = await import('@shotcaller/budget');
   if (config.budget.linesFile) {
-    const lines = parseBudgetLines(readFileSync(config.budget.linesFile, 'utf8'), config.budget.linesFile);
+    const lines = parseBudgetLines(
+      readFileSync(config.budget.linesFile, 'utf8'),
+      config.budget.linesFile,
+    ).filter((line) => ctx.partitions.ofShow(line.show) === ctx.partition);
     await seedBudgetLines(
       new EventLog(redis, { deployment: config.deployment }),
       lines,
       `file ${config.budget.linesFile}`,
-      `/shotcaller/${config.deployment}/budget`,
+      eventSource(config.deployment, 'budget'),
     );
   }
   const tracker = startBudgetTracker({
@@ -461,14 +515,15 @@ const notifier: RoleStarter = async (ctx) => {
 
 /** The roles this version of Shotcaller can run, in start order. */
 export const roles: Partial<Record<RoleName, RoleStarter>> = {
+  // The api answers for every show, so it serves every partition whatever the process's subset.
   api,
-  router,
-  'genai-worker': genaiWorker,
-  'vendor-worker': vendorWorker,
-  'temporal-worker': temporalWorker,
-  budget,
-  compliance,
-  notifier,
+  router: perPartition('router', router),
+  'genai-worker': perPartition('genai-worker', genaiWorker),
+  'vendor-worker': perPartition('vendor-worker', vendorWorker),
+  'temporal-worker': perPartition('temporal-worker', temporalWorker),
+  budget: perPartition('budget', budget),
+  compliance: perPartition('compliance', compliance),
+  notifier: perPartition('notifier', notifier),
   'kitsu-sync': kitsuSync,
 };
 

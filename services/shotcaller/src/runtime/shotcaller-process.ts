@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import type { RedisClient } from '@shotcaller/events';
+import {
+  claimPartitionCount,
+  Partitions,
+  parsePartitionSet,
+  type RedisClient,
+  requireReplicaAcks,
+} from '@shotcaller/events';
 import { createLogger, type ShotcallerConfig } from '@shotcaller/platform';
 import { ensureEngines } from './engines';
 import { connectRedis, describeRedisTarget } from './redis-connection';
@@ -12,6 +18,8 @@ export interface RunningShotcaller {
   redisUrl: string;
   apiUrl?: string;
   redis: RedisClient;
+  /** The deployment's partitions and those this process serves. */
+  partitions: Partitions;
   stop(): Promise<void>;
 }
 
@@ -22,14 +30,27 @@ export const availableRoles = Object.keys(roles) as RoleName[];
 export async function startShotcaller(
   config: ShotcallerConfig,
   names: readonly RoleName[] = availableRoles,
+  options: {
+    /** The partitions this process serves, e.g. `0-7`; all of them when absent. */
+    partitions?: string;
+  } = {},
 ): Promise<RunningShotcaller> {
   // Each role's lines carry its name (a child logger below); the process's own lines carry none.
   const logger = createLogger({ level: config.log.level, deployment: config.deployment });
   const needsTemporal = names.some((n) => n === 'vendor-worker' || n === 'temporal-worker');
   const engines = await ensureEngines(config, logger, { temporal: needsTemporal });
   const redis = connectRedis(engines.redis, config.redis);
+  requireReplicaAcks(redis, config.redis.replicaAcks);
   try {
+    const count = await claimPartitionCount(redis, config.deployment, config.redis.partitions);
+    const partitions = new Partitions(
+      config.deployment,
+      count,
+      options.partitions ? parsePartitionSet(options.partitions, count) : undefined,
+    );
+    if (count > 1) logger.info({ partitions: count, served: partitions.served }, 'partitions');
     const running = await startRoles(names, {
+      partitions,
       config,
       redis,
       redisUrl: describeRedisTarget(engines.redis),
@@ -43,6 +64,7 @@ export async function startShotcaller(
       redisUrl: describeRedisTarget(engines.redis),
       ...(apiUrl ? { apiUrl } : {}),
       redis,
+      partitions,
       async stop() {
         for (const role of [...running].reverse()) await role.stop();
         redis.disconnect();

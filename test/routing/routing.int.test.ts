@@ -132,4 +132,18 @@ describe('routing a sequence through the API and the router', () => {
       /held by the compliance pre-check/,
     );
   });
+
+  it('overrides a held AI shot to a vendor: routed there, with the override on its decision', async () => {
+    const held = ids[3]!;
+    expect((await app.client().getShot(held)).state).toBe('held');
+    await app.client().override(held, 'vendor', 'no consent in time: a vendor does it');
+    const shot = await eventually(
+      () => app.client().getShot(held),
+      (s) => s.state === 'queued',
+      'the held shot routed to a vendor',
+      20_000,
+    );
+    expect(shot.route).toBe('vendor');
+    expect(shot.decision).toMatchObject({ decidedBy: 'override' });
+  });
 });

@@ -3,13 +3,13 @@ import { IllegalTransition } from './errors';
 
 /**
  * The legal moves of a shot. `held` is left for `routing` when consent arrives (the pre-check runs
- * again) or for `queued` when a TD overrides a held AI shot to a vendor; `in-review` goes back to
- * `in-progress` when a vendor is asked for changes.
+ * again), or for `rerouted` when a TD overrides a held AI shot to a vendor (routing then queues it
+ * there); `in-review` goes back to `in-progress` when a vendor is asked for changes.
  */
 export const transitions: Readonly<Record<ShotState, readonly ShotState[]>> = {
   submitted: ['routing', 'cancelled'],
   routing: ['held', 'queued', 'failed', 'cancelled'],
-  held: ['routing', 'queued', 'cancelled'],
+  held: ['routing', 'queued', 'rerouted', 'cancelled'],
   queued: ['in-progress', 'rerouted', 'held', 'cancelled', 'failed'],
   'in-progress': ['delivered', 'failed', 'rerouted', 'held', 'cancelled'],
   delivered: ['in-review', 'approved', 'rejected', 'in-progress', 'held', 'cancelled'],

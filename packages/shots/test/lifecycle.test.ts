@@ -30,6 +30,8 @@ describe('the shot lifecycle', () => {
   it('releases a held shot back to routing, never straight to work', () => {
     expect(canTransition('held', 'routing')).toBe(true);
     expect(canTransition('held', 'in-progress')).toBe(false);
+    // A TD may send a held AI shot to a vendor instead (an override goes through rerouted).
+    expect(canTransition('held', 'rerouted')).toBe(true);
   });
 
   it('never leaves a final state', () => {

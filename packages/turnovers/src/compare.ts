@@ -18,11 +18,17 @@ export interface Comparison {
 
 /**
  * How a shot of the new cut differs from the same shot as last turned over. Length wins over place:
- * a shot that grew and moved is `lengthened` (with its `recordDelta`). `withinHandles` says whether the
- * new source frames all lie in what was turned over with handles, i.e. whether work already done
- * still covers the cut.
+ * a shot that grew and moved is `lengthened` (with its deltas). A shot of the same length is `moved`
+ * when its place in the cut's order changed (`reordered`, see cut-order.ts) or its source slipped.
+ * `withinHandles` says whether the new source frames all lie in what was turned over with handles,
+ * i.e. whether work already done still covers the cut.
  */
-export function compareShot(next: TurnoverShot, before: ExistingShot, handles: number): Comparison {
+export function compareShot(
+  next: TurnoverShot,
+  before: ExistingShot,
+  handles: number,
+  reordered = false,
+): Comparison {
   const old = before.request.editorial;
   if (!old) return compareByLength(next, before.request, handles);
   const oldDuration = old.sourceOut - old.sourceIn;
@@ -42,7 +48,7 @@ export function compareShot(next: TurnoverShot, before: ExistingShot, handles: n
       withinHandles,
       ...deltas,
     };
-  if (recordDelta !== 0 || sourceDelta !== 0) return { change: 'moved', withinHandles, ...deltas };
+  if (reordered || sourceDelta !== 0) return { change: 'moved', withinHandles, ...deltas };
   return { change: 'unchanged' };
 }
 

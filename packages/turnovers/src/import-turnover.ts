@@ -8,6 +8,7 @@ import type {
 import { RevisionRefused } from '@shotcaller/shots';
 import { type Comparison, compareShot, type ExistingShot } from './compare';
 import type { CutDocument } from './cut-document';
+import { movedInCut } from './cut-order';
 import type { TurnoverMapping } from './mapping';
 import { selectShots, type TurnoverShot } from './select-shots';
 import { frameRangeOf, newRequest, revisedRequest } from './to-request';
@@ -45,15 +46,17 @@ export function describeChange(shot: { sequence: string; shot: string }, c: Comp
   const name = `${shot.sequence}_${shot.shot}`;
   const handles =
     c.withinHandles === undefined ? '' : c.withinHandles ? ', within the handles' : ', beyond the handles';
-  const moved = [
-    c.recordDelta
-      ? `moved ${c.recordDelta > 0 ? 'later' : 'earlier'} by ${Math.abs(c.recordDelta)} frames in the cut`
-      : '',
-    c.sourceDelta ? `source slipped ${c.sourceDelta > 0 ? '+' : ''}${c.sourceDelta} frames` : '',
-  ].filter(Boolean);
+  const slip = c.sourceDelta
+    ? `; its source slipped ${c.sourceDelta > 0 ? '+' : ''}${c.sourceDelta} frames`
+    : '';
   if (c.change === 'lengthened' || c.change === 'shortened')
-    return `${name} ${c.change} by ${c.frames} frames${handles}${moved.length ? `; ${moved.join(', ')}` : ''}`;
-  if (c.change === 'moved') return `${name} ${moved.join(', ')}${handles}`;
+    return `${name} ${c.change} by ${c.frames} frames${handles}${slip}`;
+  if (c.change === 'moved') {
+    const where = c.recordDelta
+      ? `, now ${Math.abs(c.recordDelta)} frames ${c.recordDelta > 0 ? 'later' : 'earlier'}`
+      : '';
+    return `${name} moved in the cut's order${where}${handles}${slip}`;
+  }
   return `${name} ${c.change}`;
 }
 
@@ -81,8 +84,17 @@ export async function importTurnover(
   ))
     byCode.set(code(s.request), s);
 
+  const byRecord = <T>(items: T[], at: (t: T) => number) => [...items].sort((x, y) => at(x) - at(y));
+  const moved = movedInCut(
+    byRecord(
+      live.filter((s) => s.request.editorial),
+      (s) => s.request.editorial?.recordIn ?? 0,
+    ).map((s) => code(s.request)),
+    byRecord(shots, (s) => s.recordIn).map(code),
+  );
   const entries: TurnoverEntry[] = [];
-  for (const shot of shots) entries.push(await applyShot(shot, byCode.get(code(shot)), mapping, write, sink));
+  for (const shot of shots)
+    entries.push(await applyShot(shot, byCode.get(code(shot)), moved.has(code(shot)), mapping, write, sink));
   entries.push(...invalid);
   entries.sort((a, b) => (a.event ?? 0) - (b.event ?? 0));
 
@@ -126,6 +138,7 @@ export async function importTurnover(
 async function applyShot(
   shot: TurnoverShot,
   existing: (ExistingShot & { route?: string; vendorWorkflowId?: string }) | undefined,
+  reordered: boolean,
   mapping: TurnoverMapping,
   write: boolean,
   sink: TurnoverSink,
@@ -146,7 +159,7 @@ async function applyShot(
     const { shotId } = await sink.submit(newRequest(shot, mapping));
     return { ...base, change: 'new', shotId, state: 'submitted', action: 'created' };
   }
-  const comparison = compareShot(shot, existing, mapping.handles);
+  const comparison = compareShot(shot, existing, mapping.handles, reordered);
   const found = { ...base, ...comparison, shotId: existing.id, state: existing.state };
   if (comparison.change === 'unchanged') return { ...found, action: 'none' };
   const what = describeChange(shot, comparison);

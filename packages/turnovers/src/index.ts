@@ -1,6 +1,7 @@
 export { type Comparison, compareShot, type ExistingShot, editorialOf } from './compare';
 export { CutClip, CutDocument } from './cut-document';
 export { CutUnreadable, NoSuchTrack, OtioMissing } from './errors';
+export { recordTurnover, turnoverHistory, turnoverSubject } from './history';
 export { describeChange, importTurnover, type TurnoverOptions, type TurnoverSink } from './import-turnover';
 export {
   namePattern,

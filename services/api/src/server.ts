@@ -31,6 +31,7 @@ import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
 import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
+import { turnoverRoutes } from './routes/turnovers';
 import { vendorRoutes } from './routes/vendor';
 import { registerSecurity } from './security';
 
@@ -79,6 +80,7 @@ export function apiRoutes(
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
+    ...turnoverRoutes({ store: deps.store, commands: deps.commands, log: deps.store.log, source }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,

@@ -1,0 +1,118 @@
+import { type ShotRequest, TurnoverReport } from '@shotcaller/contracts';
+import type { EventLog } from '@shotcaller/events';
+import type { ShotCommands, ShotRecord, ShotStore } from '@shotcaller/shots';
+import {
+  importTurnover,
+  readCutText,
+  recordTurnover,
+  TurnoverMapping,
+  turnoverHistory,
+} from '@shotcaller/turnovers';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { canSeeShow, type Principal } from '../auth';
+import { Forbidden } from '../errors';
+import { type RouteSpec, route } from '../route-spec';
+
+const ImportBody = z.strictObject({
+  /** The file's name: its extension (.edl, .xml, .otio) says the format. */
+  file: z.string().min(1).max(255),
+  /** The file's text. */
+  content: z.string().min(1, 'the turnover file is empty'),
+  mapping: TurnoverMapping,
+  dryRun: z.boolean().default(false),
+  partial: z.boolean().default(false),
+});
+
+const HistoryQuery = z.strictObject({
+  show: z.string().min(1),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+function assertShow(principal: Principal, show: string): void {
+  if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not act on show ${show}`);
+}
+
+async function allShots(store: ShotStore, show: string): Promise<ShotRecord[]> {
+  const out: ShotRecord[] = [];
+  for (let offset: number | undefined = 0; offset !== undefined; ) {
+    const page: Awaited<ReturnType<ShotStore['list']>> = await store.list({
+      show,
+      visibleShows: '*',
+      offset,
+      limit: 500,
+    });
+    out.push(...page.shots);
+    offset = page.nextOffset;
+  }
+  return out;
+}
+
+/** Editorial turnovers: import a cut (EDL, FCP XML, .otio) and read a show's turnover reports. */
+export function turnoverRoutes(deps: {
+  store: ShotStore;
+  commands: ShotCommands;
+  log: EventLog;
+  source: string;
+}): RouteSpec[] {
+  return [
+    route<z.infer<typeof ImportBody>>({
+      method: 'POST',
+      url: '/v1/turnovers',
+      summary:
+        'Import an editorial turnover: new shots created, not-yet-started ones revised, changes and omissions reported (dryRun writes nothing)',
+      tag: 'turnovers',
+      permission: 'shots:submit',
+      limit: 'expensive',
+      body: ImportBody,
+      responses: { 200: { description: 'The turnover report, one entry per shot', schema: TurnoverReport } },
+      handler: async ({ principal, body }) => {
+        assertShow(principal, body.mapping.show);
+        const cut = await readCutText(body.file, body.content, {
+          rate: body.mapping.rate,
+          dropFrame: body.mapping.dropFrame,
+        });
+        const actor = { name: `turnover ${body.file} by ${principal.name}`, source: deps.source };
+        return importTurnover(
+          cut,
+          body.mapping,
+          {
+            turnoverId: `to-${uuidv7()}`,
+            file: body.file,
+            by: principal.name,
+            dryRun: body.dryRun,
+            partial: body.partial,
+            now: new Date(),
+          },
+          {
+            existing: (show) => allShots(deps.store, show),
+            submit: async (request: ShotRequest) => {
+              const { shot, created } = await deps.commands.submit(request, actor);
+              return { shotId: shot.id, created };
+            },
+            revise: (shotId, request) => deps.commands.revise(shotId, request, actor),
+            record: (report) => recordTurnover(deps.log, report, deps.source),
+          },
+        );
+      },
+    }),
+    route<unknown, z.infer<typeof HistoryQuery>>({
+      method: 'GET',
+      url: '/v1/turnovers',
+      summary: "A show's turnover reports, newest first: the history of its cut",
+      tag: 'turnovers',
+      permission: 'shots:read',
+      query: HistoryQuery,
+      responses: {
+        200: {
+          description: 'The reports',
+          schema: z.object({ turnovers: z.array(TurnoverReport) }),
+        },
+      },
+      handler: async ({ principal, query }) => {
+        assertShow(principal, query.show);
+        return { turnovers: (await turnoverHistory(deps.log, query.show)).slice(0, query.limit) };
+      },
+    }),
+  ];
+}

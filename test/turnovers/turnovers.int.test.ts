@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@shotcaller/cli';
 import type { ShotRequest, ShotView, TurnoverEntry, TurnoverReport } from '@shotcaller/contracts';
+import { buildDashboard } from '@shotcaller/dashboard/build';
+import { repoRoot } from '@shotcaller/engines';
 import { EventLog } from '@shotcaller/events';
 import { ShotStore } from '@shotcaller/shots';
 import { otioPython } from '@shotcaller/turnovers';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 const formats = ['edl', 'xml', 'otio'] as const;
@@ -24,6 +28,8 @@ beforeAll(async () => {
     join(dir, 'mapping.yaml'),
     'budgetLine: NTH-EP01-VFX\nterritories: [US, EU]\ndeadline: 2027-03-12T18:00:00Z\nhandles: 8\n',
   );
+  // The api serves the dashboard as built when it starts: build this version first.
+  await buildDashboard();
   app = await runShotcaller(['api']);
   store = new ShotStore(app.running.redis, app.deployment);
   log = new EventLog(app.running.redis, { deployment: app.deployment });
@@ -223,9 +229,7 @@ describe('editorial turnovers, read with OpenTimelineIO', () => {
     }
 
     // Every turnover is an event: the history of the cut, newest first.
-    const { turnovers } = (
-      await app.client().request('GET', '/v1/turnovers?show=NTHEDL', (await import('zod')).z.any())
-    ).data as {
+    const { turnovers } = (await app.client().request('GET', '/v1/turnovers?show=NTHEDL', z.any())).data as {
       turnovers: TurnoverReport[];
     };
     expect(turnovers.map((t) => t.cut)).toEqual(['NTH R2', 'NTH R1', 'NTH R1']);
@@ -319,5 +323,39 @@ describe('editorial turnovers, read with OpenTimelineIO', () => {
       action: 'would-create',
     });
     expect(await shotsOf('BAD4')).toEqual([]);
+  }, 120_000);
+
+  it("shows the latest turnover's report on the shots board of its show", async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(app.running.apiUrl!);
+      await page.getByLabel('API token').fill(tokens.td);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Shots' }).waitFor();
+      await page.getByLabel('Show').fill('NTHEDL');
+      const report = page.getByTestId('turnover-report');
+      await report.waitFor();
+      await expect(report.locator('summary').textContent()).resolves.toMatch(/recut\.edl \(NTH R2, 24 fps\)/);
+      const rows = await report.locator('tbody tr').allInnerTexts();
+      expect(rows.map((r) => r.split('\t').slice(0, 3))).toEqual([
+        ['1', 'COL_0010', 'lengthened 6 f, within handles'],
+        ['3', 'COL_0040', 'unchanged'],
+        ['4', 'COL_0060', 'unchanged'],
+        ['5', 'COL_0030', 'moved'],
+        ['6', 'COL_0050', 'new'],
+        ['', 'COL_0020', 'omitted'],
+      ]);
+      const screenshots = join(repoRoot(), 'test-output', 'screenshots');
+      await page.screenshot({ path: join(screenshots, 'turnover-report.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

@@ -91,6 +91,9 @@ def main(out):
     ]])
     write_all(cut, out, "cut")
     write_all(recut, out, "recut")
+    # One shot, then the same shot 6 frames longer: for a shot a vendor is already working on.
+    write_all(timeline("ONE R1", [[vfx("COL_0010", "10:00:00:00", 48, "TOWER FALLS")]]), out, "one", ("edl",))
+    write_all(timeline("ONE R2", [[vfx("COL_0010", "09:59:59:20", 54, "TOWER FALLS")]]), out, "one-recut", ("edl",))
 
     # Bad inputs.
     with open(os.path.join(out, "garbage.edl"), "w") as f:

@@ -1,4 +1,4 @@
-import { Resolution, ShotCategory, ShowCode, Territory } from '@shotcaller/contracts';
+import { RequestedRoute, Resolution, ShotCategory, ShowCode, Territory } from '@shotcaller/contracts';
 import { z } from 'zod';
 
 /** The frame rates editorial works at; a cut at any other is refused rather than guessed at. */
@@ -58,6 +58,8 @@ export const TurnoverMapping = z
     deliverable: z.enum(['previs', 'temp', 'final']).default('final'),
     complexity: z.enum(['simple', 'standard', 'complex', 'hero']).default('standard'),
     resolution: Resolution.default({ width: 2048, height: 858 }),
+    /** Where new shots ask to go: `auto` lets the routing policy decide. */
+    requestedRoute: RequestedRoute.default('auto'),
   })
   .refine((m) => !m.dropFrame || Math.abs(m.rate - 29.97) < 0.01, {
     error: 'drop-frame timecode exists only at 29.97',

@@ -32,7 +32,7 @@ export function newRequest(shot: TurnoverShot, mapping: TurnoverMapping): ShotRe
     territories: mapping.territories,
     deadline: mapping.deadline,
     budgetLine: mapping.budgetLine,
-    requestedRoute: 'auto',
+    requestedRoute: mapping.requestedRoute,
     priority: 'normal',
     referenceAssets: [],
     idempotencyKey: turnoverKey(mapping, shot),

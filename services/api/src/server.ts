@@ -80,7 +80,13 @@ export function apiRoutes(
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
-    ...turnoverRoutes({ store: deps.store, commands: deps.commands, log: deps.store.log, source }),
+    ...turnoverRoutes({
+      store: deps.store,
+      commands: deps.commands,
+      log: deps.store.log,
+      source,
+      ...(deps.tickets ? { tickets: deps.tickets } : {}),
+    }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,

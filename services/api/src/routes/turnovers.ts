@@ -8,6 +8,7 @@ import {
   TurnoverMapping,
   turnoverHistory,
 } from '@shotcaller/turnovers';
+import { type TicketClient, TicketClosed, TicketNotFound } from '@shotcaller/vendor';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { canSeeShow, type Principal } from '../auth';
@@ -54,7 +55,10 @@ export function turnoverRoutes(deps: {
   commands: ShotCommands;
   log: EventLog;
   source: string;
+  /** Vendor tickets, so that a change to a shot a vendor works on is posted to its ticket. */
+  tickets?: TicketClient;
 }): RouteSpec[] {
+  const { tickets } = deps;
   return [
     route<z.infer<typeof ImportBody>>({
       method: 'POST',
@@ -92,6 +96,20 @@ export function turnoverRoutes(deps: {
             },
             revise: (shotId, request) => deps.commands.revise(shotId, request, actor),
             record: (report) => recordTurnover(deps.log, report, deps.source),
+            ...(tickets
+              ? {
+                  postToTicket: async (shot, note) => {
+                    try {
+                      await tickets.note(shot.request.show, shot.id, { by: principal.name, text: note });
+                      return true;
+                    } catch (error) {
+                      // A closed ticket takes no notes: the change is reported to the TD instead.
+                      if (error instanceof TicketClosed || error instanceof TicketNotFound) return false;
+                      throw error;
+                    }
+                  },
+                }
+              : {}),
           },
         );
       },

@@ -228,6 +228,22 @@ describe('editorial turnovers, read with OpenTimelineIO', () => {
       expect(after.size).toBe(6);
     }
 
+    // The TD cancels the omitted shot; when editorial puts it back, it is a new shot, not the cancelled one.
+    const omitted = byCode(await shotsOf('NTHXML')).get('COL_0020')!;
+    await app
+      .client()
+      .request('POST', `/v1/shots/${omitted.id}/cancel`, z.any(), { reason: 'out of the cut' });
+    const back = await turnover('cut.xml', '--show', 'NTHXML');
+    expect(back.code, back.err).toBe(0);
+    const reinstated = back.report!.entries.find((e) => e.shot === '0020')!;
+    expect(reinstated).toMatchObject({
+      change: 'new',
+      action: 'created',
+      message: `back in the cut: shot ${omitted.id} was cancelled, so this is a new shot`,
+    });
+    expect(reinstated.shotId).not.toBe(omitted.id);
+    expect((await app.client().getShot(omitted.id)).state).toBe('cancelled');
+
     // Every turnover is an event: the history of the cut, newest first.
     const { turnovers } = (await app.client().request('GET', '/v1/turnovers?show=NTHEDL', z.any())).data as {
       turnovers: TurnoverReport[];

@@ -83,6 +83,11 @@ export async function importTurnover(
     (a, b) => Number(Boolean(a.request.editorial)) - Number(Boolean(b.request.editorial)),
   ))
     byCode.set(code(s.request), s);
+  const cancelled = new Map(
+    all
+      .filter((s) => s.state === 'cancelled' && s.request.show === mapping.show)
+      .map((s) => [code(s.request), s]),
+  );
 
   const byRecord = <T>(items: T[], at: (t: T) => number) => [...items].sort((x, y) => at(x) - at(y));
   const moved = movedInCut(
@@ -94,7 +99,12 @@ export async function importTurnover(
   );
   const entries: TurnoverEntry[] = [];
   for (const shot of shots)
-    entries.push(await applyShot(shot, byCode.get(code(shot)), moved.has(code(shot)), mapping, write, sink));
+    entries.push(
+      await applyShot(shot, byCode.get(code(shot)), moved.has(code(shot)), mapping, write, sink, {
+        turnoverId: options.turnoverId,
+        cancelled: cancelled.get(code(shot)),
+      }),
+    );
   entries.push(...invalid);
   entries.sort((a, b) => (a.event ?? 0) - (b.event ?? 0));
 
@@ -142,6 +152,7 @@ async function applyShot(
   mapping: TurnoverMapping,
   write: boolean,
   sink: TurnoverSink,
+  context: { turnoverId: string; cancelled: ExistingShot | undefined },
 ): Promise<TurnoverEntry> {
   const base = {
     sequence: shot.sequence,
@@ -155,9 +166,17 @@ async function applyShot(
     sourceOut: shot.timecodes.sourceOut,
   };
   if (!existing) {
-    if (!write) return { ...base, change: 'new', action: 'would-create' };
-    const { shotId } = await sink.submit(newRequest(shot, mapping));
-    return { ...base, change: 'new', shotId, state: 'submitted', action: 'created' };
+    // A cancelled shot stays cancelled: a shot back in the cut is a new shot, under a key of its own.
+    const back = context.cancelled;
+    const reinstated = back
+      ? { message: `back in the cut: shot ${back.id} was cancelled, so this is a new shot` }
+      : {};
+    if (!write) return { ...base, change: 'new', action: 'would-create', ...reinstated };
+    const request = newRequest(shot, mapping);
+    const { shotId } = await sink.submit(
+      back ? { ...request, idempotencyKey: `${request.idempotencyKey}:${context.turnoverId}` } : request,
+    );
+    return { ...base, change: 'new', shotId, state: 'submitted', action: 'created', ...reinstated };
   }
   const comparison = compareShot(shot, existing, mapping.handles, reordered);
   const found = { ...base, ...comparison, shotId: existing.id, state: existing.state };

@@ -50,7 +50,13 @@ export async function readCut(path: string, options: ReadOptions): Promise<CutDo
     if (code === 2) throw new CutUnreadable(path, reason.replace(`${path}: `, ''));
     throw new CutUnreadable(path, `read_cut.py failed (${code}): ${reason}`);
   }
-  return parseOrThrow(CutDocumentSchema, JSON.parse(stdout), `OpenTimelineIO output for ${path}`);
+  let printed: unknown;
+  try {
+    printed = JSON.parse(stdout);
+  } catch {
+    throw new CutUnreadable(path, `read_cut.py printed no JSON (${stdout.slice(0, 200)})`);
+  }
+  return parseOrThrow(CutDocumentSchema, printed, `OpenTimelineIO output for ${path}`);
 }
 
 /** Reads a cut sent as text (an API upload): OTIO picks its adapter from the file name's extension. */

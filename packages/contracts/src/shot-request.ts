@@ -100,6 +100,32 @@ export const TrackerRef = z.strictObject({
   taskId: z.string().min(1).optional(),
 });
 
+/**
+ * Where a shot sits in the editor's cut, as the turnover that made it said: frame numbers at the cut's
+ * rate (outs exclusive, as an EDL writes them), the timecodes OpenTimelineIO printed for them, and the
+ * handles the shot's frame range adds on each side. Re-turnovers are compared against it.
+ */
+export const EditorialRef = z.strictObject({
+  clip: z.string().min(1).max(200),
+  /** The event number (the clip's place on its track, from 1). */
+  event: z.int().positive(),
+  track: z.string().max(200),
+  rate: z.number().positive().max(240),
+  dropFrame: z.boolean(),
+  handles: z.int().nonnegative().max(1000),
+  sourceIn: z.int(),
+  sourceOut: z.int(),
+  recordIn: z.int(),
+  recordOut: z.int(),
+  timecodes: z.strictObject({
+    sourceIn: z.string(),
+    sourceOut: z.string(),
+    recordIn: z.string(),
+    recordOut: z.string(),
+  }),
+});
+export type EditorialRef = z.infer<typeof EditorialRef>;
+
 /** What a pipeline TD submits: one shot and everything routing, budget and compliance need to know. */
 export const ShotRequest = z.strictObject({
   show: ShowCode,
@@ -124,6 +150,8 @@ export const ShotRequest = z.strictObject({
   referenceAssets: z.array(ReferenceAsset).max(200).default([]),
   idempotencyKey: z.string().min(1).max(200),
   source: TrackerRef.optional(),
+  /** Set when the shot came from an editorial turnover (docs/turnovers.md). */
+  editorial: EditorialRef.optional(),
 });
 export type ShotRequest = z.infer<typeof ShotRequest>;
 /** A shot request as written by a person, before defaults are filled in. */

@@ -21,6 +21,7 @@ export {
   CancelInput,
   DeliveryInput,
   InvoiceInput,
+  NoteInput,
   ReviewInput,
   TicketInput,
   TicketPhase,

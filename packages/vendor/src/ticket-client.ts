@@ -19,6 +19,7 @@ import type {
   CancelInput,
   DeliveryInput,
   InvoiceInput,
+  NoteInput,
   ReviewInput,
   TicketInput,
   TicketState,
@@ -30,6 +31,7 @@ import {
   cancel,
   delivered,
   invoice,
+  noteAdded,
   review,
   ticketState,
 } from './workflows/definitions';
@@ -112,6 +114,10 @@ export class TicketClient {
   }
   cancel(show: string, shotId: string, c: CancelInput): Promise<TicketState> {
     return this.update(show, shotId, cancel, c);
+  }
+  /** A note for the vendor, shown in their tracker; refused (TicketClosed) once the ticket is closed. */
+  note(show: string, shotId: string, n: NoteInput): Promise<TicketState> {
+    return this.update(show, shotId, noteAdded, n);
   }
 
   private async update<Ret, Arg>(

@@ -78,6 +78,10 @@ export const InvoiceInput = z.strictObject({
 export type InvoiceInput = z.infer<typeof InvoiceInput>;
 
 export const CancelInput = z.strictObject({ by: Actor, reason: z.string().min(1) });
+
+/** A note for the vendor from the production (a re-cut's change to the shot, say); it goes to their tracker. */
+export const NoteInput = z.strictObject({ by: Actor, text: z.string().min(1).max(4_000) });
+export type NoteInput = z.infer<typeof NoteInput>;
 export type CancelInput = z.infer<typeof CancelInput>;
 
 export const TicketPhase = z.enum(['opening', 'bidding', 'in-progress', 'in-review', 'invoicing', 'closed']);
@@ -124,5 +128,7 @@ export const TicketState = z.object({
   ),
   invoice: InvoiceInput.extend({ at: z.string() }).optional(),
   cancelled: CancelInput.optional(),
+  /** Absent from tickets that closed before notes existed. */
+  notes: z.array(NoteInput.extend({ at: z.string() })).optional(),
 });
 export type TicketState = z.infer<typeof TicketState>;

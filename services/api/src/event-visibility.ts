@@ -4,7 +4,7 @@ import { canSeeShow, type Principal, type Role } from './auth';
 /** Event type prefixes (after `io.shotcaller.`) each role's feed carries. */
 const feedsByRole: Record<Role, readonly string[] | '*'> = {
   admin: '*',
-  td: ['shot.', 'genai.', 'vendor.'],
+  td: ['shot.', 'genai.', 'vendor.', 'turnover.'],
   accountant: [
     'budget.',
     'shot.',

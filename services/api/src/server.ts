@@ -33,6 +33,7 @@ import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
 import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
+import { turnoverRoutes } from './routes/turnovers';
 import { vendorRoutes } from './routes/vendor';
 import { registerSecurity } from './security';
 
@@ -80,6 +81,11 @@ export function apiRoutes(
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.shots, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.shots, artifacts }),
+    ...turnoverRoutes({
+      shots: deps.shots,
+      source,
+      ...(deps.tickets ? { tickets: deps.tickets } : {}),
+    }),
     ...vendorRoutes({
       redis: deps.redis,
       store: deps.shots,

@@ -65,3 +65,33 @@ export interface Alert {
   raisedAt: string;
   trail: Array<{ at: string; by: string; action: string; note: string }>;
 }
+/** A turnover's report (docs/turnovers.md): one entry per shot of the cut, and the shots it dropped. */
+export interface TurnoverReport {
+  turnoverId: string;
+  show: string;
+  file: string;
+  cut: string;
+  format: string;
+  rate: number;
+  dropFrame: boolean;
+  handles: number;
+  by: string;
+  at: string;
+  applied: boolean;
+  entries: Array<{
+    sequence: string;
+    shot: string;
+    clip?: string;
+    event?: number;
+    change: string;
+    frames?: number;
+    withinHandles?: boolean;
+    frameRange?: { start: number; end: number };
+    sourceIn?: string;
+    sourceOut?: string;
+    shotId?: string;
+    state?: string;
+    action: string;
+    message?: string;
+  }>;
+}

@@ -13,6 +13,7 @@ import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 import { registerStorageCommands } from './commands/storage';
 import { registerTokenCommands } from './commands/token';
+import { registerTurnoverCommands } from './commands/turnover';
 import { exitCodes } from './exit-codes';
 import { type Io, processIo } from './output';
 
@@ -32,6 +33,7 @@ const plugins: CommandPlugin[] = [
   registerKitsuCommands,
   registerGenaiCommands,
   registerStorageCommands,
+  registerTurnoverCommands,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

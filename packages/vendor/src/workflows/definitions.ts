@@ -6,6 +6,7 @@ import type {
   CancelInput,
   DeliveryInput,
   InvoiceInput,
+  NoteInput,
   ReviewInput,
   TicketState,
 } from '../ticket';
@@ -21,4 +22,5 @@ export const delivered = defineUpdate<TicketState, [DeliveryInput]>('delivered')
 export const review = defineUpdate<TicketState, [ReviewInput]>('review');
 export const invoice = defineUpdate<TicketState, [InvoiceInput]>('invoice');
 export const cancel = defineUpdate<TicketState, [CancelInput]>('cancel');
+export const noteAdded = defineUpdate<TicketState, [NoteInput]>('noteAdded');
 export const ticketState = defineQuery<TicketState>('ticketState');

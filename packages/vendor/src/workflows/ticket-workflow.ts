@@ -8,7 +8,16 @@ import {
 import type { TicketActivities } from '../activities';
 import { lowestBidWithinBudget, overBudget } from '../auto-award';
 import type { Bid, TicketInput, TicketState } from '../ticket';
-import { award, bidSubmitted, cancel, delivered, invoice, review, ticketState } from './definitions';
+import {
+  award,
+  bidSubmitted,
+  cancel,
+  delivered,
+  invoice,
+  noteAdded,
+  review,
+  ticketState,
+} from './definitions';
 
 const acts = proxyActivities<TicketActivities>({
   startToCloseTimeout: '1 minute',
@@ -319,6 +328,17 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
           throw refuse(`The award was in ${state.award!.amount.currency}; invoice in the same currency`);
       },
     },
+  );
+
+  setHandler(
+    noteAdded,
+    async (n) => {
+      // Optional in the state so that tickets started before notes existed replay unchanged.
+      state.notes = [...(state.notes ?? []), { ...n, at: now() }];
+      await trackerNote('note', `${n.by}: ${n.text}`);
+      return state;
+    },
+    { validator: (_n) => assertOpen() },
   );
 
   setHandler(

@@ -3,6 +3,7 @@ import type { Api } from '../api';
 import { ErrorNote, ShowField } from '../components';
 import { debounce, follow } from '../live';
 import type { Shot } from '../types';
+import { TurnoverPanel } from './turnover-report';
 
 const columns = [
   'submitted',
@@ -17,12 +18,16 @@ const columns = [
   'cancelled',
 ];
 
-/** The TD's board: shots by state, filtered by show and route, kept current from the live feed. */
+/**
+ * The TD's board: shots by state, filtered by show and route, kept current from the live feed; with a
+ * show chosen, the report of its latest editorial turnover above the columns.
+ */
 export function ShotsPage({ api }: { api: Api }) {
   const [shots, setShots] = useState<Shot[] | undefined>();
   const [error, setError] = useState<string>();
   const [show, setShow] = useState('');
   const [route, setRoute] = useState('');
+  const [tick, setTick] = useState(0);
 
   useEffect(() => {
     const load = async () => {
@@ -37,8 +42,11 @@ export function ShotsPage({ api }: { api: Api }) {
       }
     };
     void load();
-    const refresh = debounce(() => void load(), 200);
-    return follow(api.token, ['shot.'], refresh);
+    const refresh = debounce(() => {
+      void load();
+      setTick((t) => t + 1);
+    }, 200);
+    return follow(api.token, ['shot.', 'turnover.'], refresh);
   }, [api, show, route]);
 
   return (
@@ -56,6 +64,7 @@ export function ShotsPage({ api }: { api: Api }) {
         </label>
       </form>
       <ErrorNote error={error} />
+      {show ? <TurnoverPanel api={api} show={show} refresh={tick} /> : null}
       {shots === undefined ? (
         <p>Loading…</p>
       ) : shots.length === 0 ? (

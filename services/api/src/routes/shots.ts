@@ -16,7 +16,7 @@ import {
 } from '@shotcaller/contracts';
 import { type Actor, type ShotCommands, ShotNotFound, type ShotStore } from '@shotcaller/shots';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -30,7 +30,7 @@ export interface ShotRoutesDeps {
 }
 
 function actorOf(principal: Principal, source: string): Actor {
-  return { name: principal.name, source };
+  return { name: actorName(principal), source };
 }
 
 function assertMayUseShow(principal: Principal, show: string): void {

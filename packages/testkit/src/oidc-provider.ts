@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ClientMetadata, type Configuration, type JWK } from 'oidc-provider';
@@ -33,7 +33,7 @@ export interface DashboardClient {
 }
 
 /** A signing key of the provider, private part included, so a test can forge tokens with it. */
-export type SigningKey = JWK & { kid: string };
+export type SigningKey = JsonWebKey & { kid: string; alg: 'RS256'; use: 'sig' };
 
 /** The client a test uses to run the code flow by hand (no browser) and get an access token. */
 const cliClient = {
@@ -102,7 +102,7 @@ export async function startOidcProvider(options: TestOidcOptions) {
 
   const configuration = (): Configuration => ({
     clients: clients(),
-    jwks: { keys },
+    jwks: { keys: keys as JWK[] },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'groups'],

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { freePort } from '@shotcaller/engines';
 import { aShotRequest, startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit';
-import { importJWK, type JWTPayload, SignJWT } from 'jose';
+import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startApi, tokens } from './harness';
 
@@ -69,7 +69,7 @@ async function forged(claims: JWTPayload, header: { alg?: string; kid?: string }
     ...claims,
   })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt', ...header })
-    .sign(await importJWK(key, 'RS256'));
+    .sign(await importJWK(key as JWK, 'RS256'));
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

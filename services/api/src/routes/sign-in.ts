@@ -7,6 +7,8 @@ import { type RouteSpec, route } from '../route-spec';
 const SignInOptions = z.object({
   /** Sign-in with the studio's provider, when configured: the page to open and what to call it. */
   oidc: z.object({ url: z.string(), displayName: z.string() }).nullable(),
+  /** Whether this browser's session cookie names a live session, so the page can skip the sign-in form. */
+  session: z.boolean(),
 });
 const LoginQuery = z.object({
   /** The dashboard page to come back to, a fragment such as `#/budget`. */
@@ -62,9 +64,14 @@ export function signInRoutes(deps: SignInDeps): RouteSpec[] {
       tag: 'session',
       limit: 'read',
       responses: { 200: { description: 'The ways to sign in', schema: SignInOptions } },
-      handler: async () => ({
-        oidc: deps.oidc ? { url: '/auth/login', displayName: deps.oidc.settings.displayName } : null,
-      }),
+      handler: async ({ request, reply }) => {
+        reply.header('cache-control', 'no-store');
+        const id = request.cookies[deps.sessionCookie];
+        return {
+          oidc: deps.oidc ? { url: '/auth/login', displayName: deps.oidc.settings.displayName } : null,
+          session: Boolean(deps.oidc && id && (await deps.oidc.sessions.get(id))),
+        };
+      },
     }),
     route({
       method: 'GET',

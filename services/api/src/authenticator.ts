@@ -9,6 +9,9 @@ export interface Credentials {
   authorization?: string | undefined;
   /** The dashboard's session cookie. */
   sessionId?: string | undefined;
+  /** The request's `Origin` header and whether its method changes anything, to refuse a cross-site use of the cookie. */
+  origin?: string | undefined;
+  unsafe?: boolean;
 }
 
 /**
@@ -38,6 +41,17 @@ export class Authenticator {
     const header = credentials.authorization;
     if (header !== undefined) return this.bearer(header);
     if (credentials.sessionId && this.oidc) {
+      // SameSite=Lax already keeps the cookie off cross-site POSTs; a browser's Origin header says the same twice.
+      if (
+        credentials.unsafe &&
+        credentials.origin &&
+        credentials.origin !== new URL(this.oidc.settings.publicUrl).origin
+      )
+        throw new Unauthenticated(
+          `A page of ${credentials.origin} may not act with a Shotcaller session`,
+          'cross_site',
+          'use the dashboard itself, or an API token',
+        );
       const session = await this.oidc.sessions.get(credentials.sessionId);
       if (!session) throw new Unauthenticated('Your session has ended', 'session_ended', 'sign in again');
       return identityFromClaims(session.claims, this.oidc.settings, 'oidc-session');

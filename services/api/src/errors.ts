@@ -7,7 +7,8 @@ export type AuthFailureReason =
   | 'unknown_token'
   | 'expired_token'
   | 'invalid_token'
-  | 'session_ended';
+  | 'session_ended'
+  | 'cross_site';
 
 const tokenHint = 'send "Authorization: Bearer <token>" with a token from your Shotcaller admin';
 

@@ -92,6 +92,8 @@ export function registerRoutes(
         identity: await guards.authenticator.identify({
           authorization: request.headers.authorization,
           sessionId,
+          origin: request.headers.origin,
+          unsafe: request.method !== 'GET' && request.method !== 'HEAD',
         }),
       };
     } catch (error) {

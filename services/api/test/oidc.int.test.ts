@@ -3,6 +3,7 @@ import { freePort } from '@shotcaller/engines';
 import { aShotRequest, startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionStore } from '../src/oidc';
 import { type Harness, startApi, tokens } from './harness';
 
 const audience = 'https://shotcaller.test/api';
@@ -218,6 +219,46 @@ describe('tokens the API refuses, each with 401 and a problem document', () => {
       401,
       /not a valid signed JWT|signature does not match/,
     );
+  });
+});
+
+describe('dashboard sessions', () => {
+  it('a session cookie acts as its person, but not for a page of another origin', async () => {
+    const sessions = new SessionStore(api.redis, api.deployment, 60);
+    const { idToken } = await idp.codeFlowTokens('ana');
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const cookie = `shotcaller-session=${await sessions.create({ claims, createdAt: new Date().toISOString() })}`;
+    const submit = (origin: string, shot: string) =>
+      fetch(`${api.url}/v1/shots`, {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/json' },
+        body: JSON.stringify(aShotRequest({ show: 'NTH', shot })),
+      });
+
+    const me = await (await fetch(`${api.url}/v1/me`, { headers: { cookie } })).json();
+    expect(me).toMatchObject({ name: 'Ana Lima', by: 'oidc-session', role: 'td' });
+    expect((await submit(api.url, 'SESS_0010')).status).toBe(201);
+    const foreign = await submit('https://evil.example', 'SESS_0020');
+    expect(foreign.status).toBe(401);
+    expect(((await foreign.json()) as { detail: string }).detail).toContain('https://evil.example');
+  });
+
+  it('signing out ends the session in Redis, so the cookie names nothing afterwards', async () => {
+    const sessions = new SessionStore(api.redis, api.deployment, 60);
+    const id = await sessions.create({
+      claims: { iss: idp.issuer, sub: 'ana', groups: ['vfx-nth-td'] },
+      createdAt: new Date().toISOString(),
+    });
+    const cookie = `shotcaller-session=${id}`;
+    const out = await fetch(`${api.url}/auth/logout`, { method: 'POST', headers: { cookie } });
+    expect(out.status).toBe(200);
+    expect(((await out.json()) as { signOutUrl: string }).signOutUrl).toContain(`${idp.issuer}/session/end`);
+    const after = await fetch(`${api.url}/v1/me`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { detail: string }).detail).toContain('session has ended');
   });
 });
 

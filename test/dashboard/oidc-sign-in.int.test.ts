@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { buildDashboard } from '@shotcaller/dashboard/build';
 import { freePort, repoRoot } from '@shotcaller/engines';
-import { aShotRequest, startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit';
+import { aShotRequest } from '@shotcaller/testkit';
+// Its own entry point: only the tests that need a provider load oidc-provider.
+import { startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit/oidc-provider';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShotcaller, tokenEntries, tokens } from '../support/shotcaller';
@@ -122,9 +124,9 @@ describe('dashboard sign-in with the studio’s OpenID provider, in Chromium', (
         await page.locator('[data-shot="SSO_0010"]').waitFor();
         expect(await page.locator('[data-shot="SSO_0020"]').count()).toBe(0);
       }
+      await page.screenshot({ path: join(screenshots, `sso-${login}.png`), fullPage: true });
       await page.goto(`${app.running.apiUrl}/#/tickets`);
       await expect(page.getByTestId('forbidden').textContent()).resolves.toContain('cannot open this page');
-      await page.screenshot({ path: join(screenshots, `sso-${login}.png`), fullPage: true });
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       // The provider asks before it ends its own session, then sends the browser back home.

@@ -1,6 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { freePort } from '@shotcaller/engines';
-import { aShotRequest, startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit';
+import { aShotRequest } from '@shotcaller/testkit';
+// Its own entry point: only the tests that need a provider load oidc-provider.
+import { startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit/oidc-provider';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../src/oidc';

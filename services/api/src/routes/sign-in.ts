@@ -104,7 +104,7 @@ export function signInRoutes(deps: SignInDeps): RouteSpec[] {
         const oidc = need();
         reply.header('cache-control', 'no-store');
         const pendingId = request.cookies[pendingCookie];
-        reply.clearCookie(pendingCookie, { path: '/auth/callback' });
+        reply.clearCookie(pendingCookie, { path: '/auth/callback', secure: deps.secure });
         const pending = pendingId ? await oidc.sessions.take(pendingId) : undefined;
         if (!pending)
           return backWithError(reply, 'This sign-in has expired or was already used; sign in again');
@@ -142,7 +142,7 @@ export function signInRoutes(deps: SignInDeps): RouteSpec[] {
         const oidc = need();
         const id = request.cookies[deps.sessionCookie];
         const session = id ? await oidc.sessions.end(id) : undefined;
-        reply.clearCookie(deps.sessionCookie, { path: '/' });
+        reply.clearCookie(deps.sessionCookie, { path: '/', secure: deps.secure });
         reply.header('cache-control', 'no-store');
         return { signOutUrl: await oidc.signIn.signOutUrl(session?.idToken) };
       },

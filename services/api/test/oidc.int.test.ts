@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { freePort } from '@shotcaller/engines';
-import { aShotRequest } from '@shotcaller/testkit';
+import { aConsent, aShotRequest } from '@shotcaller/testkit';
 // Its own entry point: only the tests that need a provider load oidc-provider.
 import { startOidcProvider, type TestOidcProvider } from '@shotcaller/testkit/oidc-provider';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
@@ -13,6 +13,7 @@ const users = {
   ana: { name: 'Ana Lima', groups: ['vfx-nth-td'] },
   ines: { name: 'Ines Duarte', groups: ['vfx-nth-accountants', 'staff'] },
   nobody: { name: 'Noor Bell', groups: ['catering', 'staff'] },
+  cleo: { name: 'Cleo Martin', groups: ['vfx-compliance'] },
 };
 const ciRobot = { clientId: 'ci-nth', clientSecret: 'ci-nth-secret-0123456789' };
 const unmappedRobot = { clientId: 'ci-elsewhere', clientSecret: 'ci-elsewhere-secret-0123' };
@@ -39,6 +40,7 @@ beforeAll(async () => {
           { claim: 'groups', value: 'vfx-nth-td', role: 'td', shows: ['NTH'] },
           { claim: 'groups', value: 'vfx-nth-accountants', role: 'accountant', shows: ['NTH'] },
           { claim: 'client_id', value: 'ci-nth', role: 'td', shows: ['NTH'] },
+          { claim: 'groups', value: 'vfx-compliance', role: 'compliance', shows: ['NTH'] },
         ],
       },
     },
@@ -129,6 +131,17 @@ describe('API calls with the provider’s access tokens', () => {
     });
     expect(submit.status).toBe(403);
     expect(((await submit.json()) as { detail: string }).detail).toContain('accountant');
+  });
+
+  it('a consent recorded by a compliance officer names her by name and provider subject', async () => {
+    const { accessToken } = await idp.codeFlowTokens('cleo');
+    const { recordedBy: _by, recordedAt: _at, id: _id, ...consent } = aConsent({ shows: ['NTH'] });
+    const recorded = await call('/v1/consents', `Bearer ${accessToken}`, {
+      method: 'POST',
+      body: JSON.stringify(consent),
+    });
+    expect(recorded.status).toBe(201);
+    expect(((await recorded.json()) as { recordedBy: string }).recordedBy).toBe('Cleo Martin (sub cleo)');
   });
 
   it('a machine’s client-credentials token is mapped by its client id', async () => {

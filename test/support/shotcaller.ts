@@ -19,21 +19,31 @@ const withoutApi = ({ api: _api, ...rest }: ShotcallerConfigInput) => rest;
 /** The test tokens as configuration entries: one per role, and two vendors. */
 export function tokenEntries() {
   return [
-    { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td', shows: ['*'] },
-    { name: 'ines (accountant)', sha256: hashToken(tokens.accountant), role: 'accountant', shows: ['*'] },
-    { name: 'cleo (compliance)', sha256: hashToken(tokens.compliance), role: 'compliance', shows: ['*'] },
-    { name: 'root', sha256: hashToken(tokens.admin), role: 'admin', shows: ['*'] },
+    { name: 'ana (td)', sha256: hashToken(tokens.td), role: 'td' as const, shows: ['*'] },
+    {
+      name: 'ines (accountant)',
+      sha256: hashToken(tokens.accountant),
+      role: 'accountant' as const,
+      shows: ['*'],
+    },
+    {
+      name: 'cleo (compliance)',
+      sha256: hashToken(tokens.compliance),
+      role: 'compliance' as const,
+      shows: ['*'],
+    },
+    { name: 'root', sha256: hashToken(tokens.admin), role: 'admin' as const, shows: ['*'] },
     {
       name: 'vendor a',
       sha256: hashToken(tokens.vendorA),
-      role: 'vendor',
+      role: 'vendor' as const,
       shows: ['*'],
       vendorId: 'vendor-a',
     },
     {
       name: 'vendor b',
       sha256: hashToken(tokens.vendorB),
-      role: 'vendor',
+      role: 'vendor' as const,
       shows: ['*'],
       vendorId: 'vendor-b',
     },

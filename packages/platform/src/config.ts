@@ -16,6 +16,69 @@ export const TokenEntry = z.strictObject({
 });
 export type TokenEntry = z.infer<typeof TokenEntry>;
 
+const Role = z.enum(['td', 'accountant', 'compliance', 'vendor', 'admin']);
+
+/**
+ * One rule of the claim mapping: a person or machine whose token has `value` at `claim` (a string, or one
+ * of a list) gets `role` on `shows`. `claim` is a dot path (`realm_access.roles`).
+ */
+export const ClaimRule = z.strictObject({
+  claim: z.string().min(1),
+  value: z.string().min(1),
+  role: Role,
+  shows: z.array(z.string().min(1)).min(1).default(['*']),
+  /** For vendor rules: the vendor whose tickets it may see. */
+  vendorId: z.string().min(1).optional(),
+});
+export type ClaimRule = z.infer<typeof ClaimRule>;
+
+/** Asymmetric signature algorithms only: `none` and HMAC (where the public key could be used as the secret) never. */
+export const SigningAlgorithm = z.enum([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
+
+/** Sign-in with the studio's OpenID Connect provider, for people (the dashboard) and machines (access tokens). */
+export const OidcConfig = z.strictObject({
+  /** The issuer URL; its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: z.string().min(1),
+  /** The dashboard client's secret (a confidential client); absent for a public client, which PKCE protects. */
+  clientSecret: z.string().min(1).optional(),
+  /** Where people reach Shotcaller (`https://shotcaller.studio.example`): the redirect URI is this plus `/auth/callback`. */
+  publicUrl: z.url({ protocol: /^https?$/ }),
+  /** The `aud` an access token must carry to be accepted by the API (the API's identifier at the provider). */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** A resource indicator (RFC 8707) sent with sign-in, for providers that issue JWT access tokens per resource. */
+  resource: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** Claims tried in order for a person's display name; a machine's is its `client_id`. */
+  nameClaims: z.array(z.string().min(1)).default(['name', 'preferred_username', 'email']),
+  /** Claims to roles and shows; a token none of them matches is refused with 403 naming the claims read. */
+  claimRules: z.array(ClaimRule).default([]),
+  algorithms: z.array(SigningAlgorithm).min(1).default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+  clockToleranceSeconds: z.int().nonnegative().max(300).default(30),
+  /** How long the provider's keys are used before they are fetched again. */
+  jwksCacheSeconds: z.int().nonnegative().default(600),
+  /** The least time between two fetches of the keys on an unknown key id (a flood of forged kids costs one fetch). */
+  jwksCooldownSeconds: z.int().nonnegative().default(30),
+  /** A dashboard session ends after this, whatever the provider's tokens say. */
+  sessionTtlSeconds: z.int().positive().default(28_800),
+  /** Talk to an `http://` issuer: for a provider on this machine in development and tests, never in production. */
+  allowInsecureHttp: z.boolean().default(false),
+  /** What the sign-in button says. */
+  displayName: z.string().min(1).default('your studio account'),
+});
+export type OidcConfig = z.infer<typeof OidcConfig>;
+
 /** A receiver of signed webhooks (Standard Webhooks). */
 export const WebhookTarget = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-"'),
@@ -267,6 +330,8 @@ export const ShotcallerConfig = z.strictObject({
       /** A YAML file with a `tokens:` list, read at start-up (kept out of the main config so it can be a secret). */
       tokensFile: z.string().min(1).optional(),
       tokens: z.array(TokenEntry).default([]),
+      /** Sign-in with OpenID Connect; absent, only API tokens are accepted. */
+      oidc: OidcConfig.optional(),
     })
     .prefault({}),
   notify: z
@@ -412,6 +477,11 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_API_CORS_ORIGINS', ['api', 'corsOrigins'], list],
   ['SHOTCALLER_RATE_LIMITS_ENABLED', ['api', 'rateLimits', 'enabled'], boolean],
   ['SHOTCALLER_TOKENS_FILE', ['auth', 'tokensFile'], String],
+  ['SHOTCALLER_OIDC_ISSUER', ['auth', 'oidc', 'issuer'], String],
+  ['SHOTCALLER_OIDC_CLIENT_ID', ['auth', 'oidc', 'clientId'], String],
+  ['SHOTCALLER_OIDC_CLIENT_SECRET', ['auth', 'oidc', 'clientSecret'], String],
+  ['SHOTCALLER_OIDC_PUBLIC_URL', ['auth', 'oidc', 'publicUrl'], String],
+  ['SHOTCALLER_OIDC_AUDIENCE', ['auth', 'oidc', 'audience'], String],
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
   ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],
   ['SHOTCALLER_GENAI_LOCK_MS', ['genai', 'lockDurationMs'], integer],

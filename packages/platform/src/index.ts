@@ -1,9 +1,11 @@
 export {
+  ClaimRule,
   ConfigFileUnreadable,
   EmailTarget,
   environmentVariables,
   type LoadConfigOptions,
   loadConfig,
+  OidcConfig,
   ShotcallerConfig,
   type ShotcallerConfigInput,
   TokenEntry,

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from './auth';
+import type { Identity } from './auth';
 import type { Unauthenticated } from './errors';
 
-/** Who sent a request, found before the rate limit is applied: a principal, or why there is none. */
-export type Caller = { principal: Principal } | { failure: Unauthenticated };
+/** Who sent a request, found before the rate limit is applied: an identity, or why there is none. */
+export type Caller = { identity: Identity } | { failure: Unauthenticated };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** The authenticated principal of a request, if it has one. */
-export function principalOf(request: FastifyRequest): Principal | undefined {
-  return request.caller && 'principal' in request.caller ? request.caller.principal : undefined;
+/** The authenticated caller of a request, if it has one. */
+export function identityOf(request: FastifyRequest): Identity | undefined {
+  return request.caller && 'identity' in request.caller ? request.caller.identity : undefined;
 }

@@ -1,15 +1,64 @@
 import { ShotcallerError } from '@shotcaller/contracts';
 
 /** Why a request carried no usable credential; the label of the auth-failure metric. */
-export type AuthFailureReason = 'missing_token' | 'not_bearer' | 'unknown_token';
+export type AuthFailureReason =
+  | 'missing_token'
+  | 'not_bearer'
+  | 'unknown_token'
+  | 'expired_token'
+  | 'invalid_token'
+  | 'session_ended'
+  | 'cross_site';
+
+const tokenHint = 'send "Authorization: Bearer <token>" with a token from your Shotcaller admin';
 
 export class Unauthenticated extends ShotcallerError {
   readonly code = 'unauthenticated';
   constructor(
     reason: string,
     readonly failure: AuthFailureReason = 'unknown_token',
+    hint: string = tokenHint,
   ) {
-    super(`${reason}; send "Authorization: Bearer <token>" with a token from your Shotcaller admin`);
+    super(`${reason}; ${hint}`);
+  }
+}
+
+/** A caller the provider vouched for, whose claims the configured mapping turns into no role at all. */
+export class NoRoleFromClaims extends ShotcallerError {
+  readonly code = 'no_role_from_claims';
+  constructor(
+    readonly who: string,
+    readonly claimsRead: ReadonlyArray<{ claim: string; values: readonly string[] }>,
+  ) {
+    const read = claimsRead.length
+      ? claimsRead
+          .map((c) => `${c.claim} (${c.values.length ? c.values.map((v) => `"${v}"`).join(', ') : 'absent'})`)
+          .join('; ')
+      : 'none: auth.oidc.claimRules is empty';
+    super(
+      `${who} is signed in, but no claim maps to a Shotcaller role. Claims read: ${read}. Ask your Shotcaller admin to map one of them in auth.oidc.claimRules, or your identity admin to add you to a mapped group`,
+    );
+  }
+}
+
+/** The identity provider could not be reached (discovery or keys), so no token of it can be checked now. */
+export class IdentityProviderUnreachable extends ShotcallerError {
+  readonly code = 'identity_provider_unreachable';
+  constructor(issuer: string, reason: string) {
+    super(`The identity provider ${issuer} cannot be reached (${reason}); try again shortly`);
+  }
+}
+
+/** A sign-in that came back from the provider and could not be completed. */
+export class SignInFailed extends ShotcallerError {
+  readonly code = 'sign_in_failed';
+}
+
+/** OpenID Connect is not configured, so its sign-in routes have nothing to do. */
+export class SignInUnconfigured extends ShotcallerError {
+  readonly code = 'sign_in_unconfigured';
+  constructor() {
+    super('Sign-in with OpenID Connect is not configured here (auth.oidc); sign in with an API token');
   }
 }
 

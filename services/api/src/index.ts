@@ -1,16 +1,29 @@
+export { ApiTokens, hashToken, readTokensFile } from './api-tokens';
 export {
-  Authenticator,
+  type AuthenticatedBy,
+  actorName,
   authorize,
   canSeeShow,
-  hashToken,
+  type Grant,
+  type Identity,
   type Permission,
   type Principal,
   permissions,
   type Role,
-  readTokensFile,
+  rolesOf,
 } from './auth';
-export { BatchTooLarge, Forbidden, NotFound, Unauthenticated } from './errors';
+export { Authenticator, type Credentials } from './authenticator';
+export {
+  BatchTooLarge,
+  Forbidden,
+  IdentityProviderUnreachable,
+  NoRoleFromClaims,
+  NotFound,
+  SignInFailed,
+  Unauthenticated,
+} from './errors';
 export { visibleOnFeed } from './event-visibility';
+export { grantsFromClaims, identityFromClaims } from './oidc';
 export { openApiDocument } from './openapi';
 export { toProblem } from './problems';
 export { type HandlerContext, type RouteSpec, registerRoutes, route } from './route-spec';

@@ -3,7 +3,7 @@ import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import { deploymentPrefix, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { principalOf } from './caller';
+import { identityOf } from './caller';
 import { RateLimited } from './errors';
 import { LogThrottle } from './log-throttle';
 import type { ApiMetrics } from './metrics';
@@ -51,13 +51,13 @@ export async function registerRateLimits(
   });
   const throttle = new LogThrottle();
   const limiter = (kind: LimitKind): onRequestAsyncHookHandler => {
-    const budget = (request: FastifyRequest) => (principalOf(request) ? kind : 'unauthenticated');
+    const budget = (request: FastifyRequest) => (identityOf(request) ? kind : 'unauthenticated');
     return app.rateLimit({
       hook: 'onRequest',
       timeWindow: settings.windowMs,
       max: (request) => settings[budget(request)],
       keyGenerator: (request) => {
-        const principal = principalOf(request);
+        const principal = identityOf(request);
         return principal ? `${kind}:${principal.id}` : `unauthenticated:${normalizeIP(request.ip)}`;
       },
       onExceeded: (request, key) => {
@@ -68,7 +68,7 @@ export async function registerRateLimits(
           deps.logger.warn(
             {
               limit,
-              caller: principalOf(request)?.name ?? null,
+              caller: identityOf(request)?.name ?? null,
               ip: request.ip,
               route: request.routeOptions.url,
               reqId: request.id,

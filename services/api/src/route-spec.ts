@@ -1,7 +1,8 @@
 import { parseOrThrow } from '@shotcaller/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
-import { type Authenticator, authorize, type Permission, type Principal } from './auth';
+import { authorize, type Permission, type Principal } from './auth';
+import type { Authenticator } from './authenticator';
 import './caller';
 import { Unauthenticated } from './errors';
 import type { Limiters, LimitKind } from './rate-limits';
@@ -49,12 +50,27 @@ export function limitOf(spec: Pick<RouteSpec, 'limit' | 'method'>): LimitKind | 
   return spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
 }
 
-const anonymous: Principal = { id: 'anonymous', name: 'anonymous', role: 'td', shows: [] };
+const anonymous: Principal = {
+  id: 'anonymous',
+  subject: 'anonymous',
+  name: 'anonymous',
+  by: 'api-token',
+  grants: [],
+  role: 'td',
+  shows: [],
+};
+
+/** The name of the dashboard's session cookie; `__Host-` (HTTPS only, this host, path /) where it can be. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-shotcaller-session' : 'shotcaller-session';
+}
 
 /** What guards every route: who the caller is, how much it may ask, and what to do with a failed sign-in. */
 export interface RouteGuards {
   authenticator: Authenticator;
   limiters?: Limiters;
+  /** The session cookie's name (sessionCookieName). */
+  sessionCookie?: string;
   onAuthFailure?(request: FastifyRequest, failure: Unauthenticated): void;
 }
 
@@ -71,7 +87,15 @@ export function registerRoutes(
   if (!app.hasRequestDecorator('caller')) app.decorateRequest('caller', null);
   const identify: onRequestAsyncHookHandler = async (request) => {
     try {
-      request.caller = { principal: guards.authenticator.authenticate(request.headers.authorization) };
+      const sessionId = guards.sessionCookie ? request.cookies?.[guards.sessionCookie] : undefined;
+      request.caller = {
+        identity: await guards.authenticator.identify({
+          authorization: request.headers.authorization,
+          sessionId,
+          origin: request.headers.origin,
+          unsafe: request.method !== 'GET' && request.method !== 'HEAD',
+        }),
+      };
     } catch (error) {
       if (!(error instanceof Unauthenticated)) throw error;
       request.caller = { failure: error };
@@ -90,8 +114,7 @@ export function registerRoutes(
         if (spec.permission) {
           const caller = request.caller!;
           if ('failure' in caller) throw caller.failure;
-          principal = caller.principal;
-          authorize(principal, spec.permission);
+          principal = authorize(caller.identity, spec.permission);
           // Answers to a token are that token's: no shared cache may keep them.
           reply.header('cache-control', 'no-store');
         }

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { CompliancePartitions } from '@shotcaller/compliance';
 import { ShotcallerError } from '@shotcaller/contracts';
 import { dashboardDist } from '@shotcaller/dashboard';
@@ -15,14 +16,15 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import type { Authenticator } from './auth';
+import type { Authenticator } from './authenticator';
 import { serveDashboard } from './dashboard';
 import { LogThrottle } from './log-throttle';
 import { createMetrics } from './metrics';
+import { type OidcAuthentication, oidcAuthentication } from './oidc';
 import { openApiDocument } from './openapi';
 import { toProblem } from './problems';
 import { registerRateLimits } from './rate-limits';
-import { type RouteSpec, registerRoutes } from './route-spec';
+import { type RouteSpec, registerRoutes, sessionCookieName } from './route-spec';
 import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
@@ -31,6 +33,7 @@ import { reportRoutes } from './routes/reports';
 import { sessionRoutes } from './routes/session';
 import { shotFileRoutes } from './routes/shot-files';
 import { shotRoutes } from './routes/shots';
+import { signInRoutes } from './routes/sign-in';
 import { type SimulationContext, simulationRoutes } from './routes/simulations';
 import { systemRoutes } from './routes/system';
 import { turnoverRoutes } from './routes/turnovers';
@@ -59,6 +62,13 @@ export interface ApiDeps {
   extraRoutes?: RouteSpec[];
   /** Where frames, manifests and deliveries are; the configured store when absent. */
   artifacts?: ArtifactStore;
+  /** Sign-in with OpenID Connect (built from `auth.oidc` by buildApi). */
+  oidc?: OidcAuthentication;
+}
+
+/** Whether cookies travel over HTTPS only: when people reach Shotcaller at an https URL. */
+function secureCookies(config: ShotcallerConfig): boolean {
+  return config.auth.oidc?.publicUrl.startsWith('https:') ?? false;
 }
 
 /** Every route of the API, in one list: what is registered and what the OpenAPI document describes. */
@@ -79,6 +89,11 @@ export function apiRoutes(
     }),
     ...reportRoutes({ redis: deps.redis, keyspaceOfShow: (show) => partitions.keyspaceOfShow(show) }),
     ...sessionRoutes(),
+    ...signInRoutes({
+      ...(deps.oidc ? { oidc: deps.oidc } : {}),
+      sessionCookie: sessionCookieName(secureCookies(deps.config)),
+      secure: secureCookies(deps.config),
+    }),
     ...kitsuRoutes({ commands: deps.shots, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
     ...shotFileRoutes({ store: deps.shots, artifacts }),
     ...turnoverRoutes({
@@ -190,9 +205,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     metrics,
     logger: deps.logger,
   });
+  await app.register(fastifyCookie);
+  const oidc = deps.config.auth.oidc
+    ? oidcAuthentication(deps.config.auth.oidc, deps.redis, deps.config.deployment)
+    : undefined;
   const failures = new LogThrottle();
-  registerRoutes(app, apiRoutes(deps, metrics), {
-    authenticator: deps.authenticator,
+  registerRoutes(app, apiRoutes({ ...deps, ...(oidc ? { oidc } : {}) }, metrics), {
+    authenticator: oidc ? deps.authenticator.withOidc(oidc) : deps.authenticator,
+    sessionCookie: sessionCookieName(secureCookies(deps.config)),
     ...(limiters ? { limiters } : {}),
     onAuthFailure(request, failure) {
       metrics.authFailures.inc({ reason: failure.failure });

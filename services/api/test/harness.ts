@@ -63,6 +63,10 @@ export interface ApiOptions {
   logTo?: NodeJS.WritableStream;
   /** The dashboard files to serve (the built dashboard when absent). */
   dashboardDir?: string;
+  /** More `auth` settings (OpenID Connect). */
+  auth?: Record<string, unknown>;
+  /** The port to listen on (a free one when absent). */
+  port?: number;
 }
 
 /** The api role on the test run's Redis, listening on a free port. */
@@ -80,6 +84,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
         ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
         ...options.api,
       },
+      ...(options.auth ? { auth: options.auth } : {}),
     },
   });
   const shots = new ShotPartitions(redis, new Partitions(deployment, 1));
@@ -99,7 +104,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   return {
     app,
     url,

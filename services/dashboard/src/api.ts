@@ -12,14 +12,20 @@ export class ApiProblem extends Error {
 export type Role = 'td' | 'accountant' | 'compliance' | 'vendor' | 'admin';
 export interface Me {
   name: string;
+  subject: string;
+  by: 'api-token' | 'oidc-session' | 'oidc-access-token';
   role: Role;
+  roles: Role[];
   shows: string[] | '*';
   vendorId?: string;
 }
 
-/** The API with the signed-in token on every call. */
+/**
+ * The API as the signed-in person: with an API token on every call, or with none when they signed
+ * in with the studio's provider (the HTTP-only session cookie then goes with each same-origin call).
+ */
 export class Api {
-  constructor(readonly token: string) {}
+  constructor(readonly token?: string) {}
 
   private async send(method: string, path: string, body?: unknown): Promise<Response> {
     let response: Response;
@@ -27,7 +33,7 @@ export class Api {
       response = await fetch(path, {
         method,
         headers: {
-          authorization: `Bearer ${this.token}`,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -11,10 +11,7 @@ import { TicketsPage } from './pages/tickets';
 import { WhatIfPage } from './pages/whatif';
 
 /** Which pages each role has: a role only reaches what is its own. */
-export const pagesOf: Record<
-  Role,
-  Array<'shots' | 'budget' | 'compliance' | 'tickets' | 'whatif' | 'labour'>
-> = {
+export const pagesOf: Record<Role, Array<Page>> = {
   td: ['shots', 'whatif'],
   accountant: ['budget', 'whatif', 'labour'],
   compliance: ['compliance', 'labour'],
@@ -31,11 +28,32 @@ const titles = {
 };
 
 /**
- * The token lives in this page's memory only, so a reload asks for it again; ticking "remember me"
- * keeps it in this tab's sessionStorage (gone when the tab closes). Never localStorage. An HTTP-only
- * session cookie replaces both once sign-in with OpenID Connect lands.
+ * Signing in with the studio's provider leaves an HTTP-only session cookie that no script here can
+ * read. An API token typed into the box lives in this page's memory only, so a reload asks for it
+ * again; ticking "remember me" keeps it in this tab's sessionStorage (gone when the tab closes).
+ * Never localStorage.
  */
 const tokenKey = 'shotcaller.token';
+
+/** The pages of every role a person holds, in the order the nav shows them. */
+export function pagesFor(roles: readonly Role[]): Page[] {
+  const all = roles.flatMap((r) => pagesOf[r]);
+  return (Object.keys(titles) as Page[]).filter((p) => all.includes(p));
+}
+type Page = keyof typeof titles;
+
+export interface SignInOptions {
+  oidc: { url: string; displayName: string } | null;
+  session: boolean;
+}
+
+/** A sign-in that failed at the provider comes back as `#sign-in-error=<why>`. */
+function takeSignInError(): string | undefined {
+  const match = /^#sign-in-error=(.*)$/.exec(location.hash);
+  if (!match) return undefined;
+  history.replaceState(null, '', location.pathname);
+  return decodeURIComponent(match[1]!);
+}
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -50,34 +68,50 @@ function useHash(): string {
 export function App() {
   const [api, setApi] = useState<Api | undefined>();
   const [me, setMe] = useState<Me | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>(takeSignInError);
+  const [options, setOptions] = useState<SignInOptions>({ oidc: null, session: false });
   const hash = useHash();
 
-  const signIn = async (token: string, remember: boolean) => {
+  const signIn = async (token: string | undefined, remember: boolean) => {
     const candidate = new Api(token);
     try {
       const who = await candidate.get<Me>('/v1/me');
-      if (remember) sessionStorage.setItem(tokenKey, token);
+      if (token && remember) sessionStorage.setItem(tokenKey, token);
       else sessionStorage.removeItem(tokenKey);
       setApi(candidate);
       setMe(who);
       setError(undefined);
-      if (!location.hash || location.hash === '#/') location.hash = `#/${pagesOf[who.role][0]}`;
+      if (!location.hash || location.hash === '#/') location.hash = `#/${pagesFor(who.roles)[0]}`;
     } catch (e) {
       sessionStorage.removeItem(tokenKey);
       setError(e instanceof ApiProblem ? e.detail : String(e));
     }
   };
   useEffect(() => {
-    const saved = sessionStorage.getItem(tokenKey);
-    if (saved) void signIn(saved, true);
+    void (async () => {
+      const found = await new Api()
+        .get<SignInOptions>('/auth/sign-in-options')
+        .catch((): SignInOptions => ({ oidc: null, session: false }));
+      setOptions(found);
+      const saved = sessionStorage.getItem(tokenKey);
+      if (saved) await signIn(saved, true);
+      else if (found.session) await signIn(undefined, false);
+    })();
   }, []);
 
-  if (!api || !me) return <SignIn onSignIn={signIn} error={error} />;
-  const allowed = pagesOf[me.role];
+  if (!api || !me) return <SignIn onSignIn={signIn} error={error} oidc={options.oidc} />;
+  const allowed = pagesFor(me.roles);
   const [, page = allowed[0], id] = hash.replace(/^#/, '').split('/');
-  const signOut = () => {
+  const signOut = async () => {
     sessionStorage.removeItem(tokenKey);
+    if (!api.token) {
+      // The session ends here, then at the provider, which sends the browser back to this page.
+      const out = await api
+        .post<{ signOutUrl: string }>('/auth/logout', {})
+        .catch(() => ({ signOutUrl: '/' }));
+      location.assign(out.signOutUrl);
+      return;
+    }
     setApi(undefined);
     setMe(undefined);
     location.hash = '';
@@ -89,7 +123,7 @@ export function App() {
       <section class="card" role="alert" data-testid="forbidden">
         <h1>Not for this role</h1>
         <p>
-          The {me.role} role cannot open this page. Your pages:{' '}
+          The {me.roles.join(' and ')} role{me.roles.length > 1 ? 's' : ''} cannot open this page. Your pages:{' '}
           {allowed.map((p) => (
             <a key={p} href={`#/${p}`}>
               {titles[p]}{' '}
@@ -118,9 +152,9 @@ export function App() {
           ))}
         </nav>
         <span class="who" data-testid="who">
-          {me.name} · {me.role}
+          {me.name} · {me.roles.join(', ')}
         </span>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>

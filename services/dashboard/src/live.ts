@@ -10,10 +10,15 @@ export interface LiveEvent {
 }
 
 /**
- * Follows `GET /v1/events` (Server-Sent Events) with the bearer token, which EventSource cannot send;
- * reconnects after a drop, resuming after the last event seen.
+ * Follows `GET /v1/events` (Server-Sent Events) with the bearer token, which EventSource cannot send
+ * (or with the session cookie when there is no token); reconnects after a drop, resuming after the
+ * last event seen.
  */
-export function follow(token: string, types: string[], onEvent: (e: LiveEvent) => void): () => void {
+export function follow(
+  token: string | undefined,
+  types: string[],
+  onEvent: (e: LiveEvent) => void,
+): () => void {
   const controller = new AbortController();
   let after: string | undefined;
   const run = async () => {
@@ -23,7 +28,7 @@ export function follow(token: string, types: string[], onEvent: (e: LiveEvent) =
         const params = new URLSearchParams({ type: types.join(',') });
         if (after) params.set('after', after);
         const response = await fetch(`/v1/events?${params}`, {
-          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), accept: 'text/event-stream' },
           signal: controller.signal,
         });
         // Over the token's stream budget: come back when the server says, not every second.

@@ -9,7 +9,7 @@ import {
 import { makeEvent } from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { Forbidden } from '../errors';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -219,7 +219,7 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
             ...(body.sequence ? { sequence: body.sequence } : {}),
             amount,
             thresholdsPercent: [...body.thresholdsPercent].sort((a, b) => a - b),
-            by: principal.name,
+            by: actorName(principal),
           },
           { source: eventSource(partitions.deployment, 'api'), correlationId: params.id, show: body.show },
         );

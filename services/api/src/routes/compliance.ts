@@ -9,7 +9,7 @@ import { ApprovalRecord, ConsentRecord, makeEvent, type ShotcallerEvent } from '
 import { eventSource } from '@shotcaller/events';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { Forbidden } from '../errors';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -86,7 +86,7 @@ export function complianceRoutes(deps: {
           k,
           makeEvent(
             'io.shotcaller.compliance.alert.acknowledged.v1',
-            { alertId: alert.alertId, by: principal.name, note: body.note },
+            { alertId: alert.alertId, by: actorName(principal), note: body.note },
             {
               source,
               correlationId: alert.shotId ?? alert.alertId,
@@ -113,7 +113,12 @@ export function complianceRoutes(deps: {
           k,
           makeEvent(
             'io.shotcaller.compliance.alert.resolved.v1',
-            { alertId: alert.alertId, by: principal.name, resolution: body.resolution, reason: body.reason },
+            {
+              alertId: alert.alertId,
+              by: actorName(principal),
+              resolution: body.resolution,
+              reason: body.reason,
+            },
             {
               source,
               correlationId: alert.shotId ?? alert.alertId,
@@ -137,7 +142,7 @@ export function complianceRoutes(deps: {
         const consent = await deps.registry.recordConsent({
           ...body,
           id: body.id ?? `consent-${uuidv7()}`,
-          recordedBy: principal.name,
+          recordedBy: actorName(principal),
           recordedAt: new Date().toISOString(),
         });
         reply.code(201);
@@ -171,7 +176,7 @@ export function complianceRoutes(deps: {
         if (consent && !consent.shows.some((s) => canSeeShow(principal, s)))
           throw new Forbidden(`This token may not act on consent ${params.id}`);
         const { consent: revoked, shotIds } = await deps.registry.revokeConsent(params.id, {
-          by: principal.name,
+          by: actorName(principal),
           reason: body.reason,
           now: new Date(),
         });

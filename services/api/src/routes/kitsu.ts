@@ -2,6 +2,7 @@ import { ShotcallerError } from '@shotcaller/contracts';
 import { importFromKitsu, type KitsuClient, type KitsuMapping } from '@shotcaller/kitsu';
 import type { ShotPartitions } from '@shotcaller/shots';
 import { z } from 'zod';
+import { actorName } from '../auth';
 import { type RouteSpec, route } from '../route-spec';
 
 class KitsuUnconfigured extends ShotcallerError {
@@ -60,7 +61,7 @@ export function kitsuRoutes(deps: {
       },
       handler: async ({ principal, body }) => {
         if (!deps.kitsu) throw new KitsuUnconfigured();
-        const actor = { name: `kitsu import by ${principal.name}`, source: deps.source };
+        const actor = { name: `kitsu import by ${actorName(principal)}`, source: deps.source };
         const results = await importFromKitsu(
           deps.kitsu.client,
           deps.kitsu.mapping,

@@ -18,7 +18,7 @@ import {
 } from '@shotcaller/contracts';
 import { type Actor, ShotNotFound, type ShotPartitions } from '@shotcaller/shots';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -34,7 +34,7 @@ export interface ShotRoutesDeps {
 }
 
 function actorOf(principal: Principal, source: string): Actor {
-  return { name: principal.name, source };
+  return { name: actorName(principal), source };
 }
 
 function assertMayUseShow(principal: Principal, show: string): void {
@@ -240,7 +240,7 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
         const shot = await visibleShot(principal, params.id);
         const event = makeEvent(
           'io.shotcaller.genai.artist-time.recorded.v1',
-          { shotId: shot.id, hours: body.hours, by: principal.name, note: body.note },
+          { shotId: shot.id, hours: body.hours, by: actorName(principal), note: body.note },
           {
             source,
             correlationId: shot.id,

@@ -10,7 +10,7 @@ import {
 import { type TicketClient, TicketClosed, TicketNotFound } from '@shotcaller/vendor';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { Forbidden } from '../errors';
 import { type RouteSpec, route } from '../route-spec';
 
@@ -75,14 +75,14 @@ export function turnoverRoutes(deps: {
           rate: body.mapping.rate,
           dropFrame: body.mapping.dropFrame,
         });
-        const actor = { name: `turnover ${body.file} by ${principal.name}`, source: deps.source };
+        const actor = { name: `turnover ${body.file} by ${actorName(principal)}`, source: deps.source };
         return importTurnover(
           cut,
           body.mapping,
           {
             turnoverId: `to-${uuidv7()}`,
             file: body.file,
-            by: principal.name,
+            by: actorName(principal),
             dryRun: body.dryRun,
             partial: body.partial,
             now: new Date(),
@@ -99,7 +99,10 @@ export function turnoverRoutes(deps: {
               ? {
                   postToTicket: async (shot, note) => {
                     try {
-                      await tickets.note(shot.request.show, shot.id, { by: principal.name, text: note });
+                      await tickets.note(shot.request.show, shot.id, {
+                        by: actorName(principal),
+                        text: note,
+                      });
                       return true;
                     } catch (error) {
                       // A closed ticket takes no notes: the change is reported to the TD instead.

@@ -23,7 +23,7 @@ import {
   UploadRequest,
 } from '@shotcaller/vendor';
 import { z } from 'zod';
-import { canSeeShow, type Principal } from '../auth';
+import { actorName, canSeeShow, type Principal } from '../auth';
 import { type RouteSpec, route } from '../route-spec';
 
 class UploadNotOctetStream extends ShotcallerError {
@@ -289,7 +289,7 @@ export function vendorRoutes(deps: {
       responses: { 200: { description: 'The awarded ticket', schema: TicketState } },
       handler: async ({ principal, params, body }) => {
         const shot = await locate(principal, params.id);
-        return tickets().award(shot.show, shot.id, { ...body, by: principal.name });
+        return tickets().award(shot.show, shot.id, { ...body, by: actorName(principal) });
       },
     }),
     route<z.infer<typeof ReviewBody>, unknown, z.infer<typeof TicketParams>>({
@@ -303,7 +303,7 @@ export function vendorRoutes(deps: {
       responses: { 200: { description: 'The ticket after the review', schema: TicketState } },
       handler: async ({ principal, params, body }) => {
         const shot = await locate(principal, params.id);
-        return tickets().review(shot.show, shot.id, { ...body, by: principal.name });
+        return tickets().review(shot.show, shot.id, { ...body, by: actorName(principal) });
       },
     }),
     route<z.infer<typeof CancelBody>, unknown, z.infer<typeof TicketParams>>({
@@ -317,7 +317,7 @@ export function vendorRoutes(deps: {
       responses: { 200: { description: 'The closed ticket', schema: TicketState } },
       handler: async ({ principal, params, body }) => {
         const shot = await locate(principal, params.id);
-        return tickets().cancel(shot.show, shot.id, { by: principal.name, reason: body.reason });
+        return tickets().cancel(shot.show, shot.id, { by: actorName(principal), reason: body.reason });
       },
     }),
   ];

@@ -3,7 +3,11 @@ import { useState } from 'preact/hooks';
 export function SignIn(props: {
   onSignIn: (token: string, remember: boolean) => void;
   error: string | undefined;
+  /** The studio's provider, when Shotcaller is set up for it. */
+  oidc: { url: string; displayName: string } | null;
 }) {
+  // Back to the page asked for once signed in (the server accepts only a `#/…` fragment).
+  const returnTo = /^#\/[A-Za-z0-9/_-]*$/.test(location.hash) ? location.hash : '#/';
   const [token, setToken] = useState('');
   const [remember, setRemember] = useState(false);
   return (
@@ -16,6 +20,14 @@ export function SignIn(props: {
         }}
       >
         <h1>Shotcaller</h1>
+        {props.oidc && (
+          <>
+            <a class="button primary" href={`${props.oidc.url}?${new URLSearchParams({ returnTo })}`}>
+              Sign in with {props.oidc.displayName}
+            </a>
+            <p class="hint">Or, for a script's or an admin's API token:</p>
+          </>
+        )}
         <p>Sign in with the API token your Shotcaller admin gave you.</p>
         <label for="token">API token</label>
         <input

@@ -238,10 +238,12 @@ const api: RoleStarter = async (ctx) => {
     ...config.auth.tokens,
     ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : []),
   ];
-  if (tokens.length === 0)
+  if (tokens.length === 0 && !config.auth.oidc)
     ctx
       .logger('api')
-      .warn('no API tokens are configured: every request will be refused (see docs/configuration.md#tokens)');
+      .warn(
+        'no API tokens are configured: every request will be refused (see docs/configuration.md#tokens, or sign in with OpenID Connect: auth.oidc)',
+      );
   const artifacts = await artifactStore(ctx, 'api');
   const temporal = ctx.temporalAddress ? await ticketClient(ctx) : undefined;
   const kitsu = await kitsuSettings(config);

@@ -185,7 +185,13 @@ export async function verifyCredentials(
   let result: ValidationResult;
   try {
     store = ManifestStore.read(SuperBox.fromBuffer(jumbf as Uint8Array<ArrayBuffer>));
-    result = await store.validate(asset);
+    if (store.manifests.length === 0) {
+      result = ValidationResult.error(
+        'claim.missing' as never,
+        undefined,
+        'the manifest store holds no manifest',
+      );
+    } else result = await store.validate(asset);
   } catch (error) {
     result = ValidationResult.fromError(error as Error);
     if (result.statusEntries.every((e) => !e.explanation))
@@ -196,6 +202,10 @@ export async function verifyCredentials(
       });
   }
   const manifest = safe(() => store?.getActiveManifest());
+  if (store && manifest) {
+    for (const p of ingredientProblems(store, manifest))
+      result.statusEntries.push({ code: p.code as never, explanation: p.explanation, success: false });
+  }
   const problems: CredentialProblem[] = result.statusEntries
     .filter((e) => e.success !== true)
     .map((e) => ({
@@ -216,6 +226,45 @@ export async function verifyCredentials(
   };
   report.summary = summarize(report);
   return report;
+}
+
+/** The manifest a hashed URI names (`self#jumbf=/c2pa/<label>`), by label. */
+function manifestLabelOf(uri: string | undefined): string | undefined {
+  return uri?.match(/^self#jumbf=\/?c2pa\/([^/]+)/)?.[1];
+}
+
+/**
+ * Ingredients whose manifests are not in the store, or that lead back to a manifest already on the
+ * path (a manifest that is its own ingredient, or a ring of them): c2pa-rs refuses both.
+ */
+function ingredientProblems(store: ManifestStore, active: Manifest): CredentialProblem[] {
+  const problems: CredentialProblem[] = [];
+  const walk = (manifest: Manifest, path: string[]) => {
+    if (path.length > 50) return;
+    for (const a of safe(() => manifest.assertions?.assertions) ?? []) {
+      if (!(a instanceof IngredientAssertion)) continue;
+      const label = manifestLabelOf(a.activeManifest?.uri ?? a.c2pa_manifest?.uri);
+      if (!label) continue;
+      if (path.includes(label)) {
+        problems.push({
+          code: 'ingredient.manifest.cyclic',
+          explanation: `an ingredient leads back to manifest ${label.slice(0, 80)}, which is already on its own path (a manifest cannot be its own ingredient)`,
+        });
+        continue;
+      }
+      const target = safe(() => store.getManifestByLabel(label));
+      if (!target) {
+        problems.push({
+          code: 'ingredient.manifest.missing',
+          explanation: `an ingredient names manifest ${label.slice(0, 80)}, which is not in the manifest store`,
+        });
+        continue;
+      }
+      walk(target, [...path, label]);
+    }
+  };
+  walk(active, [active.label ?? '']);
+  return problems;
 }
 
 async function safeDescribe(manifest: Manifest, options: VerifyOptions): Promise<Partial<CredentialsReport>> {

@@ -6,7 +6,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
-import { DescriptionBox, SuperBox } from '@trustnxt/c2pa-ts/jumbf';
+import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
 import { IngredientAssertion, RelationshipType } from '@trustnxt/c2pa-ts/manifest';
 import {
   type AssetFacts,

@@ -1,3 +1,4 @@
+export type { X509Certificate } from '@peculiar/x509';
 export { ProvenanceConfig } from './config';
 export {
   DEVELOPMENT_CA_NAME,

@@ -12,7 +12,8 @@ export type SignedAsset =
 
 /**
  * Signs an asset: PNG and JPEG get the manifest embedded (the returned bytes are the file to publish),
- * anything else keeps its bytes and gets a `.c2pa` sidecar whose data hash covers the whole file.
+ * anything else keeps its bytes and gets a `.c2pa` sidecar whose data hash covers the whole file. So
+ * does a PNG or JPEG that already carries a manifest of its own: Shotcaller never replaces one.
  */
 export async function signAsset(
   bytes: Buffer,
@@ -21,12 +22,10 @@ export async function signAsset(
 ): Promise<SignedAsset> {
   const format = sniffFormat(bytes);
   try {
-    if (embeds(format)) {
-      const asset = format === 'image/png' ? new PNG(bytes) : new JPEG(bytes);
-      if (asset.getManifestJUMBF())
-        throw new SigningFailed(
-          `${facts.title} already carries a C2PA manifest; Shotcaller will not replace it`,
-        );
+    const asset = embeds(format) ? (format === 'image/png' ? new PNG(bytes) : new JPEG(bytes)) : undefined;
+    // A file that already carries someone's manifest (a provider's own credentials) keeps it untouched:
+    // Shotcaller's manifest goes beside it as a sidecar, bound to those exact bytes.
+    if (asset && !asset.getManifestJUMBF()) {
       const { store, manifest, dataHash } = buildManifest(facts, format, identity);
       await asset.ensureManifestSpace(store.measureSize());
       await dataHash.updateWithAsset(asset);

@@ -4,6 +4,7 @@ import { dashboardDist } from '@shotcaller/dashboard';
 import type { RedisClient } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import type { SigningIdentity, X509Certificate } from '@shotcaller/provenance';
 import type { ShotCommands, ShotStore } from '@shotcaller/shots';
 import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
@@ -56,6 +57,11 @@ export interface ApiDeps {
   extraRoutes?: RouteSpec[];
   /** Where frames, manifests and deliveries are; the configured store when absent. */
   artifacts?: ArtifactStore;
+  /**
+   * Content Credentials: who this deployment signs as (vendor deliveries get a signed sidecar; verify
+   * recognises its own signer) and the trust anchors verify judges other signers by.
+   */
+  credentials?: { identity?: SigningIdentity; trustAnchors?: readonly X509Certificate[] };
 }
 
 /** Every route of the API, in one list: what is registered and what the OpenAPI document describes. */
@@ -78,12 +84,18 @@ export function apiRoutes(
     }),
     ...sessionRoutes(),
     ...kitsuRoutes({ commands: deps.commands, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
-    ...shotFileRoutes({ store: deps.store, log: deps.store.log, artifacts }),
+    ...shotFileRoutes({
+      store: deps.store,
+      log: deps.store.log,
+      artifacts,
+      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    }),
     ...vendorRoutes({
       redis: deps.redis,
       deployment: deps.config.deployment,
       store: deps.store,
       artifacts,
+      ...(deps.credentials?.identity ? { signer: deps.credentials.identity } : {}),
       uploadTokens: new UploadTokens(deps.config.storage.uploadSigningKey),
       urlExpirySeconds: deps.config.storage.urlExpirySeconds,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),

@@ -4,7 +4,13 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Authenticator, buildApi, readTokensFile } from '@shotcaller/api';
 import { parseBudgetLines, seedBudgetLines, startBudgetTracker } from '@shotcaller/budget';
-import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
+import {
+  applyRuleConfig,
+  ConsentRegistry,
+  catalogue,
+  ProviderProfile,
+  ruleCatalogueVersion,
+} from '@shotcaller/compliance';
 import { ComplianceChecker } from '@shotcaller/compliance-checker';
 import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
@@ -12,6 +18,7 @@ import { createAdapter } from '@shotcaller/genai';
 import { GenaiWorker } from '@shotcaller/genai-worker';
 import { KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync, watchKitsu } from '@shotcaller/kitsu';
 import { Notifier } from '@shotcaller/notifier';
+import { loadSigningIdentity, loadTrustAnchors, type SigningIdentity } from '@shotcaller/provenance';
 import { PolicyDecider, Router } from '@shotcaller/router';
 import { priceUsage } from '@shotcaller/routing';
 import { createQueue, genaiQueueName, ShotCommands, ShotStore, WorkQueues } from '@shotcaller/shots';
@@ -117,6 +124,44 @@ async function artifactStore(ctx: RoleContext, role: RoleName) {
   return store;
 }
 
+const identities = new WeakMap<object, Promise<SigningIdentity>>();
+
+/**
+ * Who signs Content Credentials: the configured key and certificate, or the development certificate
+ * under the data directory. Loaded once per process; a role that signs says at start-up which it is,
+ * and warns loudly when it is the development one (signatures valid, trusted by no C2PA validator).
+ */
+export async function signingIdentity(ctx: RoleContext, role: RoleName): Promise<SigningIdentity> {
+  const { config } = ctx;
+  let loading = identities.get(config);
+  if (!loading) {
+    loading = loadSigningIdentity(config.provenance, resolve(config.dataDir, 'content-credentials'));
+    identities.set(config, loading);
+  }
+  const identity = await loading;
+  const facts = {
+    signer: identity.subject,
+    algorithm: identity.algorithm,
+    validUntil: identity.notAfter.toISOString(),
+  };
+  if (identity.development)
+    ctx
+      .logger(role)
+      .warn(
+        facts,
+        'Content Credentials are signed with a DEVELOPMENT certificate: C2PA validators will report them untrusted; configure provenance.keyFile and provenance.certFile (docs/provenance.md)',
+      );
+  else if (identity.profileProblems.length > 0)
+    ctx
+      .logger(role)
+      .warn(
+        { ...facts, problems: identity.profileProblems },
+        'the signing certificate breaks the C2PA certificate profile: validators will reject its signatures',
+      );
+  else ctx.logger(role).info(facts, 'Content Credentials signer ready');
+  return identity;
+}
+
 /**
  * Removes what interrupted writes left in the store (temp files, incomplete multipart uploads) once
  * they are older than `storage.leftoverMaxAgeMs`. The api role does it, like the event log trim.
@@ -218,6 +263,10 @@ const api: RoleStarter = async (ctx) => {
     },
     commands: new ShotCommands(store, { intake: queues.intake }),
     queues,
+    credentials: {
+      identity: await signingIdentity(ctx, 'api'),
+      trustAnchors: loadTrustAnchors(config.provenance.trustAnchorsFile),
+    },
     authenticator: new Authenticator(tokens),
     logger: ctx.logger('api'),
   });
@@ -345,6 +394,10 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const store = new ShotStore(redis, config.deployment);
   const artifacts = await artifactStore(ctx, 'genai-worker');
   await clearOldScratch(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
+  const credentials = {
+    identity: await signingIdentity(ctx, 'genai-worker'),
+    ruleCatalogueVersion: ruleCatalogueVersion(applyRuleConfig(catalogue, config.compliance.rules).rules),
+  };
   const intake = createQueue('intake', redis, config.deployment);
   const commands = new ShotCommands(store, { intake });
   // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
@@ -363,6 +416,7 @@ const genaiWorker: RoleStarter = async (ctx) => {
           priceUsage(rates, provider, usage, frameCount(shot.request.frames), options),
         dataDir: config.dataDir,
         artifacts,
+        credentials,
         storageRetryDelayMs: config.storage.retryDelayMs,
         logger: ctx.logger('genai-worker').child({ provider: p.name }),
         concurrency: p.concurrency ?? config.genai.concurrency,

@@ -36,6 +36,11 @@ function pemBlocks(text: string, label: string): string[] {
   return text.match(new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----`, 'g')) ?? [];
 }
 
+/** The development certificate kept under `dir`, if there is one (never makes one). */
+export async function readDevelopmentCertificate(dir: string): Promise<DevelopmentCertificate | undefined> {
+  return read(join(dir, FILE));
+}
+
 async function read(path: string): Promise<DevelopmentCertificate | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (!text) return undefined;

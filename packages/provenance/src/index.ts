@@ -5,6 +5,7 @@ export {
   DEVELOPMENT_SIGNER_NAME,
   type DevelopmentCertificate,
   developmentCertificate,
+  readDevelopmentCertificate,
 } from './dev-certificate';
 export { ProvenanceConfigInvalid, SigningFailed } from './errors';
 export { type AssetFormat, embeds, formatOfName, sidecarName, sniffFormat } from './formats';
@@ -31,6 +32,7 @@ export {
   loadTrustAnchors,
   type SigningAlgorithm,
   type SigningIdentity,
+  verifyOptionsFor,
 } from './signing-identity';
 export {
   MAX_SIDECAR_BYTES,

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
 import { CoseAlgorithmIdentifier, type Signer } from '@trustnxt/c2pa-ts/cose';
 import type { ProvenanceConfig } from './config';
-import { developmentCertificate } from './dev-certificate';
+import { developmentCertificate, readDevelopmentCertificate } from './dev-certificate';
 import { ProvenanceConfigInvalid } from './errors';
+import type { VerifyOptions } from './verify';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -167,4 +168,34 @@ export async function loadSigningIdentity(
 export function loadTrustAnchors(path: string | undefined): x509.X509Certificate[] {
   if (!path) return [];
   return parseChain(readText(path, 'the trust anchors file'), path);
+}
+
+/**
+ * What a verifier on this machine should know without the signing key: the configured trust anchors,
+ * and this deployment's signer (the configured certificate, or the development one if it exists), so
+ * its own credentials are recognised. Makes nothing.
+ */
+export async function verifyOptionsFor(
+  config: ProvenanceConfig,
+  defaultDevDir: string,
+): Promise<VerifyOptions> {
+  const trustAnchors = loadTrustAnchors(config.trustAnchorsFile);
+  const certPem =
+    config.cert ?? (config.certFile ? readText(config.certFile, 'the certificate chain file') : undefined);
+  if (certPem) {
+    const [cert] = parseChain(certPem, config.certFile ?? 'provenance.cert');
+    return {
+      trustAnchors,
+      identity: { fingerprint: createHash('sha256').update(Buffer.from(cert!.rawData)).digest('hex') },
+    };
+  }
+  const dev = await readDevelopmentCertificate(config.devDir ?? defaultDevDir);
+  if (!dev) return { trustAnchors };
+  return {
+    trustAnchors,
+    identity: {
+      fingerprint: createHash('sha256').update(Buffer.from(dev.signer.rawData)).digest('hex'),
+      developmentCa: dev.ca,
+    },
+  };
 }

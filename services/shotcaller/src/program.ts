@@ -12,6 +12,7 @@ import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 import { registerStorageCommands } from './commands/storage';
 import { registerTokenCommands } from './commands/token';
+import { registerVerifyCommand } from './commands/verify';
 import { exitCodes } from './exit-codes';
 import { type Io, processIo } from './output';
 
@@ -30,6 +31,7 @@ const plugins: CommandPlugin[] = [
   registerKitsuCommands,
   registerGenaiCommands,
   registerStorageCommands,
+  registerVerifyCommand,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -128,16 +128,15 @@ const identities = new WeakMap<object, Promise<SigningIdentity>>();
 
 /**
  * Who signs Content Credentials: the configured key and certificate, or the development certificate
- * under the data directory. Loaded once per process; a role that signs says at start-up which it is,
- * and warns loudly when it is the development one (signatures valid, trusted by no C2PA validator).
+ * under the data directory. Loaded once per process, which says at start-up which it is, and warns
+ * loudly when it is the development one (signatures valid, trusted by no C2PA validator).
  */
 export async function signingIdentity(ctx: RoleContext, role: RoleName): Promise<SigningIdentity> {
   const { config } = ctx;
   let loading = identities.get(config);
-  if (!loading) {
-    loading = loadSigningIdentity(config.provenance, resolve(config.dataDir, 'content-credentials'));
-    identities.set(config, loading);
-  }
+  if (loading) return loading; // said once per process, by the first role that signs
+  loading = loadSigningIdentity(config.provenance, resolve(config.dataDir, 'content-credentials'));
+  identities.set(config, loading);
   const identity = await loading;
   const facts = {
     signer: identity.subject,

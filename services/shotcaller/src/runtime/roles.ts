@@ -57,7 +57,12 @@ const kitsuSync: RoleStarter = async (ctx) => {
     client: settings.client,
     statuses: parseOrThrow(KitsuStatuses, config.kitsu.statuses ?? {}, 'kitsu.statuses'),
     consumerName: ctx.instance,
-    ...(base ? { manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest` } : {}),
+    ...(base
+      ? {
+          manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest`,
+          credentialsLink: (shotId: string) => `${base}/v1/shots/${shotId}/outputs/0/credentials`,
+        }
+      : {}),
     ratePerSecond: config.kitsu.ratePerSecond,
     claimIdleMs: config.events.claimIdleMs,
     // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.

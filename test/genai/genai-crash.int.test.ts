@@ -51,7 +51,7 @@ describe('a genai worker killed mid-task', () => {
       );
       const count = (type: string) => done.history!.filter((e) => e.type === `io.shotcaller.${type}`).length;
       expect(count('shot.delivered.v1')).toBe(1);
-      expect(count('genai.task.completed.v1')).toBe(1);
+      expect(count('genai.task.completed.v2')).toBe(1);
       expect(count('genai.usage.recorded.v1')).toBe(1);
       expect(count('genai.task.started.v1')).toBe(1);
     } finally {

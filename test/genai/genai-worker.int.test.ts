@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 
 import { fileURLToPath } from 'node:url';
-import { verifyManifest } from '@shotcaller/genai';
+import { verifyCredentials } from '@shotcaller/provenance';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ const types = (history: Array<{ type: string }> | undefined) =>
   (history ?? []).map((e) => e.type.replace('io.shotcaller.', ''));
 
 describe('a shot on the genai route', () => {
-  it('comes back as PNG frames with a manifest whose hashes match, usage, live progress and one completion', async () => {
+  it('comes back as signed PNG frames (Content Credentials inside), usage, live progress and one completion', async () => {
     const watching = new AbortController();
     const live: string[] = [];
     const following = (async () => {
@@ -55,7 +56,7 @@ describe('a shot on the genai route', () => {
     );
     expect(done.route).toBe('genai');
     const history = types(done.history);
-    expect(history.filter((t) => t === 'genai.task.completed.v1')).toHaveLength(1);
+    expect(history.filter((t) => t === 'genai.task.completed.v2')).toHaveLength(1);
     expect(history.filter((t) => t === 'genai.usage.recorded.v1')).toHaveLength(1);
     // Progress is live: watchers saw it move, and it never entered the durable log.
     await eventually(
@@ -67,29 +68,37 @@ describe('a shot on the genai route', () => {
     await following;
     expect(history.filter((t) => t === 'genai.task.progress.v1')).toEqual([]);
     expect(done.progress).toBeUndefined();
-    expect(history.indexOf('genai.task.started.v1')).toBeLessThan(history.indexOf('genai.task.completed.v1'));
+    expect(history.indexOf('genai.task.started.v1')).toBeLessThan(history.indexOf('genai.task.completed.v2'));
 
-    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')!.data as {
-      outputs: Array<{ uri: string; sha256: string }>;
-      manifestUri: string;
+    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v2')!.data as {
+      outputs: Array<{ uri: string; sha256: string; credentials: { binding: string } }>;
+      signer: string;
+      developmentCertificate: boolean;
     };
     expect(completed.outputs).toHaveLength(24);
-    const pngs = completed.outputs.map((o) => PNG.sync.read(readFileSync(fileURLToPath(o.uri))));
+    expect(completed.outputs.every((o) => o.credentials.binding === 'embedded')).toBe(true);
+    expect(completed.developmentCertificate).toBe(true);
+    const files = completed.outputs.map((o) => readFileSync(fileURLToPath(o.uri)));
+    const pngs = files.map((f) => PNG.sync.read(f));
     expect(pngs[0]).toMatchObject({ width: 120, height: 68 });
     for (let i = 1; i < pngs.length; i++)
       expect(Buffer.compare(pngs[i]!.data, pngs[i - 1]!.data)).not.toBe(0);
-    const manifestPath = fileURLToPath(completed.manifestUri);
-    expect(await verifyManifest(manifestPath)).toEqual({ ok: true, mismatches: [] });
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    expect(manifest.assertions[0].data.actions[0].digitalSourceType).toBe(
+    // The hash the event records is the signed file's, and the credentials hold.
+    for (const [i, o] of completed.outputs.entries())
+      expect(createHash('sha256').update(files[i]!).digest('hex')).toBe(o.sha256);
+    const report = await verifyCredentials({ name: 'f.png', bytes: files[0]! });
+    expect(report.verdict).toBe('valid');
+    expect(report.actions[0]!.digitalSourceType).toBe(
       'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
     );
-    expect(manifest.assertions[2].data.precheck.outcome).toBe('allow');
+    expect(report.shotcaller).toMatchObject({ shot: { id: shot.id }, compliance: { outcome: 'allow' } });
     // A tampered frame is caught.
     await writeFile(fileURLToPath(completed.outputs[3]!.uri), 'not a frame');
-    expect((await verifyManifest(manifestPath)).mismatches).toEqual([
-      expect.stringMatching(/\.1004\.png: content changed$/),
-    ]);
+    const tampered = await verifyCredentials({
+      name: 'f.png',
+      bytes: readFileSync(fileURLToPath(completed.outputs[3]!.uri)),
+    });
+    expect(tampered.verdict).toBe('unreadable');
   });
 
   it('stops when the shot is cancelled mid-run, and leaves no completion', async () => {
@@ -124,7 +133,7 @@ describe('a shot on the genai route', () => {
     expect(settled[1]).toBeLessThan(20_000);
     const final = await app.client().getShot(shot.id);
     expect(final.state).toBe('cancelled');
-    expect(types(final.history)).not.toContain('genai.task.completed.v1');
+    expect(types(final.history)).not.toContain('genai.task.completed.v2');
     expect(started).toBeDefined();
     // The CPU the cancelled attempt used is paid for, once.
     const charged = final.history!.filter((e) => e.type === 'io.shotcaller.genai.attempt.charged.v1');

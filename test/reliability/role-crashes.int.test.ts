@@ -51,13 +51,14 @@ async function verify(app: Awaited<ReturnType<typeof runShotcaller>>, ids: strin
   );
   let usage = 0;
   for (const s of shots) {
-    const count = (type: string) => s.history!.filter((e) => e.type === `io.shotcaller.${type}.v1`).length;
+    const count = (type: string, version = 'v1') =>
+      s.history!.filter((e) => e.type === `io.shotcaller.${type}.${version}`).length;
     const ids = s.history!.map((e) => e.id);
     expect(new Set(ids).size, `${s.request.shot} has a duplicated event`).toBe(ids.length);
     expect(count('shot.submitted'), s.request.shot).toBe(1);
     if (s.state === 'delivered') {
       expect(
-        [count('shot.delivered'), count('genai.task.completed'), count('genai.usage.recorded')],
+        [count('shot.delivered'), count('genai.task.completed', 'v2'), count('genai.usage.recorded')],
         s.request.shot,
       ).toEqual([1, 1, 1]);
       usage += (

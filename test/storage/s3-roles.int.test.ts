@@ -66,8 +66,8 @@ async function deployment(options: { workerEndpoint?: string; lockMs?: number } 
 
 const Outputs = z.object({
   outputs: z.array(z.object({ uri: z.string(), sha256: z.string(), url: z.string(), bytes: z.int() })),
-  manifest: z.object({ uri: z.string(), sha256: z.string(), url: z.string() }),
 });
+const Credentials = z.object({ verdict: z.string(), binding: z.string(), aiGenerated: z.boolean() });
 
 async function objectsUnder(prefix: string): Promise<string[]> {
   const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
@@ -94,13 +94,11 @@ describe('frames on S3-compatible storage (SeaweedFS)', () => {
       'the shot delivered',
       90_000,
     );
-    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')!.data as {
+    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v2')!.data as {
       outputs: Array<{ uri: string; sha256: string; bytes: number }>;
-      manifestUri: string;
-      manifestSha256: string;
     };
     expect(completed.outputs).toHaveLength(6);
-    for (const o of [...completed.outputs.map((o) => o.uri), completed.manifestUri])
+    for (const o of completed.outputs.map((o) => o.uri))
       expect(o).toMatch(new RegExp(`^s3://${bucket}/${name}/outputs/NTH/${shot.id}/attempt-1/`));
 
     const { data } = await api.client().request('GET', `/v1/shots/${shot.id}/outputs`, Outputs);
@@ -116,21 +114,18 @@ describe('frames on S3-compatible storage (SeaweedFS)', () => {
       }),
     );
     expect(frames[0]!.width).toBe(640);
-    const manifestBytes = Buffer.from(await (await fetch(data.manifest.url)).arrayBuffer());
-    expect(sha(manifestBytes)).toBe(completed.manifestSha256);
-    const manifest = JSON.parse(manifestBytes.toString('utf8'));
-    expect(manifest.assertions[3].data.files.map((f: { sha256: string }) => f.sha256)).toEqual(
-      completed.outputs.map((o) => o.sha256),
-    );
-    // The frame route sends a client to the bucket; the manifest route reads it from the store.
+    // The credentials route reads the frame from the bucket and checks what is signed inside it.
+    const { data: credentials } = await api
+      .client()
+      .request('GET', `/v1/shots/${shot.id}/outputs/0/credentials`, Credentials);
+    expect(credentials).toMatchObject({ verdict: 'valid', binding: 'embedded', aiGenerated: true });
+    // The frame route sends a client to the bucket.
     const redirect = await fetch(`${api.baseUrl}/v1/shots/${shot.id}/outputs/2`, {
       headers: { authorization: `Bearer ${tokens.td}` },
       redirect: 'manual',
     });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toMatch(new RegExp(`^${weed.endpoint}/${bucket}/`));
-    const served = await api.client().text('GET', `/v1/shots/${shot.id}/manifest`);
-    expect(sha(Buffer.from(served))).toBe(completed.manifestSha256);
     // Neither machine kept the frames on its own disk.
     expect(existsSync(join(api.dataDir, 'outputs'))).toBe(false);
     expect(existsSync(join(worker.dataDir, 'outputs'))).toBe(false);
@@ -194,7 +189,7 @@ describe('frames on S3-compatible storage (SeaweedFS)', () => {
     await stopProcess(doomed.process, 'SIGKILL');
     const killed = await api.client().getShot(shot.id);
     expect(killed.state).toBe('in-progress');
-    expect(killed.history!.map((e) => e.type)).not.toContain('io.shotcaller.genai.task.completed.v1');
+    expect(killed.history!.map((e) => e.type)).not.toContain('io.shotcaller.genai.task.completed.v2');
     const leftBehind = await objectsUnder(prefix);
     // Killed part-way: the frames that were in stay, but nothing names them, and no half-sent one is listed.
     expect(leftBehind.length).toBeGreaterThan(0);
@@ -210,15 +205,15 @@ describe('frames on S3-compatible storage (SeaweedFS)', () => {
     );
     const count = (type: string) => done.history!.filter((e) => e.type === `io.shotcaller.${type}.v1`).length;
     expect(count('shot.delivered')).toBe(1);
-    expect(count('genai.task.completed')).toBe(1);
+    expect(done.history!.filter((e) => e.type === 'io.shotcaller.genai.task.completed.v2')).toHaveLength(1);
     expect(count('genai.usage.recorded')).toBe(1);
-    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')!.data as {
+    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v2')!.data as {
       outputs: Array<{ uri: string; sha256: string }>;
-      manifestUri: string;
     };
     // What the bucket lists under the attempt is exactly what the completion names, and each is whole.
     expect(await objectsUnder(prefix)).toEqual(
-      [...completed.outputs.map((o) => o.uri), completed.manifestUri]
+      completed.outputs
+        .map((o) => o.uri)
         .map((u) => u.replace(`s3://${bucket}/`, ''))
         .sort(),
     );

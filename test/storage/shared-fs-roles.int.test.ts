@@ -19,8 +19,8 @@ const Outputs = z.object({
   outputs: z.array(
     z.object({ uri: z.string(), sha256: z.string(), url: z.string(), paths: z.array(z.string()) }),
   ),
-  manifest: z.object({ uri: z.string(), sha256: z.string(), url: z.string(), paths: z.array(z.string()) }),
 });
+const Credentials = z.object({ verdict: z.string(), binding: z.string(), aiGenerated: z.boolean() });
 
 describe('frames on shared storage, with a path mapping', () => {
   it('a file the farm writes under its mount point is served by an api that mounts the share elsewhere', async () => {
@@ -57,9 +57,8 @@ describe('frames on shared storage, with a path mapping', () => {
       'the shot delivered',
       90_000,
     );
-    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')!.data as {
+    const completed = done.history!.find((e) => e.type === 'io.shotcaller.genai.task.completed.v2')!.data as {
       outputs: Array<{ uri: string; sha256: string }>;
-      manifestSha256: string;
     };
     // Events carry the path as the farm wrote it…
     expect(completed.outputs[0]!.uri).toBe(
@@ -84,9 +83,11 @@ describe('frames on shared storage, with a path mapping', () => {
       );
       expect(sha(readFileSync(own!))).toBe(o.sha256);
     }
-    const manifest = await api.client().text('GET', `/v1/shots/${shot.id}/manifest`);
-    expect(sha(Buffer.from(manifest))).toBe(completed.manifestSha256);
-    expect(sha(readFileSync(data.manifest.paths[0]!))).toBe(completed.manifestSha256);
+    // The api reads a frame through its own mount point and finds its Content Credentials whole.
+    const { data: credentials } = await api
+      .client()
+      .request('GET', `/v1/shots/${shot.id}/outputs/1/credentials`, Credentials);
+    expect(credentials).toMatchObject({ verdict: 'valid', binding: 'embedded', aiGenerated: true });
   }, 180_000);
 
   it('refuses to start a role whose share is not mounted, saying so', async () => {

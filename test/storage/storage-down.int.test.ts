@@ -33,7 +33,7 @@ describe('a store that goes away', () => {
     renameSync(root, `${root}.away`);
     const unavailable = await app
       .client()
-      .text('GET', `/v1/shots/${first.id}/manifest`)
+      .text('GET', `/v1/shots/${first.id}/outputs/0/credentials`)
       .then(
         () => undefined,
         (e) => e as ApiError,

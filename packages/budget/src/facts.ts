@@ -78,6 +78,7 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
         fact: { kind: 'reserved', at, taskId: event.data.taskId, amount: event.data.reservation },
       };
     case 'io.shotcaller.genai.task.completed.v1':
+    case 'io.shotcaller.genai.task.completed.v2':
     case 'io.shotcaller.genai.task.failed.v1':
       return { shotId: event.data.shotId, fact: { kind: 'task-ended', at, taskId: event.data.taskId } };
     case 'io.shotcaller.genai.usage.recorded.v1':

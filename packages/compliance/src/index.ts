@@ -1,6 +1,6 @@
 export { AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
 export { Alert, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
-export { catalogue } from './catalogue';
+export { catalogue, ruleCatalogueVersion } from './catalogue';
 export { CompliancePartitions } from './compliance-partitions';
 export { approvalsOf, matchingConsents, territoryCovered, usesNeeded } from './consent-match';
 export { PrecheckInput, ProviderProfile } from './context';

@@ -1,4 +1,5 @@
-import { catalogue } from './catalogue';
+import { C2PA_SPEC_VERSION } from '@shotcaller/provenance';
+import { catalogue, ruleCatalogueVersion } from './catalogue';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -34,6 +35,25 @@ export function renderComplianceDocs(): string {
     '`validUntil`) and is not revoked. Deceased performers need consent from the estate, an authorised',
     'representative or the union. The schema requires a specific `intendedUse` (20 characters or more);',
     'the AB 2602 rule also requires `represented: true`; the compensation rule requires `compensationRef`.',
+    '',
+    '## Marking AI output: Content Credentials (EU AI Act Article 50(2))',
+    '',
+    'Article 50(2) of the EU AI Act (Regulation (EU) 2024/1689, applying from 2 August 2026) requires',
+    'providers of AI systems that generate synthetic image, audio, video or text content to ensure the',
+    'outputs are marked in a machine-readable format and detectable as artificially generated or',
+    'manipulated. Shotcaller marks every frame a genai provider delivers with a signed C2PA manifest',
+    `following the C2PA specification version ${C2PA_SPEC_VERSION} (claims v2, \`c2pa.actions.v2\`, ingredients v3): embedded`,
+    'in PNG and JPEG, a `.c2pa` sidecar bound by hash for EXR and other formats. The manifest says',
+    '`c2pa.created` with the IPTC digital source type `trainedAlgorithmicMedia` (or',
+    '`compositeWithTrainedAlgorithmicMedia` when a plate was given), names the provider, model, version',
+    'and workflow hash, lists the reference assets as ingredients with their hashes, records the shot, the',
+    `routing decision and this pre-check (consent and approval ids, rule catalogue version, e.g. \`${ruleCatalogueVersion(catalogue)}\``,
+    'for the rules above as shipped), and refuses training and data mining (`c2pa.training-mining` and',
+    '`cawg.training-mining`, every use `notAllowed`). Vendor deliveries Shotcaller records get a signed',
+    'sidecar saying who delivered them and refusing training and data mining too; their bytes are never',
+    'changed. The machine-readable marking complements, and does not replace, the human-readable',
+    'disclosure the `eu-ai-act-art50.disclosure` rule asks for. How to sign with a certificate validators',
+    'trust, and how to check a file (`shotcaller verify`), is in [provenance.md](provenance.md).',
     '',
   );
   return lines.join('\n');

@@ -16,6 +16,22 @@ export const OutputFile = z.strictObject({
   bytes: z.int().nonnegative().optional(),
 });
 
+/**
+ * An AI output with its Content Credentials (docs/provenance.md): a signed C2PA manifest embedded in the
+ * file (PNG, JPEG; `uri` and `sha256` are the signed file's), or a `.c2pa` sidecar beside it, bound to
+ * the file's bytes by hash (EXR and other formats C2PA cannot embed into).
+ */
+export const CredentialedOutput = OutputFile.extend({
+  credentials: z.discriminatedUnion('binding', [
+    z.strictObject({ binding: z.literal('embedded') }),
+    z.strictObject({
+      binding: z.literal('sidecar'),
+      uri: z.string().min(1),
+      sha256: z.string().regex(/^[a-f0-9]{64}$/),
+    }),
+  ]),
+});
+
 export const UsageUnit = z.enum(['gpu-second', 'cpu-second', 'credit', 'frame', 'second-of-footage']);
 
 /**
@@ -146,6 +162,19 @@ export const eventCatalogue = {
     hours: z.number().positive('must be more than zero hours').max(10_000, 'must be at most 10,000 hours'),
     by: Actor,
     note: z.string().max(2000).default(''),
+  }),
+  /**
+   * An attempt's outputs, each carrying signed Content Credentials; replaces v1 (whose JSON manifest was
+   * C2PA-shaped but unsigned) for new work. `signer` is the signing certificate's subject;
+   * `developmentCertificate` says it was Shotcaller's own, which no C2PA validator trusts.
+   */
+  'io.shotcaller.genai.task.completed.v2': z.strictObject({
+    shotId: ShotId,
+    taskId: z.string(),
+    provider: z.string(),
+    outputs: z.array(CredentialedOutput),
+    signer: z.string(),
+    developmentCertificate: z.boolean(),
   }),
   'io.shotcaller.genai.task.failed.v1': z.strictObject({
     shotId: ShotId,

@@ -109,6 +109,22 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     by: 'vfx-sup@studio.test',
     note: 'prompting and two review passes',
   },
+  'io.shotcaller.genai.task.completed.v2': {
+    shotId: 's1',
+    taskId: 't1',
+    provider: 'local',
+    outputs: [
+      { uri: 'file:///out/0001.png', sha256: sha, frame: 1, credentials: { binding: 'embedded' } },
+      {
+        uri: 'file:///out/0002.exr',
+        sha256: sha,
+        frame: 2,
+        credentials: { binding: 'sidecar', uri: 'file:///out/0002.c2pa', sha256: sha },
+      },
+    ],
+    signer: 'CN=Shotcaller development signer - NOT FOR PRODUCTION, O=Shotcaller (development only)',
+    developmentCertificate: true,
+  },
   'io.shotcaller.genai.task.failed.v1': {
     shotId: 's1',
     taskId: 't1',

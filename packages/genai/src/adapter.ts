@@ -33,7 +33,7 @@ export interface GenerationResult {
   usage: Usage;
   model: string;
   modelVersion: string;
-  /** Hash of the workflow or settings that made the frames, for the provenance manifest. */
+  /** Hash of the workflow or settings that made the frames, for the frames' Content Credentials. */
   workflowHash: string;
 }
 

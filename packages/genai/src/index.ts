@@ -14,12 +14,5 @@ export { createAdapter, ProviderConfig, ProviderMisconfigured, parseProviderConf
 export { chargedUsage, GenerationCancelled, ProviderRejectedTask, ProviderUnavailable } from './errors';
 export { HttpTaskAdapter, HttpTaskConfig, retryAfterMs } from './http-task-adapter';
 export { LocalAdapter, type LocalAdapterOptions, seedFor } from './local-adapter';
-export {
-  type ManifestInput,
-  ProvenanceManifest,
-  trainedAlgorithmicMedia,
-  verifyManifest,
-  writeManifest,
-} from './provenance';
 export { verifyFalWebhook, verifyReplicateWebhook, WebhookRejected } from './webhooks';
 export { fillWorkflow } from './workflow-template';

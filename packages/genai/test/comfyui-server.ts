@@ -54,6 +54,8 @@ export class FakeComfyUi {
   /** A header a proxy in front of ComfyUI demands, as [name, value]; anything else gets 401. */
   requiredHeader?: [string, string];
   models: string[] = ['studio-licensed-v1.safetensors'];
+  /** What the save nodes write: PNG, or OpenEXR as a studio's EXR save node does. */
+  outputFormat: 'png' | 'exr' = 'png';
   readonly interrupts: unknown[] = [];
   readonly queueDeletes: unknown[] = [];
   readonly prompts: Array<{ prompt: Workflow; client_id: string }> = [];
@@ -158,7 +160,9 @@ export class FakeComfyUi {
       if (!name) return void res.writeHead(400).end();
       const file = this.files.get(`${q.get('type') ?? 'output'}/${q.get('subfolder') ?? ''}/${name}`);
       if (!file) return void res.writeHead(404).end();
-      return void res.writeHead(200, { 'content-type': 'image/png' }).end(file);
+      return void res
+        .writeHead(200, { 'content-type': name.endsWith('.exr') ? 'image/x-exr' : 'image/png' })
+        .end(file);
     }
     if (req.method === 'POST' && path === '/interrupt') {
       const request = body ? JSON.parse(body) : {};
@@ -361,8 +365,13 @@ export class FakeComfyUi {
     return Array.from({ length: frames }, (_, i) => {
       const png = new PNG({ width: 16, height: 16 });
       png.data.fill(i * 10 + 1);
-      const filename = `${prefix}_${String(this.files.size + 1).padStart(5, '0')}_.png`;
-      this.files.set(`output//${filename}`, PNG.sync.write(png));
+      const filename = `${prefix}_${String(this.files.size + 1).padStart(5, '0')}_.${this.outputFormat}`;
+      // An EXR here is its magic number and version, then a body no test decodes.
+      const exr = Buffer.concat([
+        Buffer.from([0x76, 0x2f, 0x31, 0x01, 0x02, 0, 0, 0]),
+        Buffer.alloc(1024, i + 1),
+      ]);
+      this.files.set(`output//${filename}`, this.outputFormat === 'exr' ? exr : PNG.sync.write(png));
       return { filename, subfolder: '', type: 'output' };
     });
   }

@@ -22,7 +22,7 @@ type Step = keyof KitsuStatuses;
 /** What Kitsu is told about an event: the status to set and the comment, or nothing. */
 export function commentFor(
   event: ShotcallerEvent,
-  links: { manifest?: (shotId: string) => string },
+  links: { manifest?: (shotId: string) => string; credentials?: (shotId: string) => string },
 ): { step: Step; text: string } | undefined {
   switch (event.type) {
     case 'io.shotcaller.shot.routed.v1': {
@@ -45,9 +45,14 @@ export function commentFor(
       const manifest = event.data.manifestUri
         ? (links.manifest?.(event.data.shotId) ?? event.data.manifestUri)
         : undefined;
+      // AI work since Content Credentials carries them in every frame; older work has a JSON manifest.
+      const credentials =
+        !manifest && event.data.route === 'genai'
+          ? `; every frame carries signed Content Credentials (C2PA)${links.credentials ? `: ${links.credentials(event.data.shotId)}` : ''}`
+          : '';
       return {
         step: 'delivered',
-        text: `Version ${event.data.version} delivered by the ${event.data.route} route (${event.data.outputs.length} file(s))${manifest ? `; provenance manifest: ${manifest}` : ''}`,
+        text: `Version ${event.data.version} delivered by the ${event.data.route} route (${event.data.outputs.length} file(s))${manifest ? `; provenance manifest: ${manifest}` : credentials}`,
       };
     }
     case 'io.shotcaller.vendor.ticket.awarded.v1':
@@ -78,6 +83,8 @@ export interface KitsuSyncOptions {
   statuses: KitsuStatuses;
   consumerName: string;
   manifestLink?: (shotId: string) => string;
+  /** Where a shot's first delivered file's Content Credentials are checked (the API's credentials route). */
+  credentialsLink?: (shotId: string) => string;
   /** At most this many comments a second: Kitsu is a shared studio server. */
   ratePerSecond?: number;
   claimIdleMs?: number;
@@ -127,10 +134,10 @@ export class KitsuSync {
   }
 
   private async handle(event: ShotcallerEvent): Promise<void> {
-    const comment = commentFor(
-      event,
-      this.options.manifestLink ? { manifest: this.options.manifestLink } : {},
-    );
+    const comment = commentFor(event, {
+      ...(this.options.manifestLink ? { manifest: this.options.manifestLink } : {}),
+      ...(this.options.credentialsLink ? { credentials: this.options.credentialsLink } : {}),
+    });
     if (!comment || !event.subject) return;
     const shot = await this.options.store.get(event.subject);
     const source = shot?.request.source;

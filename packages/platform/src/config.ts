@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
+import { ProvenanceConfig } from '@shotcaller/provenance';
 import { StorageConfig } from '@shotcaller/storage';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -167,6 +168,8 @@ export const ShotcallerConfig = z.strictObject({
   dataDir: z.string().min(1).default('.shotcaller'),
   /** The artifact store: frames, manifests and vendor deliveries (docs/operations.md#storage). */
   storage: StorageConfig.prefault({}),
+  /** Content Credentials: the key and certificate AI outputs are signed with, and the trust anchors verify uses (docs/provenance.md). */
+  provenance: ProvenanceConfig.prefault({}),
   redis: z
     .strictObject({
       /** An existing Redis; when no Redis is configured `shotcaller` starts its own redis-server. */
@@ -457,6 +460,11 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_S3_BUCKET', ['storage', 's3', 'bucket'], String],
   ['SHOTCALLER_S3_PREFIX', ['storage', 's3', 'prefix'], String],
   ['SHOTCALLER_S3_FORCE_PATH_STYLE', ['storage', 's3', 'forcePathStyle'], boolean],
+  ['SHOTCALLER_C2PA_KEY', ['provenance', 'key'], String],
+  ['SHOTCALLER_C2PA_KEY_FILE', ['provenance', 'keyFile'], String],
+  ['SHOTCALLER_C2PA_CERT', ['provenance', 'cert'], String],
+  ['SHOTCALLER_C2PA_CERT_FILE', ['provenance', 'certFile'], String],
+  ['SHOTCALLER_C2PA_TRUST_ANCHORS_FILE', ['provenance', 'trustAnchorsFile'], String],
   ['REDIS_URL', ['redis', 'url'], String],
   ['SHOTCALLER_REDIS_CLUSTER_NODES', ['redis', 'cluster', 'nodes'], list],
   ['SHOTCALLER_REDIS_SENTINELS', ['redis', 'sentinel', 'sentinels'], list],

@@ -9,6 +9,8 @@ export const redactedPaths = [
   'authorization',
   'secretAccessKey',
   'uploadSigningKey',
+  'provenance.key',
+  '*.provenance.key',
   '*.token',
   '*.password',
   '*.secret',

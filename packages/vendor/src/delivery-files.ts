@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { formatOfName, type SigningIdentity, sidecarName, signSidecar } from '@shotcaller/provenance';
+import type { ShotRecord } from '@shotcaller/shots';
 import {
   type ArtifactStore,
   deliveryPrefix,
@@ -70,4 +72,56 @@ export async function checkDeliveredFiles(
       );
     }
   }
+}
+
+/**
+ * Content Credentials for a delivery Shotcaller records: a `.c2pa` sidecar beside each file, signed by
+ * Shotcaller, bound to the vendor's exact bytes by their SHA-256 (already checked), saying who delivered
+ * it for which shot and ticket, and that training and data mining are not allowed. The vendor's bytes
+ * are never changed (they are what the vendor declared and hashed, and may carry the vendor's own
+ * credentials); a file that is itself a `.c2pa` manifest gets none.
+ */
+export async function recordDeliveryCredentials(
+  store: ArtifactStore,
+  identity: SigningIdentity,
+  ticket: { shot: ShotRecord; ticketId: string; vendorId: string },
+  files: DeliveryInput['files'],
+  now = new Date(),
+): Promise<Array<{ uri: string; sidecarUri: string }>> {
+  const { shot } = ticket;
+  const written: Array<{ uri: string; sidecarUri: string }> = [];
+  for (const file of files) {
+    const key = store.keyOf(file.uri);
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    if (name.toLowerCase().endsWith('.c2pa')) continue;
+    const sidecar = await signSidecar(
+      file.sha256,
+      formatOfName(name),
+      {
+        kind: 'delivered',
+        title: name,
+        shot: {
+          id: shot.id,
+          show: shot.show,
+          ...(shot.request.episode ? { episode: shot.request.episode } : {}),
+          sequence: shot.request.sequence,
+          shot: shot.request.shot,
+          attempt: shot.attempt,
+        },
+        vendorId: ticket.vendorId,
+        ticketId: ticket.ticketId,
+        sha256: file.sha256,
+        receivedAt: now,
+      },
+      identity,
+    );
+    const sidecarKey = `${key.slice(0, key.length - name.length)}${sidecarName(name)}`;
+    const stored = await store.put(
+      sidecarKey,
+      { bytes: sidecar },
+      { sha256: createHash('sha256').update(sidecar).digest('hex'), contentType: 'application/c2pa' },
+    );
+    written.push({ uri: file.uri, sidecarUri: stored.uri });
+  }
+  return written;
 }

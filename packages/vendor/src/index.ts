@@ -5,7 +5,12 @@ export {
   type TicketEvent,
 } from './activities';
 export { lowestBidWithinBudget, overBudget } from './auto-award';
-export { checkDeliveredFiles, deliveryKey, UploadRequest } from './delivery-files';
+export {
+  checkDeliveredFiles,
+  deliveryKey,
+  recordDeliveryCredentials,
+  UploadRequest,
+} from './delivery-files';
 export {
   AwardOverBudget,
   DeliveryRefused,

@@ -6,6 +6,7 @@ import type { RedisClient } from '@shotcaller/events';
 import { eventSource } from '@shotcaller/events';
 import type { KitsuClient, KitsuMapping } from '@shotcaller/kitsu';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
+import type { SigningIdentity, X509Certificate } from '@shotcaller/provenance';
 import type { ShotPartitions } from '@shotcaller/shots';
 import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
 import type { TicketClient } from '@shotcaller/vendor';
@@ -62,6 +63,11 @@ export interface ApiDeps {
   extraRoutes?: RouteSpec[];
   /** Where frames, manifests and deliveries are; the configured store when absent. */
   artifacts?: ArtifactStore;
+  /**
+   * Content Credentials: who this deployment signs as (vendor deliveries get a signed sidecar; verify
+   * recognises its own signer) and the trust anchors verify judges other signers by.
+   */
+  credentials?: { identity?: SigningIdentity; trustAnchors?: readonly X509Certificate[] };
   /** Sign-in with OpenID Connect (built from `auth.oidc` by buildApi). */
   oidc?: OidcAuthentication;
 }
@@ -95,7 +101,11 @@ export function apiRoutes(
       secure: secureCookies(deps.config),
     }),
     ...kitsuRoutes({ commands: deps.shots, source, ...(deps.kitsu ? { kitsu: deps.kitsu } : {}) }),
-    ...shotFileRoutes({ store: deps.shots, artifacts }),
+    ...shotFileRoutes({
+      store: deps.shots,
+      artifacts,
+      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    }),
     ...turnoverRoutes({
       shots: deps.shots,
       source,
@@ -105,6 +115,7 @@ export function apiRoutes(
       redis: deps.redis,
       store: deps.shots,
       artifacts,
+      ...(deps.credentials?.identity ? { signer: deps.credentials.identity } : {}),
       uploadTokens: new UploadTokens(deps.config.storage.uploadSigningKey),
       urlExpirySeconds: deps.config.storage.urlExpirySeconds,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),

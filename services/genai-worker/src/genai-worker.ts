@@ -8,7 +8,6 @@ import {
   GenerationCancelled,
   type Progress,
   seedFor,
-  writeManifest,
 } from '@shotcaller/genai';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -24,6 +23,7 @@ import {
 import { type ArtifactStore, outputPrefix, StorageUnavailable } from '@shotcaller/storage';
 import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { publishOutputs } from './publish-outputs';
+import { type CredentialSettings, hashReferences, signOutputs } from './sign-outputs';
 
 export interface GenaiWorkerOptions {
   connection: ConnectionOptions;
@@ -45,8 +45,10 @@ export interface GenaiWorkerOptions {
   ): Money;
   /** Scratch space: adapters write here, and the files go to the artifact store from here. */
   dataDir: string;
-  /** Where outputs and manifests are kept, and how events reference them. */
+  /** Where outputs and their Content Credentials are kept, and how events reference them. */
   artifacts: ArtifactStore;
+  /** Who signs the outputs' Content Credentials (docs/provenance.md). */
+  credentials: CredentialSettings;
   /** A task that meets an unavailable store waits this long, then runs again (without using up a retry). */
   storageRetryDelayMs?: number;
   logger: Logger;
@@ -64,7 +66,7 @@ export type GenaiOutcome = 'delivered' | 'skipped' | 'cancelled' | 'rerouted';
 
 /**
  * The genai-worker role: a BullMQ worker on the genai queue. It moves the shot to in-progress, runs the
- * provider adapter with progress events, writes the provenance manifest, records usage and completion
+ * provider adapter with progress events, signs every output's Content Credentials, records usage and completion
  * under deterministic event ids (a task re-run after a crash counts once), and delivers the shot.
  */
 export class GenaiWorker {
@@ -156,38 +158,36 @@ export class GenaiWorker {
         { signal: AbortSignal.any(signals), onProgress: progress.report },
       );
       const finishedAt = this.clock();
-      const manifest = await writeManifest(outputDir, {
-        title:
-          `${shot.show} ${shot.request.episode ?? ''} ${shot.request.sequence}/${shot.request.shot} attempt ${shot.attempt}`.replace(
-            /\s+/g,
-            ' ',
-          ),
-        taskId,
-        shotId,
-        provider,
-        model: result.model,
-        modelVersion: result.modelVersion,
-        workflowHash: result.workflowHash,
-        seed: seedFor(shotId, shot.attempt),
-        prompt: shot.request.brief,
-        inputs: shot.request.referenceAssets.map((a) => ({ uri: a.uri, rights: a.rights })),
-        startedAt,
-        finishedAt,
-        usage: result.usage,
-        precheck: shot.precheck!,
-        files: result.outputs,
-      });
       const signal = AbortSignal.any(signals);
-      const prefix = outputPrefix(shot.show, shotId, shot.attempt);
-      // Frames first, the manifest last: a manifest in the store names frames that are all there.
-      const outputs = await publishOutputs(this.options.artifacts, prefix, result.outputs, signal);
-      const [stored] = await publishOutputs(
-        this.options.artifacts,
-        prefix,
-        [{ path: manifest.path, sha256: manifest.sha256 }],
+      // Signed in scratch space before anything is published: the hash the store checks is the signed file's.
+      const signed = await signOutputs(
+        shot,
+        result,
+        { provider, seed: seedFor(shotId, shot.attempt), startedAt, finishedAt },
+        await hashReferences(this.options.artifacts, shot.request.referenceAssets),
+        this.options.credentials,
         signal,
       );
-      const manifestUri = stored!.uri;
+      const prefix = outputPrefix(shot.show, shotId, shot.attempt);
+      // Sidecars first, frames last: a frame in the store has its credentials beside it.
+      const withSidecar = signed.filter((o) => o.sidecar);
+      const sidecars = await publishOutputs(
+        this.options.artifacts,
+        prefix,
+        withSidecar.map((o) => o.sidecar!),
+        signal,
+      );
+      const frames = await publishOutputs(this.options.artifacts, prefix, signed, signal);
+      const outputs = frames.map((o, i) => {
+        const at = withSidecar.indexOf(signed[i]!);
+        return {
+          ...o,
+          credentials:
+            at === -1
+              ? { binding: 'embedded' as const }
+              : { binding: 'sidecar' as const, uri: sidecars[at]!.uri, sha256: sidecars[at]!.sha256 },
+        };
+      });
       await this.append(
         shot,
         'io.shotcaller.genai.usage.recorded.v1',
@@ -196,14 +196,14 @@ export class GenaiWorker {
       );
       await this.append(
         shot,
-        'io.shotcaller.genai.task.completed.v1',
+        'io.shotcaller.genai.task.completed.v2',
         {
           shotId,
           taskId,
           provider,
           outputs,
-          manifestUri,
-          manifestSha256: manifest.sha256,
+          signer: this.options.credentials.identity.subject,
+          developmentCertificate: this.options.credentials.identity.development,
         },
         `${taskId}-completed`,
       );
@@ -217,8 +217,7 @@ export class GenaiWorker {
               shotId,
               route: 'genai',
               version: shot!.attempt,
-              outputs,
-              manifestUri,
+              outputs: frames,
             },
             `${taskId}-delivered`,
           ),

@@ -14,6 +14,7 @@ import { registerStartCommand } from './commands/start';
 import { registerStorageCommands } from './commands/storage';
 import { registerTokenCommands } from './commands/token';
 import { registerTurnoverCommands } from './commands/turnover';
+import { registerVerifyCommand } from './commands/verify';
 import { exitCodes } from './exit-codes';
 import { type Io, processIo } from './output';
 
@@ -34,6 +35,7 @@ const plugins: CommandPlugin[] = [
   registerGenaiCommands,
   registerStorageCommands,
   registerTurnoverCommands,
+  registerVerifyCommand,
 ];
 
 export function addCommands(plugin: CommandPlugin): void {

@@ -73,7 +73,7 @@ export const productionRules: Rule[] = [
         input,
         'disclosure',
         'AI-made final footage released in the EU',
-        'a disclosure label in the credits (the provenance manifest gives the machine-readable marking)',
+        'a disclosure label in the credits (the signed Content Credentials in every AI frame give the machine-readable marking, Article 50(2))',
       );
     },
   },

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { ShotcallerError } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
+import type { SigningIdentity } from '@shotcaller/provenance';
 import type { ShotPartitions, ShotRecord } from '@shotcaller/shots';
 import type { ArtifactStore, UploadTokens } from '@shotcaller/storage';
 import {
@@ -14,6 +15,7 @@ import {
   LocalTicket,
   LocalTracker,
   ReviewInput,
+  recordDeliveryCredentials,
   shotIdOfTicket,
   type TicketClient,
   TicketForbidden,
@@ -86,6 +88,8 @@ export function vendorRoutes(deps: {
   redis: RedisClient;
   store: ShotPartitions;
   artifacts: ArtifactStore;
+  /** Signs the Content Credentials sidecar of each delivered file; without it deliveries get none. */
+  signer?: SigningIdentity;
   /** Signs this API's own upload URLs, for stores that have none (a directory). */
   uploadTokens: UploadTokens;
   urlExpirySeconds: number;
@@ -253,6 +257,14 @@ export function vendorRoutes(deps: {
           { show: shot.show, shotId: shot.id, ticketId: params.id },
           d.files,
         );
+        // Credentials before the delivery is recorded: every delivered version has them beside it.
+        if (deps.signer)
+          await recordDeliveryCredentials(
+            artifacts,
+            deps.signer,
+            { shot, ticketId: params.id, vendorId },
+            d.files,
+          );
         const state = await tickets().deliver(shot.show, shot.id, { ...d, vendorId });
         reply.code(201);
         return state;

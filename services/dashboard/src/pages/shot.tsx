@@ -17,10 +17,86 @@ const actionsFor: Record<string, Action[]> = {
   failed: ['retry', 'cancel'],
 };
 
+/** A frame's Content Credentials as the API checked them (GET …/outputs/:index/credentials). */
+interface Credentials {
+  verdict: 'valid' | 'invalid' | 'none' | 'unreadable';
+  binding: string;
+  summary: string;
+  trust?: string;
+  signer?: { subject: string; issuer: string; notAfter: string };
+  actions: Array<{ action: string; digitalSourceType?: string; softwareAgent?: string }>;
+  aiGenerated: boolean;
+  ingredients: Array<{ title?: string; relationship?: string; sha256?: string }>;
+  trainingMining: Record<string, string>;
+  problems: Array<{ code: string; explanation: string }>;
+  shotcaller?: {
+    compliance?: { consentIds?: string[]; approvalIds?: string[]; ruleCatalogueVersion?: string };
+  };
+}
+
+const cn = (dn: string) => /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+const trustWords: Record<string, string> = {
+  trusted: 'trusted signer',
+  'this-deployment': 'this deployment’s certificate',
+  development: 'development certificate: trusted by no C2PA validator',
+  untrusted: 'signer not in the trust anchors',
+};
+
+/** Beside each frame: whether its credentials hold, who signed, what made it, the consents it relied on. */
+function CredentialsNote({ c }: { c?: Credentials }) {
+  if (!c) return <p class="muted">Checking Content Credentials…</p>;
+  const consents = c.shotcaller?.compliance?.consentIds ?? [];
+  const refused = Object.entries(c.trainingMining).filter(([, v]) => v === 'notAllowed');
+  return (
+    <div class={`credentials ${c.verdict}`} data-testid="credentials" data-verdict={c.verdict}>
+      <strong>
+        {c.verdict === 'valid'
+          ? 'Content Credentials: valid'
+          : c.verdict === 'invalid'
+            ? 'Content Credentials: INVALID'
+            : c.verdict === 'none'
+              ? 'No Content Credentials'
+              : 'Unreadable file'}
+      </strong>
+      {c.verdict !== 'valid' && c.problems[0] && <span> — {c.problems[0].explanation}</span>}
+      <ul>
+        {c.signer && (
+          <li>
+            Signed by {cn(c.signer.subject)}
+            {c.trust && <span class="muted"> ({trustWords[c.trust] ?? c.trust})</span>}
+          </li>
+        )}
+        {c.actions.slice(0, 2).map((a) => (
+          <li key={a.action}>
+            {a.action.replace(/^c2pa\./, '')}
+            {a.digitalSourceType && ` (${a.digitalSourceType.replace(/^.*\//, '')})`}
+            {a.softwareAgent && ` by ${a.softwareAgent}`}
+          </li>
+        ))}
+        {c.ingredients.length > 0 && (
+          <li>
+            From {c.ingredients.map((i) => `${i.title ?? '?'}${i.sha256 ? '' : ' (unhashed)'}`).join(', ')}
+          </li>
+        )}
+        {c.shotcaller?.compliance && (
+          <li>Consents relied on: {consents.length > 0 ? consents.join(', ') : 'none needed'}</li>
+        )}
+        {refused.length > 0 && <li>AI training and data mining: not allowed</li>}
+      </ul>
+    </div>
+  );
+}
+
 function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
-  const done = shot.history?.filter((e) => e.type === 'io.shotcaller.genai.task.completed.v1').at(-1);
+  const done = shot.history
+    ?.filter(
+      (e) =>
+        e.type === 'io.shotcaller.genai.task.completed.v2' ||
+        e.type === 'io.shotcaller.genai.task.completed.v1',
+    )
+    .at(-1);
   const count = (done?.data.outputs as unknown[] | undefined)?.length ?? 0;
-  const [urls, setUrls] = useState<string[]>([]);
+  const [frames, setFrames] = useState<Array<{ url: string; credentials?: Credentials }>>([]);
   const [manifest, setManifest] = useState<string>();
   useEffect(() => {
     if (!done) return;
@@ -28,23 +104,44 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
     const made: string[] = [];
     void (async () => {
       const listing = await api
-        .get<{ outputs: Array<{ url: string }> }>(`/v1/shots/${shot.id}/outputs`)
+        .get<{ outputs: Array<{ url: string; credentialsUrl?: string }>; manifest?: unknown }>(
+          `/v1/shots/${shot.id}/outputs`,
+        )
         .catch(() => undefined);
-      const shown: string[] = [];
+      const shown: Array<{ url: string; credentials?: Credentials }> = [];
       for (const o of listing?.outputs.slice(0, 6) ?? []) {
         // A presigned URL of the store goes straight into the page; an API path needs the token.
-        if (/^https?:/.test(o.url)) shown.push(o.url);
-        else {
+        let url = o.url;
+        if (!/^https?:/.test(o.url)) {
           const blob = await api.blob(o.url).catch(() => undefined);
           if (!blob) continue;
-          const local = URL.createObjectURL(blob);
-          made.push(local);
-          shown.push(local);
+          url = URL.createObjectURL(blob);
+          made.push(url);
         }
-        if (live) setUrls([...shown]);
+        const frame: { url: string; credentials?: Credentials } = { url };
+        shown.push(frame);
+        if (live) setFrames([...shown]);
+        if (o.credentialsUrl) {
+          frame.credentials = await api.get<Credentials>(o.credentialsUrl).catch(
+            (e: Error): Credentials => ({
+              verdict: 'unreadable',
+              binding: 'none',
+              summary: e.message,
+              actions: [],
+              aiGenerated: false,
+              ingredients: [],
+              trainingMining: {},
+              problems: [{ code: 'error', explanation: e.message }],
+            }),
+          );
+          if (live) setFrames([...shown]);
+        }
       }
-      const m = await api.get<unknown>(`/v1/shots/${shot.id}/manifest`).catch(() => undefined);
-      if (live && m) setManifest(JSON.stringify(m, null, 2));
+      // Work done before Content Credentials has an unsigned JSON manifest instead.
+      if (listing?.manifest) {
+        const m = await api.get<unknown>(`/v1/shots/${shot.id}/manifest`).catch(() => undefined);
+        if (live && m) setManifest(JSON.stringify(m, null, 2));
+      }
     })();
     return () => {
       live = false;
@@ -56,13 +153,18 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
     <section class="card">
       <h2>AI output ({count} frames)</h2>
       <div class="thumbs">
-        {urls.map((u, i) => (
-          <img key={u} src={u} alt={`Frame ${i + 1} of ${shot.request.shot}`} />
+        {frames.map((f, i) => (
+          <figure key={f.url} class="frame">
+            <img src={f.url} alt={`Frame ${i + 1} of ${shot.request.shot}`} />
+            <figcaption>
+              <CredentialsNote c={f.credentials} />
+            </figcaption>
+          </figure>
         ))}
       </div>
       {manifest && (
         <details>
-          <summary>Provenance manifest</summary>
+          <summary>Provenance manifest (unsigned, from before Content Credentials)</summary>
           <pre data-testid="manifest">{manifest}</pre>
         </details>
       )}

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CompliancePartitions } from '@shotcaller/compliance';
 import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
+import { C2PA_SPEC_VERSION, verifyOptionsFor } from '@shotcaller/provenance';
 import { ShotcallerClient } from '@shotcaller/sdk';
+import { createArtifactStore } from '@shotcaller/storage';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +20,7 @@ import { startShotcaller } from '../runtime/shotcaller-process';
 import { readShotFiles, validateEntries } from '../shot-files';
 import { demoVendors, playVendorTickets, vendorTicketTable } from './demo-vendors';
 import type { CommandContext } from './shots';
+import { verifyFile } from './verify';
 
 /** Where a demo shot waits before the vendors play: AI work delivered, a vendor ticket open, or held. */
 const settled = (s: Shot) =>
@@ -96,7 +100,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           `The vendors bid on, delivered and invoiced ${played.length} ticket(s) through the vendor API.`,
         );
         const shots = await Promise.all(ids.map((id) => client.getShot(id)));
-        ctx.io.out(summary(shots));
+        ctx.io.out(summary(shots, await checkCredentials(shots, config)));
         ctx.io.out(
           ['', 'VENDOR TICKETS (Temporal workflows)'].join('\n') +
             `\n${table(['shot', 'bids', 'awarded to', 'award', 'review rounds', 'invoice', 'ticket'], vendorTicketTable(played))}`,
@@ -119,6 +123,55 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         await running.stop();
       }
     });
+}
+
+interface CheckedCredentials {
+  frames: number;
+  /** Frames the genai worker recorded with credentials (embedded or a sidecar). */
+  signed: number;
+  checked: number;
+  valid: number;
+  ai: number;
+  consents: string[];
+  signer?: string;
+}
+
+/** Delivered AI frames read back from the store, their Content Credentials verified on this machine. */
+async function checkCredentials(
+  shots: Shot[],
+  config: ReturnType<typeof loadConfig>,
+): Promise<Map<string, CheckedCredentials>> {
+  const options = await verifyOptionsFor(config.provenance, join(config.dataDir, 'content-credentials'));
+  const store = createArtifactStore(config.storage, config.dataDir);
+  const out = new Map<string, CheckedCredentials>();
+  for (const s of shots.filter((x) => x.state === 'delivered')) {
+    const done = s.history?.find((e) => e.type === 'io.shotcaller.genai.task.completed.v2')?.data as
+      | { outputs: Array<{ uri: string; credentials?: unknown }> }
+      | undefined;
+    if (!done) continue;
+    const n = done.outputs.length;
+    // Every frame was signed before it was published; reading back the first, middle and last keeps the demo quick.
+    const sample = [...new Set([0, n >> 1, n - 1])].filter((i) => i >= 0).map((i) => done.outputs[i]!);
+    const checked: CheckedCredentials = {
+      frames: n,
+      signed: done.outputs.filter((o) => o.credentials).length,
+      checked: sample.length,
+      valid: 0,
+      ai: 0,
+      consents: [],
+    };
+    for (const o of sample) {
+      const path = store.paths(store.keyOf(o.uri))[0] ?? fileURLToPath(o.uri);
+      const r = await verifyFile(path, options);
+      if (r.verdict === 'valid') checked.valid++;
+      if (r.aiGenerated) checked.ai++;
+      checked.signer ??= r.signer?.subject.match(/CN=([^,]+)/)?.[1];
+      const consents = (r.shotcaller?.compliance as { consentIds?: string[] } | undefined)?.consentIds ?? [];
+      for (const c of consents) if (!checked.consents.includes(c)) checked.consents.push(c);
+    }
+    out.set(s.id, checked);
+  }
+  return out;
 }
 
 async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: CommandContext): Promise<Shot[]> {
@@ -148,7 +201,7 @@ async function waitForRouting(client: ShotcallerClient, ids: string[], ctx: Comm
   }
 }
 
-function summary(shots: Shot[]): string {
+function summary(shots: Shot[], credentials: Map<string, CheckedCredentials>): string {
   const out: string[] = ['', 'ROUTES AND REASONS'];
   out.push(
     table(
@@ -178,27 +231,43 @@ function summary(shots: Shot[]): string {
     }
   }
   const delivered = shots.filter((s) => s.state === 'delivered');
-  out.push('', `AI WORK DELIVERED (${delivered.length}), each with a C2PA-shaped provenance manifest`);
+  out.push(
+    '',
+    `AI WORK DELIVERED (${delivered.length}), every frame signed with Content Credentials (C2PA ${C2PA_SPEC_VERSION}) before it was published`,
+  );
   out.push(
     table(
-      ['shot', 'frames', 'estimate', 'actual', 'manifest'],
+      ['shot', 'frames', 'estimate', 'actual', 'credentials checked'],
       delivered.map((s) => {
         const usage = s.history?.find((e) => e.type === 'io.shotcaller.genai.usage.recorded.v1')?.data as
           | { cost: Money }
           | undefined;
-        const done = s.history?.find((e) => e.type === 'io.shotcaller.genai.task.completed.v1')?.data as
-          | { outputs: unknown[]; manifestUri: string }
-          | undefined;
+        const checked = credentials.get(s.id);
         return [
           s.request.shot,
-          done?.outputs.length,
+          checked?.frames,
           s.decision ? formatMoney(s.decision.estimates.genai.cost) : '',
           usage ? formatMoney(usage.cost) : '',
-          done?.manifestUri.replace(/^file:\/\//, '').replace(/^.*\/outputs\//, 'outputs/'),
+          checked
+            ? `${checked.valid} of ${checked.checked} read back valid${checked.ai === checked.checked ? ', AI-made' : ''}${checked.consents.length > 0 ? `, consent ${checked.consents.join(', ')}` : ''}`
+            : '',
         ];
       }),
     ),
   );
+  const all = [...credentials.values()];
+  const frames = all.reduce((n, c) => n + c.frames, 0);
+  const signed = all.reduce((n, c) => n + c.signed, 0);
+  const checked = all.reduce((n, c) => n + c.checked, 0);
+  const valid = all.reduce((n, c) => n + c.valid, 0);
+  const signer = all.find((c) => c.signer)?.signer;
+  out.push(
+    `Content Credentials: ${signed} of ${frames} AI frames carry a signed C2PA manifest; ${valid} of the ${checked} read back (first, middle and last of each shot) verify valid (signature and hash binding), each stating c2pa.created by a trained algorithm, its references as ingredients, the routing and consents it relied on, and training and data mining not allowed.`,
+  );
+  if (signer)
+    out.push(
+      `  Signed by ${signer}${/development/i.test(signer) ? ': the development certificate Shotcaller makes when none is configured, which no C2PA validator trusts (docs/provenance.md says how a studio gets one that is)' : ''}. Check any frame with \`shotcaller verify FILE\`.`,
+    );
   const allowedWithConsent = shots.filter((s) => (s.precheck?.consentIds.length ?? 0) > 0);
   for (const s of allowedWithConsent)
     out.push(`${s.request.shot}: allowed on consent ${s.precheck!.consentIds.join(', ')}`);

@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { applyRuleConfig, ConsentRegistry, catalogue, ProviderProfile } from '@shotcaller/compliance';
+import {
+  applyRuleConfig,
+  ConsentRegistry,
+  catalogue,
+  ProviderProfile,
+  ruleCatalogueVersion,
+} from '@shotcaller/compliance';
 import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog, eventSource } from '@shotcaller/events';
+import type { SigningIdentity } from '@shotcaller/provenance';
 import { priceUsage } from '@shotcaller/routing';
 import {
   createQueue,
@@ -88,7 +95,12 @@ const kitsuSync: RoleStarter = async (ctx) => {
       client: settings.client,
       statuses: parseOrThrow(KitsuStatuses, config.kitsu.statuses ?? {}, 'kitsu.statuses'),
       consumerName: ctx.instance,
-      ...(base ? { manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest` } : {}),
+      ...(base
+        ? {
+            manifestLink: (shotId: string) => `${base}/v1/shots/${shotId}/manifest`,
+            credentialsLink: (shotId: string) => `${base}/v1/shots/${shotId}/outputs/0/credentials`,
+          }
+        : {}),
       ratePerSecond: config.kitsu.ratePerSecond,
       claimIdleMs: config.events.claimIdleMs,
       // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
@@ -153,6 +165,45 @@ async function artifactStore(ctx: RoleContext, role: RoleName) {
   await store.check({ write: true });
   ctx.logger(role).info({ store: store.description }, 'artifact store ready');
   return store;
+}
+
+const identities = new WeakMap<object, Promise<SigningIdentity>>();
+
+/**
+ * Who signs Content Credentials: the configured key and certificate, or the development certificate
+ * under the data directory. Loaded once per process, which says at start-up which it is, and warns
+ * loudly when it is the development one (signatures valid, trusted by no C2PA validator).
+ */
+export async function signingIdentity(ctx: RoleContext, role: RoleName): Promise<SigningIdentity> {
+  const { config } = ctx;
+  // Keyed by the provenance settings, which every partition's copy of the configuration shares.
+  let loading = identities.get(config.provenance);
+  if (loading) return loading; // said once per process, by the first role that signs
+  const { loadSigningIdentity } = await import('@shotcaller/provenance');
+  loading = loadSigningIdentity(config.provenance, resolve(config.dataDir, 'content-credentials'));
+  identities.set(config.provenance, loading);
+  const identity = await loading;
+  const facts = {
+    signer: identity.subject,
+    algorithm: identity.algorithm,
+    validUntil: identity.notAfter.toISOString(),
+  };
+  if (identity.development)
+    ctx
+      .logger(role)
+      .warn(
+        facts,
+        'Content Credentials are signed with a DEVELOPMENT certificate: C2PA validators will report them untrusted; configure provenance.keyFile and provenance.certFile (docs/provenance.md)',
+      );
+  else if (identity.profileProblems.length > 0)
+    ctx
+      .logger(role)
+      .warn(
+        { ...facts, problems: identity.profileProblems },
+        'the signing certificate breaks the C2PA certificate profile: validators will reject its signatures',
+      );
+  else ctx.logger(role).info(facts, 'Content Credentials signer ready');
+  return identity;
 }
 
 /**
@@ -264,6 +315,12 @@ const api: RoleStarter = async (ctx) => {
     },
     shots,
     queues,
+    credentials: {
+      identity: await signingIdentity(ctx, 'api'),
+      trustAnchors: (await import('@shotcaller/provenance')).loadTrustAnchors(
+        config.provenance.trustAnchorsFile,
+      ),
+    },
     authenticator: new Authenticator(tokens),
     logger: ctx.logger('api'),
   });
@@ -401,6 +458,10 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const store = new ShotStore(redis, config.deployment);
   const artifacts = await artifactStore(ctx, 'genai-worker');
   await clearOldScratch(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
+  const credentials = {
+    identity: await signingIdentity(ctx, 'genai-worker'),
+    ruleCatalogueVersion: ruleCatalogueVersion(applyRuleConfig(catalogue, config.compliance.rules).rules),
+  };
   const intake = createQueue('intake', redis, config.deployment);
   const commands = new ShotCommands(store, { intake });
   // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
@@ -419,6 +480,7 @@ const genaiWorker: RoleStarter = async (ctx) => {
           priceUsage(rates, provider, usage, frameCount(shot.request.frames), options),
         dataDir: config.dataDir,
         artifacts,
+        credentials,
         storageRetryDelayMs: config.storage.retryDelayMs,
         logger: ctx.logger('genai-worker').child({ provider: p.name }),
         concurrency: p.concurrency ?? config.genai.concurrency,

@@ -100,8 +100,8 @@ describe('dashboard sign-in with the studio’s OpenID provider, in Chromium', (
   it('a TD, an accountant and a compliance officer each see only their pages and shows, then sign out', async () => {
     const expected = {
       ana: { name: 'Ana Lima', pages: ['Shots', 'What-if'], role: 'td' },
-      ines: { name: 'Ines Duarte', pages: ['Budget', 'What-if'], role: 'accountant' },
-      cleo: { name: 'Cleo Martin', pages: ['Compliance inbox'], role: 'compliance' },
+      ines: { name: 'Ines Duarte', pages: ['Budget', 'What-if', 'Labour impact'], role: 'accountant' },
+      cleo: { name: 'Cleo Martin', pages: ['Compliance inbox', 'Labour impact'], role: 'compliance' },
     } as const;
     for (const [login, want] of Object.entries(expected)) {
       const { page, errors } = await signInWithProvider(login);
@@ -160,7 +160,7 @@ describe('dashboard sign-in with the studio’s OpenID provider, in Chromium', (
     await page.getByLabel('API token').fill(tokens.accountant);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('who').waitFor();
-    expect(await navOf(page)).toEqual(['Budget', 'What-if']);
+    expect(await navOf(page)).toEqual(['Budget', 'What-if', 'Labour impact']);
     await context.close();
   });
 });

@@ -223,7 +223,17 @@ describe('Kitsu, against a real Zou server', () => {
       30_000,
     );
 
-    // Let every event of the import be posted, then replay the whole log to the sync from the start.
+    // Let every shot settle (AI work delivered, signed and published, so no comment is still to
+    // come), then every event be posted; then replay the whole log to the sync from the start.
+    await eventually(
+      async () => (await app.client().listShots({ show: 'NTH', limit: 100 })).shots,
+      (shots) =>
+        shots.every(
+          (s) => !['submitted', 'routing', 'queued', 'in-progress'].includes(s.state) || s.route === 'vendor',
+        ),
+      'every imported shot settled',
+      90_000,
+    );
     await eventually(
       async () =>
         (await app.running.redis.xinfo('GROUPS', eventLogKeys(app.deployment).stream)) as unknown[][],

@@ -25,6 +25,9 @@ export interface TicketStep {
 /** What the budget line has left for the shot; undefined when the shot has no line. */
 export type Remaining = Money | undefined;
 
+/** Who awarded a bid, and who approved an overrun: an award message less the bid it names. */
+export type AwardDecision = Omit<AwardInput, 'bidId'>;
+
 /** Who awards a bid the ticket picked itself. */
 export const autoAwardActor = 'auto-award';
 
@@ -134,7 +137,7 @@ export class TicketMachine {
   /** Awards `bid` against what the line has left; over it, only with `overBudgetApprovedBy` naming who approved. */
   award(
     bid: Bid,
-    { by, overBudgetApprovedBy, reason }: Omit<AwardInput, 'bidId'>,
+    { by, overBudgetApprovedBy, reason }: AwardDecision,
     remaining: Remaining,
     now: number,
   ): TicketStep {

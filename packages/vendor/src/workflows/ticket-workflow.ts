@@ -6,8 +6,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
-import type { Bid, TicketInput, TicketState } from '../ticket';
-import { autoAwardActor, type Remaining, TicketMachine, type TicketStep } from '../ticket-machine';
+import type { TicketInput, TicketState } from '../ticket';
+import {
+  type AwardDecision,
+  autoAwardActor,
+  type Remaining,
+  TicketMachine,
+  type TicketStep,
+} from '../ticket-machine';
 import {
   award,
   bidSubmitted,
@@ -46,15 +52,11 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
   };
 
   /** Awards a bid against the line's remainder; `known` is it when the caller just read it (the auto-award did). */
-  const awardBid = async (
-    bid: Bid,
-    by: Parameters<TicketMachine['award']>[1],
-    known?: { remaining: Remaining },
-  ) => {
-    ticket.awardStarted(bid.bidId);
+  const awardBid = async (bidId: string, decision: AwardDecision, known?: { remaining: Remaining }) => {
+    const bid = ticket.awardStarted(bidId);
     try {
       const { remaining } = known ?? { remaining: await acts.budgetRemaining(shotId, budgetLine) };
-      await run(ticket.award(bid, by, remaining, Date.now()));
+      await run(ticket.award(bid, decision, remaining, Date.now()));
     } finally {
       ticket.awardEnded();
     }
@@ -72,8 +74,8 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
   );
   setHandler(
     award,
-    async ({ bidId, ...by }) => {
-      await awardBid(ticket.state.bids.find((b) => b.bidId === bidId)!, by);
+    async ({ bidId, ...decision }) => {
+      await awardBid(bidId, decision);
       return ticket.state;
     },
     { validator: (a) => ticket.checkAward(a) },
@@ -138,7 +140,7 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
       const remaining = await acts.budgetRemaining(shotId, budgetLine);
       const pick = ticket.autoAwardPick(remaining);
       if (pick) {
-        await awardBid(pick, { by: autoAwardActor, reason: '' }, { remaining });
+        await awardBid(pick.bidId, { by: autoAwardActor, reason: '' }, { remaining });
         break;
       }
       if (!ticket.bidding) break;

@@ -7,9 +7,20 @@ export {
 } from './budget-lines';
 export { compareRoutes, nearestRank, type RouteComparison } from './compare';
 export { Fact, factOf } from './facts';
+export {
+  AmountTooLarge,
+  convertExactly,
+  FxRates,
+  lookBackDays,
+  type MissingRate,
+  type Ratio,
+  ratioOf,
+  roundHalfEven,
+} from './fx';
+export { parseFxRatesFile } from './fx-rates-file';
 export { budgetKeys } from './keys';
 export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from './ledger-change';
-export { foldRow, LedgerRow } from './ledger-row';
+export { foldFacts, foldRow, LedgerRow, type RowMoney } from './ledger-row';
 export { BudgetProjection, seedBudgetLines } from './projection';
 export { type ProviderSpend, providerSpend } from './provider-spend';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';

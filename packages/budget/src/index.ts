@@ -21,7 +21,7 @@ export { parseFxRatesFile } from './fx-rates-file';
 export { budgetKeys } from './keys';
 export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from './ledger-change';
 export { foldFacts, foldRow, LedgerRow, type RowMoney } from './ledger-row';
-export { BudgetProjection, seedBudgetLines } from './projection';
+export { BudgetProjection, seedBudgetLines, seedFxRates } from './projection';
 export { type ProviderSpend, providerSpend } from './provider-spend';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
 export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';

@@ -493,3 +493,20 @@ export async function seedBudgetLines(
     ),
   );
 }
+
+/** Appends the rates of a rates file as one event; the id is the rates' content, so the same file twice appends nothing. */
+export async function seedFxRates(
+  log: EventLog,
+  rates: readonly FxRate[],
+  name: string,
+  source: string,
+): Promise<void> {
+  const digest = createHash('sha256').update(JSON.stringify(rates)).digest('hex').slice(0, 24);
+  await log.append(
+    makeEvent(
+      'io.shotcaller.budget.fx-rates.recorded.v1',
+      { rates: [...rates], source: name, by: 'budget', reason: '' },
+      { source, correlationId: 'fx-rates', id: `fx-rates-${digest}` },
+    ),
+  );
+}

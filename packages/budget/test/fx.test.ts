@@ -1,12 +1,16 @@
 import {
   AmountTooLarge,
+  compareRoutes,
+  costReportCsv,
   FxRates,
   factOf,
   foldRow,
   parseFxRatesFile,
+  rollup,
   roundHalfEven,
 } from '@shotcaller/budget';
 import { CurrencyMismatch, type FxRate, ValidationFailed } from '@shotcaller/contracts';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { plannedShot } from './events';
 
@@ -140,6 +144,42 @@ describe('a row in two currencies', () => {
 
   it('still refuses to add currencies with no rate table at all', () => {
     expect(() => foldRow('s', [...arsVendorShot()], 'USD')).toThrow(CurrencyMismatch);
+  });
+});
+
+describe('reports in two currencies', () => {
+  const usdLine = { currencyOf: () => 'USD' };
+  const rates = new FxRates([rate('2026-11-03', 'USD', 'ARS', '1000')]);
+  const row = foldRow('s', [...arsVendorShot()], 'USD', { ...usdLine, rates })!;
+
+  it('the CSV carries the reporting currency, and per row the original currencies and amounts', () => {
+    const [record] = parse(costReportCsv([row], []), { columns: true }) as Array<Record<string, string>>;
+    expect(record).toMatchObject({
+      reporting_currency: 'USD',
+      original_currencies: 'ARS USD',
+      original_committed: 'ARS 6000000.00',
+      original_actual: 'ARS 6600000.00',
+      committed: '6000.00',
+      actual: '0.00',
+      unconverted_actual: 'ARS 6600000.00',
+      missing_rates: 'ARS/USD 2026-11-20',
+    });
+  });
+
+  it('compare and the roll-up carry them too, and keep an unconverted shot out of the averages', () => {
+    const vendor = compareRoutes([row]).find((r) => r.route === 'vendor')!;
+    expect(vendor).toMatchObject({
+      currency: 'USD',
+      originalCurrencies: ['ARS', 'USD'],
+      shots: 1,
+      unconvertedShots: 1,
+      costPerShot: null,
+    });
+    expect(rollup([row], 'show')[0]).toMatchObject({
+      currency: 'USD',
+      unconvertedShots: 1,
+      unconvertedActual: [money(660_000_000, 'ARS')],
+    });
   });
 });
 

@@ -191,7 +191,10 @@ describe('roll-ups and reports', () => {
       'shot_id',
       'route',
       'budget_line',
-      'currency',
+      'reporting_currency',
+      'original_currencies',
+      'original_committed',
+      'original_actual',
       'estimate',
       'committed',
       'actual',
@@ -200,7 +203,11 @@ describe('roll-ups and reports', () => {
       'efc',
       'line_budget',
       'line_variance',
+      'unconverted_committed',
+      'unconverted_actual',
+      'missing_rates',
     ]);
+    expect(records[0]).toMatchObject({ reporting_currency: 'USD', original_currencies: 'USD' });
   });
 
   it('quotes fields that need it', () => {

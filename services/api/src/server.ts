@@ -29,6 +29,7 @@ import { type RouteSpec, registerRoutes, sessionCookieName } from './route-spec'
 import { budgetRoutes } from './routes/budget';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
+import { fxRateRoutes } from './routes/fx-rates';
 import { kitsuRoutes } from './routes/kitsu';
 import { reportRoutes } from './routes/reports';
 import { sessionRoutes } from './routes/session';
@@ -89,6 +90,7 @@ export function apiRoutes(
     ...shotRoutes({ store: deps.shots, commands: deps.shots, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, partitions, sse: deps.config.api.sse, metrics }),
     ...budgetRoutes({ redis: deps.redis, partitions }),
+    ...fxRateRoutes({ redis: deps.redis, partitions }),
     ...complianceRoutes({
       registry: new CompliancePartitions(deps.redis, partitions),
       ruleConfig: deps.config.compliance.rules,

@@ -6,7 +6,7 @@ import {
   rollup,
   toMinor,
 } from '@shotcaller/budget';
-import { makeEvent } from '@shotcaller/contracts';
+import { makeEvent, ShotcallerError } from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
@@ -17,9 +17,14 @@ const ShowQuery = z.strictObject({ show: z.string().min(1, 'name the show, e.g. 
 const LineParams = z.strictObject({ id: BudgetLineInput.shape.id });
 const LineBody = BudgetLineInput.omit({ id: true });
 
+const MoneyView = z.object({ amountMinor: z.int(), currency: z.string() });
 const RollupRow = z.object({
   key: z.string(),
-  currency: z.string(),
+  currency: z.string().describe('the reporting currency: the budget lines’'),
+  originalCurrencies: z.array(z.string()).describe('the currencies the costs were billed in'),
+  unconvertedShots: z.int().describe('shots with a cost whose exchange rate is missing'),
+  unconvertedCommitted: z.array(MoneyView).describe('committed left out of the figures for want of a rate'),
+  unconvertedActual: z.array(MoneyView).describe('actual left out of the figures for want of a rate'),
   shots: z.int(),
   frames: z.int(),
   estimate: z.int(),
@@ -33,6 +38,7 @@ const RollupRow = z.object({
 });
 const BudgetView = z.object({
   show: z.string(),
+  reportingCurrency: z.string().nullable(),
   lines: z.array(RollupRow),
   byRoute: z.array(RollupRow),
   byEpisode: z.array(RollupRow),
@@ -72,6 +78,20 @@ const BudgetHistory = z.object({
   ),
 });
 
+/** A budget line in another currency than the show's other lines, which set its reporting currency. */
+class ReportingCurrencyConflict extends ShotcallerError {
+  readonly code = 'reporting_currency_conflict';
+  constructor(
+    readonly show: string,
+    readonly reporting: string,
+    readonly given: string,
+  ) {
+    super(
+      `Show ${show} reports in ${reporting}, the currency of its budget lines: give this line's amount in ${reporting} (costs in ${given} are converted at the rates of their dates)`,
+    );
+  }
+}
+
 function assertShow(principal: Principal, show: string): void {
   if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not see show ${show}`);
 }
@@ -102,6 +122,7 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
         ]);
         return {
           show: query.show,
+          reportingCurrency: lines[0]?.amount.currency ?? rows[0]?.currency ?? null,
           lines: rollup(rows, 'line', lines),
           byRoute: rollup(rows, 'route'),
           byEpisode: rollup(rows, 'episode'),
@@ -206,6 +227,11 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       responses: { 200: { description: 'The line as the ledger keeps it' } },
       handler: async ({ principal, params, body }) => {
         assertShow(principal, body.show);
+        // A show reports in one currency, its lines': a line in another would make its roll-up impossible.
+        const other = (await projectionOf(body.show).lines(body.show)).find(
+          (l) => l.id !== params.id && l.amount.currency !== body.currency,
+        );
+        if (other) throw new ReportingCurrencyConflict(body.show, other.amount.currency, body.currency);
         const amount = {
           amountMinor: toMinor(body.amount, body.currency, 'amount'),
           currency: body.currency,

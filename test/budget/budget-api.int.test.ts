@@ -1,4 +1,4 @@
-import { parseBudgetLines, seedBudgetLines } from '@shotcaller/budget';
+import { BudgetProjection, parseBudgetLines, seedBudgetLines } from '@shotcaller/budget';
 import { EventLog } from '@shotcaller/events';
 import { eventually } from '@shotcaller/testkit';
 import { parse } from 'csv-parse/sync';
@@ -8,25 +8,51 @@ import { plannedShot } from '../../packages/budget/test/events';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 let app: Awaited<ReturnType<typeof runShotcaller>>;
+let log: EventLog;
 const plans = Array.from({ length: 60 }, (_, i) => plannedShot(i + 1));
 const efcOf = (lineId: string) =>
   plans.filter((p) => p.lineId === lineId).reduce((n, p) => n + p.expected.efc, 0);
 
-beforeAll(async () => {
-  app = await runShotcaller(['api', 'budget']);
-  const log = new EventLog(app.running.redis, { deployment: app.deployment });
-  await seedBudgetLines(
-    log,
-    parseBudgetLines('lines:\n  - { id: NTH-EP01, show: NTH, currency: USD, amount: "500000" }\n', 'l.yaml'),
-    'ines',
-    '/test',
-  );
-  await log.appendMany(plans.flatMap((p) => p.events));
-  await eventually(
+/**
+ * Show ARG: a USD budget line, AI in USD, a local vendor bidding and invoicing in pesos, one shot a day
+ * from 2026-11-01. Rates come for 2026-11-02 and 2026-11-04 only, so shot 3's costs (2026-11-01) have none.
+ */
+const argDays: Record<number, number> = { 3: 1, 6: 2, 9: 3, 12: 4, 4: 5, 5: 6 };
+const argPlans = Object.entries(argDays).map(([n, day]) =>
+  plannedShot(Number(n), {
+    show: 'ARG',
+    lineId: 'ARG-EP01',
+    prefix: 'arg-',
+    vendor: { currency: 'ARS', perCent: 1000 },
+    start: new Date(Date.UTC(2026, 10, day, 12)),
+  }),
+);
+
+const caughtUp = () =>
+  eventually(
     () => log.groups(),
     (g) => g.some((x) => x.name === 'budget' && x.lag === 0 && x.pending === 0),
     'the ledger caught up',
   );
+
+beforeAll(async () => {
+  app = await runShotcaller(['api', 'budget']);
+  log = new EventLog(app.running.redis, { deployment: app.deployment });
+  await seedBudgetLines(
+    log,
+    parseBudgetLines(
+      'lines:\n  - { id: NTH-EP01, show: NTH, currency: USD, amount: "500000" }\n  - { id: ARG-EP01, show: ARG, currency: USD, amount: "1000" }\n',
+      'l.yaml',
+    ),
+    'ines',
+    '/test',
+  );
+  await app.client(tokens.accountant).request('PUT', '/v1/fx-rates', z.unknown(), {
+    csv: 'date,from,to,rate\n2026-11-02,USD,ARS,1000\n2026-11-04,USD,ARS,1050.5\n',
+    source: 'bank.csv',
+  });
+  await log.appendMany([...plans, ...argPlans].flatMap((p) => p.events));
+  await caughtUp();
 });
 afterAll(() => app?.running.stop());
 
@@ -77,5 +103,166 @@ describe('the accountant’s API', () => {
       .request('POST', '/v1/budgets:rebuild', z.object({ replayed: z.int() }), {});
     expect(data.replayed).toBeGreaterThan(plans.length);
     expect(await app.client(tokens.accountant).text('GET', '/v1/budgets/report.csv?show=NTH')).toBe(before);
+  });
+});
+
+/**
+ * The ARG line as the log says it should be, folded here by hand for the shapes of argPlans: each peso
+ * amount converts at the USD→ARS rate of its day (or the latest of the 7 days before), the latest
+ * recorded rate of a day winning, rounded half to even; an amount with no rate is left out and its
+ * shot counted as unconverted.
+ */
+async function independentFold() {
+  const rates = new Map<string, { rate: string; time: string }>();
+  type Shot = {
+    route?: string;
+    est: number;
+    used: number;
+    award?: [number, string];
+    invoice?: [number, string];
+    approved: boolean;
+  };
+  const shots = new Map<string, Shot>();
+  for await (const { event } of log.replay()) {
+    if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1')
+      for (const r of event.data.rates) {
+        const held = rates.get(r.date);
+        if (r.from === 'USD' && r.to === 'ARS' && (!held || held.time <= event.time))
+          rates.set(r.date, { rate: r.rate, time: event.time });
+      }
+    if (event.show !== 'ARG') continue;
+    const id = 'shotId' in event.data ? String(event.data.shotId) : '';
+    const shot = shots.get(id) ?? { est: 0, used: 0, approved: false };
+    shots.set(id, shot);
+    const day = event.time.slice(0, 10);
+    if (event.type === 'io.shotcaller.shot.routed.v1') {
+      shot.route = event.data.decision.route;
+      shot.est = event.data.decision.estimates[event.data.decision.route].cost.amountMinor;
+    }
+    if (event.type === 'io.shotcaller.genai.usage.recorded.v1') shot.used += event.data.cost.amountMinor;
+    if (event.type === 'io.shotcaller.vendor.ticket.awarded.v1')
+      shot.award = [event.data.amount.amountMinor, day];
+    if (event.type === 'io.shotcaller.vendor.invoice.received.v1')
+      shot.invoice = [event.data.amount.amountMinor, day];
+    if (event.type === 'io.shotcaller.shot.approved.v1') shot.approved = true;
+  }
+  const toUsd = ([pesos, day]: [number, string]): number | undefined => {
+    for (let back = 0; back <= 7; back++) {
+      const d = new Date(Date.parse(`${day}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+      const r = rates.get(d)?.rate;
+      if (!r) continue;
+      const [whole, fraction = ''] = r.split('.');
+      const num = BigInt(whole! + fraction);
+      const den = 10n ** BigInt(fraction.length);
+      // pesos (cents) / rate = dollars (cents), exactly: pesos × den / num, half to even.
+      const n = BigInt(pesos) * den;
+      let q = n / num;
+      const twice = (n % num) * 2n;
+      if (twice > num || (twice === num && q % 2n === 1n)) q += 1n;
+      return Number(q);
+    }
+    return undefined;
+  };
+  const total = { committed: 0, actual: 0, efc: 0, unconvertedShots: 0 };
+  for (const shot of shots.values()) {
+    let committed = 0;
+    let actual = shot.used;
+    if (shot.route === 'vendor') {
+      const award = shot.award && toUsd(shot.award);
+      const invoice = shot.invoice && toUsd(shot.invoice);
+      if ((shot.award && award === undefined) || (shot.invoice && invoice === undefined))
+        total.unconvertedShots++;
+      committed = award ?? 0;
+      actual = invoice ?? 0;
+    }
+    const etc = shot.approved
+      ? Math.max(committed - actual, 0)
+      : Math.max(Math.max(shot.est, committed) - actual, 0);
+    total.committed += committed;
+    total.actual += actual;
+    total.efc += actual + etc;
+  }
+  return total;
+}
+
+const ArgView = z
+  .object({
+    reportingCurrency: z.string().nullable(),
+    lines: z.array(
+      z
+        .object({
+          key: z.string(),
+          committed: z.int(),
+          actual: z.int(),
+          efc: z.int(),
+          unconvertedShots: z.int(),
+          originalCurrencies: z.array(z.string()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+async function argLedger() {
+  const { data } = await app.client(tokens.accountant).request('GET', '/v1/budgets?show=ARG', ArgView);
+  const line = data.lines.find((l) => l.key === 'ARG-EP01')!;
+  // The line's running totals in Redis (what the threshold alerts read) agree with the roll-up.
+  const totals = await new BudgetProjection(app.running.redis, app.deployment).lineTotals('ARG-EP01');
+  expect(totals).toMatchObject({ committed: line.committed, actual: line.actual, efc: line.efc });
+  return { reportingCurrency: data.reportingCurrency, line };
+}
+
+describe('a production in two currencies', () => {
+  it('converts pesos to the dollar budget at the rate of each cost’s day, and flags and alerts what has no rate', async () => {
+    const { reportingCurrency, line } = await argLedger();
+    const expected = await independentFold();
+    expect(expected.unconvertedShots).toBe(1);
+    expect(reportingCurrency).toBe('USD');
+    expect(line).toMatchObject({ ...expected, originalCurrencies: ['ARS', 'USD'] });
+    const alerts: string[] = [];
+    for await (const { event } of log.replay())
+      if (event.type === 'io.shotcaller.budget.fx-rate.missing.v1')
+        alerts.push(`${event.data.shotId} ${event.data.from}/${event.data.to} ${event.data.date}`);
+    expect(alerts).toEqual(['arg-3 ARS/USD 2026-11-01']);
+    const csv = await app.client(tokens.accountant).text('GET', '/v1/budgets/report.csv?show=ARG');
+    const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    expect(records.find((r) => r.shot_id === 'arg-3')).toMatchObject({
+      reporting_currency: 'USD',
+      missing_rates: 'ARS/USD 2026-11-01',
+    });
+  });
+
+  it('follows a late and a corrected rate, audits the correction, and rebuilds to the same figures', async () => {
+    const before = await independentFold();
+    const { data } = await app
+      .client(tokens.accountant)
+      .request(
+        'PUT',
+        '/v1/fx-rates',
+        z
+          .object({
+            corrected: z.array(z.object({ date: z.string(), before: z.string(), after: z.string() }).loose()),
+          })
+          .loose(),
+        {
+          rates: [
+            { date: '2026-11-01', from: 'USD', to: 'ARS', rate: '990' },
+            { date: '2026-11-02', from: 'USD', to: 'ARS', rate: '1010.25' },
+          ],
+          reason: 'rates from the bank statement',
+        },
+      );
+    expect(data.corrected).toEqual([
+      expect.objectContaining({ date: '2026-11-02', before: '1000', after: '1010.25' }),
+    ]);
+    await caughtUp();
+    const after = await independentFold();
+    expect(after.unconvertedShots).toBe(0);
+    expect(after.efc).not.toBe(before.efc);
+    expect((await argLedger()).line).toMatchObject(after);
+    await app
+      .client(tokens.admin)
+      .request('POST', '/v1/budgets:rebuild', z.object({ replayed: z.int() }), {});
+    expect((await argLedger()).line).toMatchObject(after);
   });
 });

@@ -234,24 +234,22 @@ describe('a production in two currencies', () => {
 
   it('follows a late and a corrected rate, audits the correction, and rebuilds to the same figures', async () => {
     const before = await independentFold();
-    const { data } = await app
-      .client(tokens.accountant)
-      .request(
-        'PUT',
-        '/v1/fx-rates',
-        z
-          .object({
-            corrected: z.array(z.object({ date: z.string(), before: z.string(), after: z.string() }).loose()),
-          })
-          .loose(),
-        {
-          rates: [
-            { date: '2026-11-01', from: 'USD', to: 'ARS', rate: '990' },
-            { date: '2026-11-02', from: 'USD', to: 'ARS', rate: '1010.25' },
-          ],
-          reason: 'rates from the bank statement',
-        },
-      );
+    const { data } = await app.client(tokens.accountant).request(
+      'PUT',
+      '/v1/fx-rates',
+      z
+        .object({
+          corrected: z.array(z.object({ date: z.string(), before: z.string(), after: z.string() }).loose()),
+        })
+        .loose(),
+      {
+        rates: [
+          { date: '2026-11-01', from: 'USD', to: 'ARS', rate: '990' },
+          { date: '2026-11-02', from: 'USD', to: 'ARS', rate: '1010.25' },
+        ],
+        reason: 'rates from the bank statement',
+      },
+    );
     expect(data.corrected).toEqual([
       expect.objectContaining({ date: '2026-11-02', before: '1000', after: '1010.25' }),
     ]);

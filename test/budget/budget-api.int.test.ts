@@ -264,3 +264,101 @@ describe('a production in two currencies', () => {
     expect((await argLedger()).line).toMatchObject(after);
   });
 });
+
+describe('budget versions', () => {
+  const LineView = z
+    .object({
+      lines: z.array(z.object({ key: z.string(), efc: z.int(), budget: z.int().optional() }).loose()),
+      versions: z.array(
+        z.object({
+          lineId: z.string(),
+          currentVersion: z.string().nullable(),
+          versions: z.array(
+            z
+              .object({
+                version: z.string(),
+                current: z.boolean(),
+                budget: z.int().nullable(),
+                variance: z.int().nullable(),
+              })
+              .loose(),
+          ),
+        }),
+      ),
+    })
+    .loose();
+  const argBudget = async () => {
+    const { data } = await app.client(tokens.accountant).request('GET', '/v1/budgets?show=ARG', LineView);
+    return {
+      line: data.lines.find((l) => l.key === 'ARG-EP01')!,
+      versions: data.versions.find((v) => v.lineId === 'ARG-EP01')!,
+    };
+  };
+  const put = (path: string, body: unknown) =>
+    app.client(tokens.accountant).request('PUT', path, z.unknown(), body);
+
+  it('keeps versions in their own currencies, compares each with the EFC, and makes the current one the budget', async () => {
+    // The versions are recorded now, so their amounts convert at today's rate.
+    const today = new Date().toISOString().slice(0, 10);
+    await put('/v1/fx-rates', { rates: [{ date: today, from: 'USD', to: 'ARS', rate: '1000' }] });
+    await put('/v1/budgets/lines/ARG-EP01/versions/bid', {
+      show: 'ARG',
+      currency: 'ARS',
+      amount: '900000',
+      note: 'vendor bid',
+    });
+    await put('/v1/budgets/lines/ARG-EP01/versions/locked', {
+      show: 'ARG',
+      currency: 'USD',
+      amount: '1200',
+      current: true,
+    });
+    await caughtUp();
+    const locked = await argBudget();
+    expect(locked.line.budget).toBe(120_000);
+    expect(locked.versions.currentVersion).toBe('locked');
+    expect(locked.versions.versions).toEqual([
+      expect.objectContaining({
+        version: 'bid',
+        current: false,
+        budget: 90_000,
+        variance: 90_000 - locked.line.efc,
+      }),
+      expect.objectContaining({
+        version: 'locked',
+        current: true,
+        budget: 120_000,
+        variance: 120_000 - locked.line.efc,
+      }),
+    ]);
+
+    await expect(
+      put('/v1/budgets/lines/ARG-EP01/current-version', { show: 'ARG', version: 'final', reason: 'x' }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    await put('/v1/budgets/lines/ARG-EP01/current-version', {
+      show: 'ARG',
+      version: 'bid',
+      reason: 'the studio went back to the bid',
+    });
+    await caughtUp();
+    expect((await argBudget()).line.budget).toBe(90_000);
+    const selected: string[] = [];
+    for await (const { event } of log.replay())
+      if (event.type === 'io.shotcaller.budget.line.version.selected.v1')
+        selected.push(`${event.data.version} by ${event.data.by}: ${event.data.reason}`);
+    expect(selected).toEqual(['bid by ines (accountant): the studio went back to the bid']);
+
+    const csv = await app
+      .client(tokens.accountant)
+      .text('GET', '/v1/budgets/report.csv?show=ARG&version=locked');
+    const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    expect(records[0]).toMatchObject({ line_version: 'locked', line_budget: '1200.00' });
+
+    await app
+      .client(tokens.admin)
+      .request('POST', '/v1/budgets:rebuild', z.object({ replayed: z.int() }), {});
+    expect((await argBudget()).line.budget).toBe(90_000);
+  });
+});

@@ -5,7 +5,14 @@ export {
   parseBudgetLines,
   toMinor,
 } from './budget-lines';
+export {
+  CurrentVersion,
+  compareVersions,
+  LineVersion,
+  type VersionComparison,
+} from './budget-versions';
 export { compareRoutes, nearestRank, type RouteComparison } from './compare';
+export { BudgetLineNotFound, BudgetVersionNotFound, ReportingCurrencyConflict } from './errors';
 export { Fact, factOf } from './facts';
 export {
   AmountTooLarge,

@@ -10,6 +10,13 @@ import {
 } from '@shotcaller/events';
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
+import {
+  CurrentVersion,
+  compareVersions,
+  LineVersion,
+  type VersionComparison,
+  versionBudget,
+} from './budget-versions';
 import { factOf } from './facts';
 import { FxRates } from './fx';
 import { budgetKeys } from './keys';
@@ -27,6 +34,7 @@ declare module 'ioredis' {
     scBudgetConfigureLine(...keysAndArgs: string[]): Result<number, Context>;
     scBudgetRecordRates(...keysAndArgs: string[]): Result<string[], Context>;
     scBudgetSetLineTotals(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    scBudgetSetIfLater(...keysAndArgs: string[]): Result<number, Context>;
   }
 }
 
@@ -42,6 +50,7 @@ function withScripts(redis: RedisClient): RedisClient {
       lua: appendEventLuaFunction + thresholds + lua('configure-line'),
     });
     redis.defineCommand('scBudgetRecordRates', { numberOfKeys: 2, lua: lua('record-rates') });
+    redis.defineCommand('scBudgetSetIfLater', { numberOfKeys: 1, lua: lua('set-if-later') });
     redis.defineCommand('scBudgetSetLineTotals', {
       lua: appendEventLuaFunction + thresholds + lua('set-line-totals'),
     });
@@ -138,6 +147,21 @@ export class BudgetProjection {
     }
     if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1') {
       await this.recordRates(event.data.rates, event.time, event.id);
+      return;
+    }
+    if (event.type === 'io.shotcaller.budget.line.version.recorded.v1') {
+      const { lineId, version, amount, current, by, note } = event.data;
+      const record: LineVersion = { version, amount, at: event.time, by, note, eventId: event.id };
+      await this.setIfLater(lineId, `v:${version}`, record);
+      if (current)
+        await this.setIfLater(lineId, 'current', { version, at: event.time, eventId: event.id, by });
+      await this.budgetFromCurrentVersion(lineId);
+      return;
+    }
+    if (event.type === 'io.shotcaller.budget.line.version.selected.v1') {
+      const { lineId, version, by } = event.data;
+      await this.setIfLater(lineId, 'current', { version, at: event.time, eventId: event.id, by });
+      await this.budgetFromCurrentVersion(lineId);
       return;
     }
     const found = factOf(event);
@@ -314,6 +338,74 @@ export class BudgetProjection {
     keys.push(this.keys.fxVersion, this.keys.generation);
     args.push(version);
     return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
+  }
+
+  private setIfLater(lineId: string, field: string, record: LineVersion | CurrentVersion) {
+    return this.redis.scBudgetSetIfLater(
+      this.keys.lineVersions(lineId),
+      field,
+      record.at,
+      record.eventId,
+      JSON.stringify(record),
+    );
+  }
+
+  /** A line's versions and which is current. */
+  async versions(lineId: string): Promise<{ versions: LineVersion[]; current?: CurrentVersion }> {
+    const stored = await this.redis.hgetall(this.keys.lineVersions(lineId));
+    const versions = Object.entries(stored)
+      .filter(([f]) => f.startsWith('v:'))
+      .map(([, json]) => LineVersion.parse(JSON.parse(json)));
+    const current = stored.current ? CurrentVersion.parse(JSON.parse(stored.current)) : undefined;
+    return { versions, ...(current ? { current } : {}) };
+  }
+
+  /** Every version of a show's lines beside each line's EFC, in the line's currency. */
+  async versionComparisons(
+    show: string,
+    efcOf: (lineId: string) => number,
+  ): Promise<
+    Array<{
+      lineId: string;
+      currency: string;
+      efc: number;
+      currentVersion: string | null;
+      versions: VersionComparison[];
+    }>
+  > {
+    const [lines, { money }] = await Promise.all([this.lines(show), this.currentMoney()]);
+    const out = [];
+    for (const line of lines) {
+      const { versions, current } = await this.versions(line.id);
+      if (versions.length === 0) continue;
+      const efc = efcOf(line.id);
+      out.push({
+        lineId: line.id,
+        currency: line.amount.currency,
+        efc,
+        currentVersion: current?.version ?? null,
+        versions: compareVersions(versions, current?.version, line.amount.currency, efc, money.rates!),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The current version is the line's budget: its amount, converted at the rate of the version's day,
+   * becomes the line's amount (thresholds and variance follow). A version whose rate is missing leaves
+   * the budget as it was until a rebuild finds the rate.
+   */
+  private async budgetFromCurrentVersion(lineId: string): Promise<void> {
+    const [line, { versions, current }] = await Promise.all([this.line(lineId), this.versions(lineId)]);
+    const chosen = current && versions.find((v) => v.version === current.version);
+    if (!line || !chosen) return;
+    const version = (await this.redis.get(this.keys.fxVersion)) ?? '0';
+    const budget = versionBudget(chosen, line.amount.currency, await this.ratesOf(version));
+    if (!('amountMinor' in budget) || budget.amountMinor === line.amount.amountMinor) return;
+    await this.configureLine({
+      ...line,
+      amount: { amountMinor: budget.amountMinor, currency: line.amount.currency },
+    });
   }
 
   async configureLine(line: BudgetLine): Promise<void> {

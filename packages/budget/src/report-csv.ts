@@ -20,6 +20,7 @@ export const reportColumns = [
   'failed_attempts',
   'etc',
   'efc',
+  'line_version',
   'line_budget',
   'line_variance',
   'unconverted_committed',
@@ -49,7 +50,12 @@ function cell(value: string): string {
  * Figures are in the reporting currency; the costs as billed, in their original currencies, sit beside
  * them, and so does what could not be converted for want of a rate.
  */
-export function costReportCsv(rows: readonly LedgerRow[], lines: readonly BudgetLine[]): string {
+export function costReportCsv(
+  rows: readonly LedgerRow[],
+  lines: readonly BudgetLine[],
+  /** Per line, the version to compare with and its budget in the line's currency (default: the line's amount). */
+  versions: ReadonlyMap<string, { version: string; budget: number | null }> = new Map(),
+): string {
   const lineEfc = new Map<string, number>();
   for (const r of rows) lineEfc.set(r.lineId, (lineEfc.get(r.lineId) ?? 0) + r.efc);
   const byId = new Map(lines.map((l) => [l.id, l]));
@@ -62,6 +68,8 @@ export function costReportCsv(rows: readonly LedgerRow[], lines: readonly Budget
   for (const r of sorted) {
     const line = byId.get(r.lineId);
     const m = (n: number) => toMajor(n, r.currency);
+    const version = versions.get(r.lineId);
+    const budget = version ? version.budget : line ? line.amount.amountMinor : null;
     out.push(
       [
         r.show,
@@ -81,8 +89,9 @@ export function costReportCsv(rows: readonly LedgerRow[], lines: readonly Budget
         m(r.failedAttempts),
         m(r.etc),
         m(r.efc),
-        line ? m(line.amount.amountMinor) : '',
-        line ? m(line.amount.amountMinor - (lineEfc.get(r.lineId) ?? 0)) : '',
+        version?.version ?? '',
+        budget === null ? '' : m(budget),
+        budget === null ? '' : m(budget - (lineEfc.get(r.lineId) ?? 0)),
         amounts(r.unconvertedCommitted),
         amounts(r.unconvertedActual),
         r.missingRates.map((x) => `${x.from}/${x.to} ${x.date}`).join(' '),

@@ -201,6 +201,7 @@ describe('roll-ups and reports', () => {
       'failed_attempts',
       'etc',
       'efc',
+      'line_version',
       'line_budget',
       'line_variance',
       'unconverted_committed',

@@ -1,4 +1,12 @@
 export {
+  type AccuracyDimension,
+  type AccuracyGroup,
+  type AccuracyReport,
+  accuracyDimensions,
+  estimateAccuracy,
+  isoWeek,
+} from './accuracy';
+export {
   type BudgetLine,
   BudgetLine as BudgetLineSchema,
   BudgetLineInput,
@@ -30,6 +38,7 @@ export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from
 export { foldFacts, foldRow, LedgerRow, type RowMoney } from './ledger-row';
 export { BudgetProjection, seedBudgetLines, seedFxRates } from './projection';
 export { type ProviderSpend, providerSpend } from './provider-spend';
+export { type RateCardsLike, type RateSuggestion, suggestRateCards } from './rate-card-correction';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
 export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
 export { decodeFacts, encodeFact, LedgerUnreadable, type StoredFact } from './stored-facts';

@@ -24,6 +24,11 @@ export const LedgerRow = z.object({
   closed: z.boolean(),
   submittedAt: z.string().optional(),
   approvedAt: z.string().optional(),
+  category: z.string().optional(),
+  complexity: z.string().optional(),
+  /** The vendor of the latest award; the genai providers that charged for it. */
+  vendorId: z.string().optional(),
+  providers: z.array(z.string()).default([]),
   /** The currencies the shot's money came in, before conversion. */
   originalCurrencies: z.array(z.string()).default([]),
   /** Committed and actual as they were billed, per original currency. */
@@ -127,6 +132,8 @@ export function foldFacts(
   let cancelled = false;
   let approvedAt: string | undefined;
   let awardedOriginal: Money | undefined;
+  let vendorId: string | undefined;
+  const providers = new Set<string>();
   let awardConverted = true;
   const unconvertedActual = new Map<string, number>();
   const reservations = new Map<string, { converted: number | undefined; original: Money }>();
@@ -147,6 +154,7 @@ export function foldFacts(
       case 'usage': {
         const converted = amount(f.amount, f.at);
         if (converted === undefined) addTo(unconvertedActual, f.amount);
+        if (f.provider) providers.add(f.provider);
         const used = converted ?? 0;
         addTo(originalActual, f.amount);
         actual += used;
@@ -163,6 +171,7 @@ export function foldFacts(
         awarded = converted ?? 0;
         awardConverted = converted !== undefined;
         awardedOriginal = f.amount;
+        vendorId = f.vendorId;
         break;
       }
       case 'invoiced': {
@@ -215,6 +224,10 @@ export function foldFacts(
     shot: submitted.shot,
     lineId: submitted.lineId,
     ...(route ? { route } : {}),
+    ...(submitted.category ? { category: submitted.category } : {}),
+    ...(submitted.complexity ? { complexity: submitted.complexity } : {}),
+    ...(route === 'vendor' && vendorId ? { vendorId } : {}),
+    providers: [...providers].sort(),
     currency,
     frames: submitted.frames,
     estimate,

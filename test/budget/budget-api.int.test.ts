@@ -1,4 +1,5 @@
 import { BudgetProjection, parseBudgetLines, seedBudgetLines } from '@shotcaller/budget';
+import { type Io, runCli } from '@shotcaller/cli';
 import { EventLog } from '@shotcaller/events';
 import { eventually } from '@shotcaller/testkit';
 import { parse } from 'csv-parse/sync';
@@ -360,5 +361,57 @@ describe('budget versions', () => {
       .client(tokens.admin)
       .request('POST', '/v1/budgets:rebuild', z.object({ replayed: z.int() }), {});
     expect((await argBudget()).line.budget).toBe(90_000);
+  });
+});
+
+describe('estimate accuracy', () => {
+  // Settled NTH shots by hand: approved (odd, not a multiple of 7), error = (actual − estimate) / estimate.
+  const settled = plans.filter(
+    (p) => Number(p.shotId.slice(3)) % 2 === 1 && Number(p.shotId.slice(3)) % 7 !== 0,
+  );
+  const medianError = (route: string) => {
+    const e = settled
+      .filter((p) => p.route === route)
+      .map((p) => ((p.expected.actual - p.estimate) / p.estimate) * 100)
+      .sort((a, b) => a - b);
+    const mid = Math.floor(e.length / 2);
+    return Math.round((e.length % 2 ? e[mid]! : (e[mid - 1]! + e[mid]!) / 2) * 100) / 100;
+  };
+
+  it('measures the error of settled shots by route, over the API and the CLI', async () => {
+    const { data } = await app.client(tokens.accountant).request(
+      'GET',
+      '/v1/budgets/accuracy?show=NTH',
+      z
+        .object({
+          settledShots: z.int(),
+          by: z
+            .object({
+              route: z.array(
+                z.object({ key: z.string(), shots: z.int(), medianErrorPercent: z.number() }).loose(),
+              ),
+            })
+            .loose(),
+        })
+        .loose(),
+    );
+    expect(data.settledShots).toBe(settled.length);
+    expect(data.by.route.map((g) => [g.key, g.shots, g.medianErrorPercent])).toEqual(
+      (['genai', 'vendor'] as const).map((r) => [
+        r,
+        settled.filter((p) => p.route === r).length,
+        medianError(r),
+      ]),
+    );
+    const out: string[] = [];
+    const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), tty: false };
+    const code = await runCli(
+      ['--api', app.running.apiUrl!, '--token', tokens.accountant, 'budget', 'accuracy', '--show', 'NTH'],
+      io,
+      {},
+    );
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain(`${settled.length} settled shots`);
+    expect(out.join('\n')).toMatch(/By route/);
   });
 });

@@ -27,6 +27,7 @@ import { toProblem } from './problems';
 import { registerRateLimits } from './rate-limits';
 import { type RouteSpec, registerRoutes, sessionCookieName } from './route-spec';
 import { budgetRoutes } from './routes/budget';
+import { budgetAccuracyRoutes } from './routes/budget-accuracy';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
 import { fxRateRoutes } from './routes/fx-rates';
@@ -91,6 +92,11 @@ export function apiRoutes(
     ...eventRoutes({ redis: deps.redis, partitions, sse: deps.config.api.sse, metrics }),
     ...budgetRoutes({ redis: deps.redis, partitions }),
     ...fxRateRoutes({ redis: deps.redis, partitions }),
+    ...budgetAccuracyRoutes({
+      redis: deps.redis,
+      partitions,
+      ...(deps.simulation ? { rates: deps.simulation.rates } : {}),
+    }),
     ...complianceRoutes({
       registry: new CompliancePartitions(deps.redis, partitions),
       ruleConfig: deps.config.compliance.rules,

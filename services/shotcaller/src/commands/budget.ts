@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { formatMoney } from '@shotcaller/contracts';
 import type { Command } from 'commander';
@@ -49,6 +49,40 @@ const Recorded = z.object({
     z.object({ date: z.string(), from: z.string(), to: z.string(), before: z.string(), after: z.string() }),
   ),
 });
+
+const Group = z.object({
+  key: z.string(),
+  shots: z.int(),
+  meanErrorPercent: z.number(),
+  medianErrorPercent: z.number(),
+  p10ErrorPercent: z.number(),
+  p90ErrorPercent: z.number(),
+  stdDevPercent: z.number(),
+});
+const Accuracy = z
+  .object({
+    show: z.string(),
+    currency: z.string(),
+    settledShots: z.int(),
+    leftOut: z.int(),
+    by: z.record(z.string(), z.array(Group)),
+    overTime: z.array(Group.extend({ period: z.string() })),
+    rateCardCorrection: z.object({
+      suggestions: z.array(
+        z.object({
+          path: z.string(),
+          shots: z.int(),
+          factor: z.number(),
+          before: z.string(),
+          after: z.string(),
+        }),
+      ),
+      rateCards: z.string().nullable(),
+    }),
+  })
+  .loose();
+
+const pct = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
 
 export function registerBudgetCommands(program: Command, ctx: CommandContext): void {
   const budget = program.command('budget').description("the production accountant's ledger");
@@ -114,6 +148,53 @@ export function registerBudgetCommands(program: Command, ctx: CommandContext): v
           z.object({ routes: z.array(z.record(z.string(), z.unknown())) }).loose(),
         );
       ctx.io.out(json(data));
+    });
+  budget
+    .command('accuracy')
+    .description(
+      'how far estimates were from what settled shots cost, and the rate-card correction it suggests',
+    )
+    .requiredOption('--show <code>', 'show code')
+    .option('--period <week|month>', 'the periods of "over time"', 'week')
+    .option('--min-shots <n>', 'fewest settled shots a correction rests on', '3')
+    .option('--rates-out <file>', 'write the corrected rate cards here, for `shotcaller simulate --rates`')
+    .action(async (opts: { show: string; period: string; minShots: string; ratesOut?: string }) => {
+      const q = new URLSearchParams({ show: opts.show, period: opts.period, minShots: opts.minShots });
+      const { data } = await ctx.client().request('GET', `/v1/budgets/accuracy?${q}`, Accuracy);
+      if (opts.ratesOut && data.rateCardCorrection.rateCards)
+        writeFileSync(opts.ratesOut, data.rateCardCorrection.rateCards);
+      if (ctx.asJson()) return ctx.io.out(json(data));
+      ctx.io.out(
+        `Estimate accuracy of ${data.show}: ${data.settledShots} settled shots (${data.leftOut} left out: a cost with no exchange rate, or no estimate); error = (actual − estimate) / estimate`,
+      );
+      const head = ['', 'shots', 'mean', 'median', 'p10', 'p90', 'std dev'];
+      const rows = (gs: z.infer<typeof Group>[]) =>
+        gs.map((g) => [
+          g.key,
+          g.shots,
+          pct(g.meanErrorPercent),
+          pct(g.medianErrorPercent),
+          pct(g.p10ErrorPercent),
+          pct(g.p90ErrorPercent),
+          `${g.stdDevPercent.toFixed(1)}%`,
+        ]);
+      for (const [by, groups] of Object.entries(data.by))
+        if (groups.length > 0) ctx.io.out(`By ${by}\n${table([by, ...head.slice(1)], rows(groups))}`);
+      ctx.io.out(
+        `Over time\n${table(['period', ...head.slice(1)], rows(data.overTime.map((g) => ({ ...g, key: g.period }))))}`,
+      );
+      const { suggestions } = data.rateCardCorrection;
+      if (suggestions.length === 0) return ctx.io.out('No rate-card correction suggested.');
+      ctx.io.out(
+        `Suggested rate-card correction\n${table(
+          ['rate', 'shots', 'factor', 'now', 'suggested'],
+          suggestions.map((s) => [s.path, s.shots, `×${s.factor}`, s.before, s.after]),
+        )}`,
+      );
+      if (opts.ratesOut)
+        ctx.io.out(
+          `Corrected rate cards written to ${opts.ratesOut}: replay them with \`shotcaller simulate --show ${data.show} --policy POLICY --rates ${opts.ratesOut}\``,
+        );
     });
   const rates = budget.command('rates').description('the exchange rates the ledger converts with');
   rates

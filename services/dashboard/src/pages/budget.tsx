@@ -2,10 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
 import { debounce, follow } from '../live';
+import { AccuracyPanel } from './budget-accuracy';
 
 interface Row {
   key: string;
   currency: string;
+  unconvertedShots?: number;
+  unconvertedActual?: Array<{ amountMinor: number; currency: string }>;
+  unconvertedCommitted?: Array<{ amountMinor: number; currency: string }>;
   shots: number;
   estimate: number;
   committed: number;
@@ -17,6 +21,7 @@ interface Row {
 }
 interface Rollup {
   show: string;
+  reportingCurrency?: string | null;
   lines: Row[];
   byRoute: Row[];
   total: Row[];
@@ -106,6 +111,7 @@ export function BudgetPage({ api }: { api: Api }) {
   const [history, setHistory] = useState<History>();
   const [providers, setProviders] = useState<ProviderSpend[]>([]);
   const [error, setError] = useState<string>();
+  const [loads, setLoads] = useState(0);
 
   useEffect(() => {
     void api
@@ -129,6 +135,7 @@ export function BudgetPage({ api }: { api: Api }) {
         setCompare(c.routes);
         setHistory(hist);
         setProviders(p.providers);
+        setLoads((n) => n + 1);
         setError(undefined);
       } catch (e) {
         setError((e as Error).message);
@@ -171,8 +178,19 @@ export function BudgetPage({ api }: { api: Api }) {
       ) : (
         <>
           <section class="card">
-            <h2>By budget line</h2>
+            <h2>By budget line{rollup.reportingCurrency ? ` (in ${rollup.reportingCurrency})` : ''}</h2>
             <RollupTable rows={rollup.lines} label="line" />
+            {rollup.lines
+              .filter((l) => (l.unconvertedShots ?? 0) > 0)
+              .map((l) => (
+                <p key={l.key} class="warning" data-testid={`unconverted-${l.key}`}>
+                  {l.key}: {l.unconvertedShots} shot(s) with a cost that has no exchange rate, not counted
+                  above:{' '}
+                  {[...(l.unconvertedCommitted ?? []), ...(l.unconvertedActual ?? [])]
+                    .map((m) => money(m.amountMinor, m.currency))
+                    .join(', ')}
+                </p>
+              ))}
             <h2>By route</h2>
             <RollupTable rows={rollup.byRoute} label="route" />
             <h2>Show total</h2>
@@ -215,6 +233,10 @@ export function BudgetPage({ api }: { api: Api }) {
                 ],
               }))}
             />
+          </section>
+          <section class="card">
+            <h2>Estimate accuracy</h2>
+            <AccuracyPanel api={api} show={show} version={loads} />
           </section>
           <section class="card">
             <h2>Threshold alerts</h2>

@@ -135,6 +135,7 @@ export class BudgetProjection {
   async apply(event: ShotcallerEvent): Promise<void> {
     if (event.type === 'io.shotcaller.budget.line.configured.v1') {
       const { lineId, show, episode, sequence, amount, thresholdsPercent } = event.data;
+      const before = await this.line(lineId);
       await this.configureLine({
         id: lineId,
         show,
@@ -143,6 +144,8 @@ export class BudgetProjection {
         amount,
         thresholdsPercent,
       });
+      // The line now reports in another currency: its rows convert into it, and its totals are made again.
+      if (before && before.amount.currency !== amount.currency && !this.rebuilding) await this.retotal();
       return;
     }
     if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1') {

@@ -233,6 +233,20 @@ describe('a production in two currencies', () => {
     });
   });
 
+  it('refuses a rates file with a bad line, naming it, and records nothing of it', async () => {
+    const Rates = z.object({ rates: z.array(z.object({ date: z.string() }).loose()) });
+    const held = (await app.client(tokens.accountant).request('GET', '/v1/fx-rates', Rates)).data.rates
+      .length;
+    await expect(
+      app.client(tokens.accountant).request('PUT', '/v1/fx-rates', z.unknown(), {
+        csv: 'date,from,to,rate\n2026-11-05,USD,ARS,1060\n2026-11-06,USD,ARS,-1\n',
+      }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('line 3') });
+    expect(
+      (await app.client(tokens.accountant).request('GET', '/v1/fx-rates', Rates)).data.rates,
+    ).toHaveLength(held);
+  });
+
   it('follows a late and a corrected rate, audits the correction, and rebuilds to the same figures', async () => {
     const before = await independentFold();
     const { data } = await app.client(tokens.accountant).request(

@@ -1,13 +1,15 @@
 import { BudgetProjection, parseFxRatesFile } from '@shotcaller/budget';
-import { FxRate, makeEvent } from '@shotcaller/contracts';
+import { FxRate, makeEvent, ValidationFailed } from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { actorName } from '../auth';
 import { type RouteSpec, route } from '../route-spec';
 
+const maxRates = 20_000;
+
 const RatesBody = z
   .strictObject({
-    rates: z.array(FxRate).min(1).max(20_000).optional(),
+    rates: z.array(FxRate).min(1).max(maxRates).optional(),
     csv: z
       .string()
       .min(1)
@@ -57,6 +59,14 @@ export function fxRateRoutes(deps: { redis: RedisClient; partitions: Partitions 
       },
       handler: async ({ principal, body }) => {
         const rates = body.rates ?? parseFxRatesFile(body.csv!, body.source);
+        // One event carries them all: a whole ECB history would make an event of megabytes.
+        if (rates.length > maxRates)
+          throw new ValidationFailed('exchange rates', [
+            {
+              path: 'csv',
+              message: `${rates.length} rates; send at most ${maxRates} at once (the production's dates, not the whole history)`,
+            },
+          ]);
         const held = new Map((await first.fxRates()).map((r) => [`${r.from}:${r.to}:${r.date}`, r.rate]));
         const event = makeEvent(
           'io.shotcaller.budget.fx-rates.recorded.v1',

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BudgetProjection, parseBudgetLines, seedBudgetLines } from '@shotcaller/budget';
 import { type Io, runCli } from '@shotcaller/cli';
 import { EventLog } from '@shotcaller/events';
@@ -427,5 +430,27 @@ describe('estimate accuracy', () => {
     expect(code).toBe(0);
     expect(out.join('\n')).toContain(`${settled.length} settled shots`);
     expect(out.join('\n')).toMatch(/By route/);
+  });
+});
+
+describe('the rates over the CLI', () => {
+  it('imports an ECB reference-rate file and lists what the ledger holds', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fx-')), 'eurofxref.csv');
+    writeFileSync(file, 'Date, USD, JPY, \n6 January 2026, 1.0321, 162.91, \n');
+    const cli = async (...argv: string[]) => {
+      const out: string[] = [];
+      const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), tty: false };
+      const code = await runCli(
+        ['--api', app.running.apiUrl!, '--token', tokens.accountant, ...argv],
+        io,
+        {},
+      );
+      return { code, out: out.join('\n') };
+    };
+    const imported = await cli('budget', 'rates', 'import', file, '--reason', 'ECB reference rates');
+    expect(imported).toMatchObject({ code: 0, out: expect.stringContaining('recorded 2 rates') });
+    await caughtUp();
+    const listed = await cli('budget', 'rates');
+    expect(listed.out).toMatch(/2026-01-06 +│ EUR +│ JPY +│ 162.91/);
   });
 });

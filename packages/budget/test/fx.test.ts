@@ -5,6 +5,7 @@ import {
   FxRates,
   factOf,
   foldRow,
+  parseBudgetLines,
   parseFxRatesFile,
   rollup,
   roundHalfEven,
@@ -180,6 +181,16 @@ describe('reports in two currencies', () => {
       unconvertedShots: 1,
       unconvertedActual: [money(660_000_000, 'ARS')],
     });
+  });
+});
+
+describe('a show’s reporting currency', () => {
+  it('is its budget lines’ one currency: a lines file mixing two for a show is refused, naming the line', () => {
+    const yaml =
+      'lines:\n  - { id: A, show: ARG, currency: USD, amount: "1" }\n  - { id: B, show: ARG, currency: ARS, amount: "1" }\n  - { id: C, show: NTH, currency: EUR, amount: "1" }\n';
+    expect(() => parseBudgetLines(yaml, 'l.yaml')).toThrow(
+      /lines\[1\]\.currency: B is in ARS but show ARG's lines are in USD/,
+    );
   });
 });
 

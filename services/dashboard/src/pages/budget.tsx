@@ -19,9 +19,22 @@ interface Row {
   budget?: number;
   variance?: number;
 }
+interface LineVersions {
+  lineId: string;
+  currency: string;
+  efc: number;
+  versions: Array<{
+    version: string;
+    current: boolean;
+    amount: { amountMinor: number; currency: string };
+    budget: number | null;
+    variance: number | null;
+  }>;
+}
 interface Rollup {
   show: string;
   reportingCurrency?: string | null;
+  versions?: LineVersions[];
   lines: Row[];
   byRoute: Row[];
   total: Row[];
@@ -191,6 +204,26 @@ export function BudgetPage({ api }: { api: Api }) {
                     .join(', ')}
                 </p>
               ))}
+            {(rollup.versions ?? []).map((l) => (
+              <div key={l.lineId}>
+                <h3>Budget versions of {l.lineId}</h3>
+                <Table
+                  testId={`versions-${l.lineId}`}
+                  head={['version', 'as recorded', `in ${l.currency}`, 'variance to EFC', '']}
+                  rows={l.versions.map((v) => ({
+                    key: v.version,
+                    cells: [
+                      v.version,
+                      money(v.amount.amountMinor, v.amount.currency),
+                      v.budget === null ? 'no rate for its day' : money(v.budget, l.currency),
+                      v.variance === null ? '' : money(v.variance, l.currency),
+                      v.current ? 'current' : '',
+                    ],
+                    class: ['', '', '', v.variance !== null && v.variance < 0 ? 'over' : '', ''],
+                  }))}
+                />
+              </div>
+            ))}
             <h2>By route</h2>
             <RollupTable rows={rollup.byRoute} label="route" />
             <h2>Show total</h2>

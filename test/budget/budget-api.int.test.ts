@@ -228,6 +228,16 @@ describe('a production in two currencies', () => {
       if (event.type === 'io.shotcaller.budget.fx-rate.missing.v1')
         alerts.push(`${event.data.shotId} ${event.data.from}/${event.data.to} ${event.data.date}`);
     expect(alerts).toEqual(['arg-3 ARS/USD 2026-11-01']);
+    const { data: history } = await app
+      .client(tokens.accountant)
+      .request(
+        'GET',
+        '/v1/budgets/history?show=ARG',
+        z
+          .object({ missingRates: z.array(z.object({ shotId: z.string(), date: z.string() }).loose()) })
+          .loose(),
+      );
+    expect(history.missingRates.map((r) => `${r.shotId} ${r.date}`)).toEqual(['arg-3 2026-11-01']);
     const csv = await app.client(tokens.accountant).text('GET', '/v1/budgets/report.csv?show=ARG');
     const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(records.find((r) => r.shot_id === 'arg-3')).toMatchObject({

@@ -118,6 +118,18 @@ const BudgetHistory = z.object({
       budget: z.object({ amountMinor: z.int(), currency: z.string() }),
     }),
   ),
+  missingRates: z
+    .array(
+      z.object({
+        at: z.string(),
+        lineId: z.string(),
+        shotId: z.string(),
+        from: z.string(),
+        to: z.string(),
+        date: z.string(),
+      }),
+    )
+    .describe('costs that could not be converted for want of a rate, as accountants were alerted'),
 });
 
 function assertShow(principal: Principal, show: string): void {
@@ -237,10 +249,17 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           projectionOf(query.show).lines(query.show),
         ]);
         const alerts: z.infer<typeof BudgetHistory>['alerts'] = [];
+        const missingRates: z.infer<typeof BudgetHistory>['missingRates'] = [];
         for (const line of lines)
-          for (const { event } of await logOf(query.show).bySubject(line.id))
+          for (const { event } of await logOf(query.show).bySubject(line.id)) {
             if (event.type === 'io.shotcaller.budget.threshold.crossed.v1')
               alerts.push({ at: event.time, ...event.data });
+            if (event.type === 'io.shotcaller.budget.fx-rate.missing.v1') {
+              const { lineId, shotId, from, to, date } = event.data;
+              missingRates.push({ at: event.time, lineId, shotId, from, to, date });
+            }
+          }
+        missingRates.sort((a, b) => a.at.localeCompare(b.at));
         alerts.sort((a, b) => a.at.localeCompare(b.at));
         let total = 0;
         const burn = spend.map((s) => {
@@ -253,6 +272,7 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           show: query.show,
           burn: burn.filter((_, i) => i % step === step - 1 || i === burn.length - 1),
           alerts,
+          missingRates,
         };
       },
     }),

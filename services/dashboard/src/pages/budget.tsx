@@ -65,6 +65,14 @@ interface History {
     measure: string;
     value: { amountMinor: number; currency: string };
   }>;
+  missingRates?: Array<{
+    at: string;
+    lineId: string;
+    shotId: string;
+    from: string;
+    to: string;
+    date: string;
+  }>;
 }
 
 function RollupTable({ rows, label }: { rows: Row[]; label: string }) {
@@ -285,6 +293,19 @@ export function BudgetPage({ api }: { api: Api }) {
             ) : (
               <p class="empty">No line has crossed a threshold.</p>
             )}
+            {history?.missingRates?.length ? (
+              <>
+                <h3>Missing exchange rates</h3>
+                <ul data-testid="missing-rates">
+                  {history.missingRates.map((r) => (
+                    <li key={`${r.shotId}-${r.from}-${r.to}-${r.date}`}>
+                      <time>{when(r.at)}</time> {r.lineId}: a cost of shot {r.shotId} in {r.from} has no{' '}
+                      {r.from}→{r.to} rate for {r.date}; it is shown unconverted until the rate is recorded
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </section>
         </>
       )}

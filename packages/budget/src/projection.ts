@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type FxRate, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import {
@@ -10,18 +9,14 @@ import {
 } from '@shotcaller/events';
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
-import {
-  CurrentVersion,
-  compareVersions,
-  LineVersion,
-  type VersionComparison,
-  versionBudget,
-} from './budget-versions';
+import { compareVersions, type LineVersion, type VersionComparison, versionBudget } from './budget-versions';
 import { factOf } from './facts';
-import { FxRates } from './fx';
+import type { FxRates } from './fx';
+import { FxStore, type HeldRate } from './fx-store';
 import { budgetKeys } from './keys';
 import { type LedgerChange, type LineTotals, ledgerChange, lineTotalFields } from './ledger-change';
 import { type FoldedRow, foldFacts, type LedgerRow, type RowMoney } from './ledger-row';
+import { LineVersionStore } from './line-version-store';
 import { type ProviderSpend, providerSpend } from './provider-spend';
 import { decodeFacts, encodeFact, type StoredFact } from './stored-facts';
 
@@ -73,8 +68,8 @@ export class BudgetProjection {
   private readonly stream;
   private readonly redis: RedisClient;
   private readonly log: EventLog;
-  /** The rates as of a rates version: read again only when the version moves. */
-  private rates = { version: '', table: new FxRates([]) };
+  private readonly fx: FxStore;
+  private readonly lineVersions: LineVersionStore;
   /** Line id → its currency (undefined: not configured), as last read; the scripts check it. */
   private readonly lineCurrencies = new Map<string, string | undefined>();
 
@@ -87,21 +82,12 @@ export class BudgetProjection {
     this.keys = budgetKeys(deployment);
     this.stream = eventLogKeys(deployment);
     this.log = new EventLog(redis, { deployment });
+    this.fx = new FxStore(this.redis, this.keys);
+    this.lineVersions = new LineVersionStore(this.redis, this.keys);
   }
 
-  /** The rate table of a rates version, read from Redis when the version is not the one in hand. */
-  private async ratesOf(version: string): Promise<FxRates> {
-    if (this.rates.version !== version) {
-      const stored = await this.redis.hgetall(this.keys.fxRates);
-      const table = new FxRates(
-        Object.entries(stored).map(([field, json]) => {
-          const [from, to, date] = field.split(':') as [string, string, string];
-          return { from, to, date, rate: (JSON.parse(json) as { rate: string }).rate };
-        }),
-      );
-      this.rates = { version, table };
-    }
-    return this.rates.table;
+  private ratesOf(version: string): Promise<FxRates> {
+    return this.fx.table(version);
   }
 
   /** How rows of these lines convert their money, with the lines' currencies read where not known. */
@@ -155,15 +141,14 @@ export class BudgetProjection {
     if (event.type === 'io.shotcaller.budget.line.version.recorded.v1') {
       const { lineId, version, amount, current, by, note } = event.data;
       const record: LineVersion = { version, amount, at: event.time, by, note, eventId: event.id };
-      await this.setIfLater(lineId, `v:${version}`, record);
-      if (current)
-        await this.setIfLater(lineId, 'current', { version, at: event.time, eventId: event.id, by });
+      await this.lineVersions.record(lineId, record);
+      if (current) await this.lineVersions.select(lineId, { version, at: event.time, eventId: event.id, by });
       await this.budgetFromCurrentVersion(lineId);
       return;
     }
     if (event.type === 'io.shotcaller.budget.line.version.selected.v1') {
       const { lineId, version, by } = event.data;
-      await this.setIfLater(lineId, 'current', { version, at: event.time, eventId: event.id, by });
+      await this.lineVersions.select(lineId, { version, at: event.time, eventId: event.id, by });
       await this.budgetFromCurrentVersion(lineId);
       return;
     }
@@ -223,14 +208,7 @@ export class BudgetProjection {
 
   /** Records the rates of one event; when any changed, the lines' totals are made again at the new rates. */
   async recordRates(rates: readonly FxRate[], at: string, eventId: string) {
-    const args = rates.flatMap((r) => [`${r.from}:${r.to}:${r.date}`, r.rate]);
-    const changed = await this.redis.scBudgetRecordRates(
-      this.keys.fxRates,
-      this.keys.fxVersion,
-      at,
-      eventId,
-      ...args,
-    );
+    const changed = await this.fx.record(rates, at, eventId);
     if (changed.length > 0 && !this.rebuilding) await this.retotal();
     return changed;
   }
@@ -343,24 +321,9 @@ export class BudgetProjection {
     return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
   }
 
-  private setIfLater(lineId: string, field: string, record: LineVersion | CurrentVersion) {
-    return this.redis.scBudgetSetIfLater(
-      this.keys.lineVersions(lineId),
-      field,
-      record.at,
-      record.eventId,
-      JSON.stringify(record),
-    );
-  }
-
   /** A line's versions and which is current. */
-  async versions(lineId: string): Promise<{ versions: LineVersion[]; current?: CurrentVersion }> {
-    const stored = await this.redis.hgetall(this.keys.lineVersions(lineId));
-    const versions = Object.entries(stored)
-      .filter(([f]) => f.startsWith('v:'))
-      .map(([, json]) => LineVersion.parse(JSON.parse(json)));
-    const current = stored.current ? CurrentVersion.parse(JSON.parse(stored.current)) : undefined;
-    return { versions, ...(current ? { current } : {}) };
+  versions(lineId: string) {
+    return this.lineVersions.read(lineId);
   }
 
   /** Every version of a show's lines beside each line's EFC, in the line's currency. */
@@ -396,7 +359,7 @@ export class BudgetProjection {
   /**
    * The current version is the line's budget: its amount, converted at the rate of the version's day,
    * becomes the line's amount (thresholds and variance follow). A version whose rate is missing leaves
-   * the budget as it was until a rebuild finds the rate.
+   * the budget as it was: select the version again once its rate is recorded.
    */
   private async budgetFromCurrentVersion(lineId: string): Promise<void> {
     const [line, { versions, current }] = await Promise.all([this.line(lineId), this.versions(lineId)]);
@@ -457,15 +420,8 @@ export class BudgetProjection {
   }
 
   /** The exchange rates the ledger holds, oldest day first. */
-  async fxRates(): Promise<Array<FxRate & { recordedAt: string; eventId: string }>> {
-    const stored = await this.redis.hgetall(this.keys.fxRates);
-    return Object.entries(stored)
-      .map(([field, json]) => {
-        const [from, to, date] = field.split(':') as [string, string, string];
-        const v = JSON.parse(json) as { rate: string; at: string; id: string };
-        return { date, from, to, rate: v.rate, recordedAt: v.at, eventId: v.id };
-      })
-      .sort((a, b) => `${a.date}${a.from}${a.to}`.localeCompare(`${b.date}${b.from}${b.to}`));
+  fxRates(): Promise<HeldRate[]> {
+    return this.fx.held();
   }
 
   async line(id: string): Promise<BudgetLine | undefined> {
@@ -520,7 +476,7 @@ export class BudgetProjection {
    */
   async drop(): Promise<void> {
     this.lineCurrencies.clear();
-    this.rates = { version: '', table: new FxRates([]) };
+    this.fx.forget();
     for (const node of this.masters()) {
       for await (const keys of node.scanStream({ match: `${this.keys.prefix}*`, count: 1000 })) {
         // One key per DEL: keys of several slots in one DEL would be refused on a cluster.
@@ -555,53 +511,4 @@ export class BudgetProjection {
 /** A folded row with its currency settled: a row with no money and no configured line shows `fallback`. */
 function withCurrency(row: FoldedRow, fallback: string): LedgerRow {
   return { ...row, currency: row.currency ?? fallback };
-}
-
-/** Appends budget-line events from a parsed budget-lines file (an accountant's YAML). */
-export async function seedBudgetLines(
-  log: EventLog,
-  lines: readonly BudgetLine[],
-  by: string,
-  source: string,
-): Promise<void> {
-  await log.appendMany(
-    lines.map((l) =>
-      makeEvent(
-        'io.shotcaller.budget.line.configured.v1',
-        {
-          lineId: l.id,
-          show: l.show,
-          ...(l.episode ? { episode: l.episode } : {}),
-          ...(l.sequence ? { sequence: l.sequence } : {}),
-          amount: l.amount,
-          thresholdsPercent: l.thresholdsPercent,
-          by,
-        },
-        // The id is the line's content: seeding the same file again appends nothing.
-        {
-          source,
-          correlationId: l.id,
-          show: l.show,
-          id: `budget-line-${l.id}-${createHash('sha256').update(JSON.stringify(l)).digest('hex').slice(0, 16)}`,
-        },
-      ),
-    ),
-  );
-}
-
-/** Appends the rates of a rates file as one event; the id is the rates' content, so the same file twice appends nothing. */
-export async function seedFxRates(
-  log: EventLog,
-  rates: readonly FxRate[],
-  name: string,
-  source: string,
-): Promise<void> {
-  const digest = createHash('sha256').update(JSON.stringify(rates)).digest('hex').slice(0, 24);
-  await log.append(
-    makeEvent(
-      'io.shotcaller.budget.fx-rates.recorded.v1',
-      { rates: [...rates], source: name, by: 'budget', reason: '' },
-      { source, correlationId: 'fx-rates', id: `fx-rates-${digest}` },
-    ),
-  );
 }

@@ -143,6 +143,8 @@ describe('the dashboard, in Chromium', () => {
       (e) => e.type === 'io.shotcaller.genai.usage.recorded.v1',
     );
     expect(usage).toBe(true);
+    // The shot approved above is settled: the estimate-accuracy panel measures it.
+    await page.getByTestId('accuracy-route').getByText('genai').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(screenshots, 'budget.png'), fullPage: true });
     await page.context().close();
   }, 120_000);

@@ -45,6 +45,10 @@ describe('the demo production (the README main job)', () => {
     expect(text).toMatch(/COL_0060 .*3 of 3 read back valid, AI-made, consent consent-ava-deage-2026/);
     expect(text).toContain('Signed by Shotcaller development signer - NOT FOR PRODUCTION');
     expect(text).toMatch(/NTH-EP01-VFX +│ 20 +│ USD 180,000.00/);
+    // The budget in dollars, the Buenos Aires producer's bid in pesos, converted at the demo day's rate.
+    expect(text).toContain('COST REPORT (the live ledger, in the reporting currency USD');
+    expect(text).toMatch(/bid +│ ARS 205,000,000.00 +│ USD 171,368.86 +│/);
+    expect(text).toMatch(/locked +│ USD 180,000.00 +│ USD 180,000.00 +│ .* +│ current/);
     // Routing estimates cross 80% of the line; the vendors' lower bids and invoices bring it back under.
     expect(text).toContain('BUDGET ALERTS (2)');
     expect(text).toMatch(/NTH-EP01-VFX crossed 80%/);

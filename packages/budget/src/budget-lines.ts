@@ -51,8 +51,22 @@ export function toMinor(amount: string, currency: string, path: string): number 
   );
 }
 
+/** Budget lines from an accountant's YAML; a show's lines share one currency, its reporting currency. */
 export function parseBudgetLines(text: string, source: string): BudgetLine[] {
   const file = parseOrThrow(BudgetLinesFile, parseYaml(text), `budget lines ${source}`);
+  const reporting = new Map<string, string>();
+  const issues = file.lines.flatMap((l, i) => {
+    const first = reporting.get(l.show) ?? reporting.set(l.show, l.currency).get(l.show)!;
+    return first === l.currency
+      ? []
+      : [
+          {
+            path: `lines[${i}].currency`,
+            message: `${l.id} is in ${l.currency} but show ${l.show}'s lines are in ${first}, its reporting currency (costs in other currencies are converted)`,
+          },
+        ];
+  });
+  if (issues.length > 0) throw new ValidationFailed(`budget lines ${source}`, issues);
   return file.lines.map((l, i) => ({
     id: l.id,
     show: l.show,

@@ -4,7 +4,12 @@ export interface RouteComparison {
   route: 'genai' | 'vendor';
   shots: number;
   frames: number;
+  /** The reporting currency of the figures. */
   currency: string;
+  /** The currencies the route's costs were billed in, before conversion. */
+  originalCurrencies: string[];
+  /** Shots with a cost whose rate is missing: left out of cost per shot and per frame. */
+  unconvertedShots: number;
   /** Of approved or cancelled shots: what they finally cost. */
   closedShots: number;
   costPerShot: number | null;
@@ -22,22 +27,27 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
 /** Genai against vendor: counts, cost per shot and per frame (EFC, rounded down to whole minor units), turnaround. */
 export function compareRoutes(rows: readonly LedgerRow[]): RouteComparison[] {
   return (['genai', 'vendor'] as const).map((route) => {
-    const mine = rows.filter((r) => r.route === route);
+    const all = rows.filter((r) => r.route === route);
+    // A shot with an unconverted cost would pull the averages down: it is counted apart.
+    const mine = all.filter((r) => r.missingRates.length === 0);
     const efc = mine.reduce((n, r) => n + r.efc, 0);
-    const frames = mine.reduce((n, r) => n + r.frames, 0);
-    const hours = mine
+    const frames = all.reduce((n, r) => n + r.frames, 0);
+    const costedFrames = mine.reduce((n, r) => n + r.frames, 0);
+    const hours = all
       .filter((r) => r.approvedAt && r.submittedAt)
       .map((r) => (Date.parse(r.approvedAt!) - Date.parse(r.submittedAt!)) / 3_600_000)
       .sort((a, b) => a - b);
     const round = (h: number | null) => (h === null ? null : Math.round(h * 100) / 100);
     return {
       route,
-      shots: mine.length,
+      shots: all.length,
       frames,
-      currency: mine[0]?.currency ?? '',
-      closedShots: mine.filter((r) => r.closed).length,
+      currency: all[0]?.currency ?? '',
+      originalCurrencies: [...new Set(all.flatMap((r) => r.originalCurrencies))].sort(),
+      unconvertedShots: all.length - mine.length,
+      closedShots: all.filter((r) => r.closed).length,
       costPerShot: mine.length ? Math.floor(efc / mine.length) : null,
-      costPerFrame: frames ? Math.floor(efc / frames) : null,
+      costPerFrame: costedFrames ? Math.floor(efc / costedFrames) : null,
       turnaroundHours: {
         median: round(nearestRank(hours, 50)),
         p90: round(nearestRank(hours, 90)),

@@ -16,6 +16,9 @@ export const Fact = z.discriminatedUnion('kind', [
     shot: z.string(),
     lineId: z.string(),
     frames: z.int(),
+    /** For estimate accuracy; absent in facts stored before it was kept. */
+    category: z.string().optional(),
+    complexity: z.string().optional(),
   }),
   z.object({
     kind: z.literal('routed'),
@@ -35,7 +38,13 @@ export const Fact = z.discriminatedUnion('kind', [
     /** How the attempt ended: only `completed` usage delivered frames; the rest is what failures cost. */
     outcome: z.enum(['completed', 'failed', 'cancelled', 'timed-out']).default('completed'),
   }),
-  z.object({ kind: z.literal('awarded'), at: z.string(), amount: Money }),
+  z.object({
+    kind: z.literal('awarded'),
+    at: z.string(),
+    amount: Money,
+    /** Absent in facts stored before vendors were kept. */
+    vendorId: z.string().optional(),
+  }),
   z.object({ kind: z.literal('invoiced'), at: z.string(), invoiceId: z.string(), amount: Money }),
   z.object({ kind: z.literal('approved'), at: z.string() }),
   z.object({ kind: z.literal('cancelled'), at: z.string() }),
@@ -62,6 +71,8 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
           shot: r.shot,
           lineId: r.budgetLine,
           frames,
+          category: r.category,
+          complexity: r.complexity,
         },
       };
     }
@@ -89,7 +100,10 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
       return { shotId, fact: { kind: 'usage', at, taskId, amount: cost, provider, outcome } };
     }
     case 'io.shotcaller.vendor.ticket.awarded.v1':
-      return { shotId: event.data.shotId, fact: { kind: 'awarded', at, amount: event.data.amount } };
+      return {
+        shotId: event.data.shotId,
+        fact: { kind: 'awarded', at, amount: event.data.amount, vendorId: event.data.vendorId },
+      };
     case 'io.shotcaller.vendor.invoice.received.v1':
       return {
         shotId: event.data.shotId,

@@ -1,18 +1,46 @@
 export {
+  type AccuracyDimension,
+  type AccuracyGroup,
+  type AccuracyReport,
+  accuracyDimensions,
+  estimateAccuracy,
+  isoWeek,
+} from './accuracy';
+export {
   type BudgetLine,
   BudgetLine as BudgetLineSchema,
   BudgetLineInput,
   parseBudgetLines,
   toMinor,
 } from './budget-lines';
+export {
+  CurrentVersion,
+  compareVersions,
+  LineVersion,
+  type VersionComparison,
+} from './budget-versions';
 export { compareRoutes, nearestRank, type RouteComparison } from './compare';
+export { BudgetLineNotFound, BudgetVersionNotFound, ReportingCurrencyConflict } from './errors';
 export { Fact, factOf } from './facts';
+export {
+  AmountTooLarge,
+  convertExactly,
+  FxRates,
+  lookBackDays,
+  type MissingRate,
+  type Ratio,
+  ratioOf,
+  roundHalfEven,
+} from './fx';
+export { parseFxRatesFile } from './fx-rates-file';
 export { budgetKeys } from './keys';
 export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from './ledger-change';
-export { foldRow, LedgerRow } from './ledger-row';
-export { BudgetProjection, seedBudgetLines } from './projection';
+export { foldFacts, foldRow, LedgerRow, type RowMoney } from './ledger-row';
+export { BudgetProjection } from './projection';
 export { type ProviderSpend, providerSpend } from './provider-spend';
+export { type RateCardsLike, type RateSuggestion, suggestRateCards } from './rate-card-correction';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
 export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
+export { seedBudgetLines, seedFxRates } from './seed-events';
 export { decodeFacts, encodeFact, LedgerUnreadable, type StoredFact } from './stored-facts';
 export { type BudgetTrackerOptions, startBudgetTracker } from './tracker';

@@ -13,6 +13,14 @@ export function budgetKeys(deployment: string) {
     lines: `${p}lines`,
     /** A line's configuration, totals and threshold crossings, one hash (see lib-thresholds.lua). */
     lineState: (lineId: string) => `${p}line-state:${lineId}`,
+    /** FROM:TO:DATE → the rate that applies (JSON: rate, and the time and id of the event that set it). */
+    fxRates: `${p}fx-rates`,
+    /** Bumped whenever a rate changes: a fold made with older rates is refused. */
+    fxVersion: `${p}fx-version`,
+    /** Bumped by every stored fact: a re-total of the lines made from older facts is refused. */
+    generation: `${p}generation`,
+    /** A line's versions: name → JSON (amount, when, by), and `current:` → the current version's name. */
+    lineVersions: (lineId: string) => `${p}line-versions:${lineId}`,
   };
 }
 export type BudgetKeys = ReturnType<typeof budgetKeys>;

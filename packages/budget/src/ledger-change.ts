@@ -1,5 +1,6 @@
 import type { Fact } from './facts';
-import { type FoldedRow, foldFacts } from './ledger-row';
+import type { MissingRate } from './fx';
+import { type FoldedRow, foldFacts, type RowMoney } from './ledger-row';
 
 /** The figures a budget line adds up over its shots. */
 export const lineTotalFields = ['shots', 'estimate', 'committed', 'actual', 'etc', 'efc'] as const;
@@ -22,6 +23,8 @@ export interface LedgerChange {
   leaveShow?: string;
   /** The row's money currency, once a fact carries money. */
   currency?: string;
+  /** Rates this fact found missing that the row did not miss before: accountants are told. */
+  newlyMissing?: { show: string; lineId: string; rates: MissingRate[] };
 }
 
 /**
@@ -62,11 +65,16 @@ const moves = (d: LineDelta) => lineTotalFields.some((f) => d[f] !== 0);
  * be stored. Both rows come from the one fold, so the totals move by exactly the row's difference, and
  * a shot moved to another line or show (a revision may not, but the log is what it is) leaves the old.
  */
-export function ledgerChange(shotId: string, facts: readonly Fact[], fact: Fact): LedgerChange | undefined {
+export function ledgerChange(
+  shotId: string,
+  facts: readonly Fact[],
+  fact: Fact,
+  money: RowMoney = {},
+): LedgerChange | undefined {
   if (addsNothing(facts, fact)) return undefined;
-  const before = foldFacts(shotId, facts);
-  // Throws CurrencyMismatch before anything is stored if the fact's money does not match the shot's.
-  const after = foldFacts(shotId, [...facts, fact]);
+  const before = foldFacts(shotId, facts, money);
+  // Without rates, throws CurrencyMismatch before anything is stored if the fact's money does not match the shot's.
+  const after = foldFacts(shotId, [...facts, fact], money);
   // The submitted fact has not arrived yet: the fact is kept, the row comes when it does.
   if (!after) return { lines: [] };
   const lines = new Map<string, LineDelta>();
@@ -75,10 +83,16 @@ export function ledgerChange(shotId: string, facts: readonly Fact[], fact: Fact)
   add(lineOf(after.lineId), after, 1);
   const currencyIsNew = after.currency !== undefined && before?.currency === undefined;
   const showMoved = before !== undefined && before.show !== after.show;
+  const key = (r: MissingRate) => `${r.from}:${r.to}:${r.date}`;
+  const missedBefore = new Set((before?.missingRates ?? []).map(key));
+  const newlyMissing = after.missingRates.filter((r) => !missedBefore.has(key(r)));
   return {
     lines: [...lines.values()].filter((d) => moves(d) || (currencyIsNew && d.lineId === after.lineId)),
     ...(before === undefined || showMoved ? { joinShow: after.show } : {}),
     ...(showMoved ? { leaveShow: before.show } : {}),
     ...(after.currency === undefined ? {} : { currency: after.currency }),
+    ...(newlyMissing.length > 0
+      ? { newlyMissing: { show: after.show, lineId: after.lineId, rates: newlyMissing } }
+      : {}),
   };
 }

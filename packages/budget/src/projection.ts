@@ -1,19 +1,22 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CurrencyMismatch, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { type FxRate, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import {
   appendEventLuaFunction,
-  type EventLog,
+  EventLog,
   eventLogKeys,
   eventSource,
   type RedisClient,
 } from '@shotcaller/events';
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
+import { compareVersions, type LineVersion, type VersionComparison, versionBudget } from './budget-versions';
 import { factOf } from './facts';
+import type { FxRates } from './fx';
+import { FxStore, type HeldRate } from './fx-store';
 import { budgetKeys } from './keys';
 import { type LedgerChange, type LineTotals, ledgerChange, lineTotalFields } from './ledger-change';
-import { foldFacts, type LedgerRow } from './ledger-row';
+import { type FoldedRow, foldFacts, type LedgerRow, type RowMoney } from './ledger-row';
+import { LineVersionStore } from './line-version-store';
 import { type ProviderSpend, providerSpend } from './provider-spend';
 import { decodeFacts, encodeFact, type StoredFact } from './stored-facts';
 
@@ -24,6 +27,9 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     scBudgetRecordFact(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     scBudgetConfigureLine(...keysAndArgs: string[]): Result<number, Context>;
+    scBudgetRecordRates(...keysAndArgs: string[]): Result<string[], Context>;
+    scBudgetSetLineTotals(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    scBudgetSetIfLater(...keysAndArgs: string[]): Result<number, Context>;
   }
 }
 
@@ -37,6 +43,11 @@ function withScripts(redis: RedisClient): RedisClient {
     redis.defineCommand('scBudgetConfigureLine', {
       numberOfKeys: 5,
       lua: appendEventLuaFunction + thresholds + lua('configure-line'),
+    });
+    redis.defineCommand('scBudgetRecordRates', { numberOfKeys: 2, lua: lua('record-rates') });
+    redis.defineCommand('scBudgetSetIfLater', { numberOfKeys: 1, lua: lua('set-if-later') });
+    redis.defineCommand('scBudgetSetLineTotals', {
+      lua: appendEventLuaFunction + thresholds + lua('set-line-totals'),
     });
     installed.add(redis);
   }
@@ -56,6 +67,11 @@ export class BudgetProjection {
   private emitThresholds = true;
   private readonly stream;
   private readonly redis: RedisClient;
+  private readonly log: EventLog;
+  private readonly fx: FxStore;
+  private readonly lineVersions: LineVersionStore;
+  /** Line id → its currency (undefined: not configured), as last read; the scripts check it. */
+  private readonly lineCurrencies = new Map<string, string | undefined>();
 
   constructor(
     redis: RedisClient,
@@ -65,6 +81,36 @@ export class BudgetProjection {
     this.redis = withScripts(redis);
     this.keys = budgetKeys(deployment);
     this.stream = eventLogKeys(deployment);
+    this.log = new EventLog(redis, { deployment });
+    this.fx = new FxStore(this.redis, this.keys);
+    this.lineVersions = new LineVersionStore(this.redis, this.keys);
+  }
+
+  private ratesOf(version: string): Promise<FxRates> {
+    return this.fx.table(version);
+  }
+
+  /** How rows of these lines convert their money, with the lines' currencies read where not known. */
+  private async moneyFor(lineIds: Iterable<string>, version: string): Promise<RowMoney> {
+    const unknown = [...new Set(lineIds)].filter((id) => !this.lineCurrencies.has(id));
+    if (unknown.length > 0) {
+      const json = await this.redis.hmget(this.keys.lines, ...unknown);
+      unknown.forEach((id, i) => {
+        this.lineCurrencies.set(
+          id,
+          json[i] ? BudgetLine.parse(JSON.parse(json[i]!)).amount.currency : undefined,
+        );
+      });
+    }
+    return { currencyOf: (id) => this.lineCurrencies.get(id), rates: await this.ratesOf(version) };
+  }
+
+  /** The rates version now, and the rows' money rules with every configured line's currency. */
+  private async currentMoney(): Promise<{ version: string; money: RowMoney }> {
+    const version = (await this.redis.get(this.keys.fxVersion)) ?? '0';
+    const lines = await this.lines();
+    const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
+    return { version, money: { currencyOf: (id) => currencies.get(id), rates: await this.ratesOf(version) } };
   }
 
   private get source(): string {
@@ -75,6 +121,7 @@ export class BudgetProjection {
   async apply(event: ShotcallerEvent): Promise<void> {
     if (event.type === 'io.shotcaller.budget.line.configured.v1') {
       const { lineId, show, episode, sequence, amount, thresholdsPercent } = event.data;
+      const before = await this.line(lineId);
       await this.configureLine({
         id: lineId,
         show,
@@ -83,6 +130,26 @@ export class BudgetProjection {
         amount,
         thresholdsPercent,
       });
+      // The line now reports in another currency: its rows convert into it, and its totals are made again.
+      if (before && before.amount.currency !== amount.currency && !this.rebuilding) await this.retotal();
+      return;
+    }
+    if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1') {
+      await this.recordRates(event.data.rates, event.time, event.id);
+      return;
+    }
+    if (event.type === 'io.shotcaller.budget.line.version.recorded.v1') {
+      const { lineId, version, amount, current, by, note } = event.data;
+      const record: LineVersion = { version, amount, at: event.time, by, note, eventId: event.id };
+      await this.lineVersions.record(lineId, record);
+      if (current) await this.lineVersions.select(lineId, { version, at: event.time, eventId: event.id, by });
+      await this.budgetFromCurrentVersion(lineId);
+      return;
+    }
+    if (event.type === 'io.shotcaller.budget.line.version.selected.v1') {
+      const { lineId, version, by } = event.data;
+      await this.lineVersions.select(lineId, { version, at: event.time, eventId: event.id, by });
+      await this.budgetFromCurrentVersion(lineId);
       return;
     }
     const found = factOf(event);
@@ -90,23 +157,146 @@ export class BudgetProjection {
     const { shotId, fact } = found;
     const record = encodeFact(shotId, event.id, fact);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const stored = (await this.redis.get(this.keys.shotFacts(shotId))) ?? '';
+      const [factsRead, versionRead] = await this.redis.mget(
+        this.keys.shotFacts(shotId),
+        this.keys.fxVersion,
+      );
+      const stored = factsRead ?? '';
+      const version = versionRead ?? '0';
       const facts = decodeFacts(shotId, stored);
       if (facts.some((f) => f.eventId === event.id)) return;
+      const all = [...facts.map((f) => f.fact), fact];
+      const lineIds = all.flatMap((f) => (f.kind === 'submitted' ? [f.lineId] : []));
       const change = ledgerChange(
         shotId,
         facts.map((f) => f.fact),
         fact,
+        await this.moneyFor(lineIds, version),
       );
       if (!change) return;
-      const [outcome, lineCurrency] = await this.record(shotId, stored, record, change);
-      if (outcome === 'ok') return;
-      if (outcome === 'currency') throw new CurrencyMismatch(lineCurrency!, change.currency!);
+      const [outcome] = await this.record(shotId, stored, record, change, version);
+      if (outcome === 'ok') {
+        if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
+        return;
+      }
+      // The line's currency changed since it was read: read it again and fold again.
+      if (outcome === 'currency') for (const id of lineIds) this.lineCurrencies.delete(id);
     }
     throw new Error(`Budget facts of ${shotId} kept changing under concurrent writers; it will be retried`);
   }
 
-  private record(shotId: string, stored: string, record: string, change: LedgerChange) {
+  /** One alert per missing rate and shot, however often the shot's facts are folded. */
+  private async announceMissing(shotId: string, change: LedgerChange): Promise<void> {
+    const { show, lineId, rates } = change.newlyMissing!;
+    await this.log.appendMany(
+      rates.map((r) =>
+        makeEvent(
+          'io.shotcaller.budget.fx-rate.missing.v1',
+          { show, lineId, shotId, ...r },
+          {
+            source: this.source,
+            correlationId: shotId,
+            subject: lineId,
+            show,
+            time: this.clock(),
+            id: `budget-fx-missing-${shotId}-${r.from}-${r.to}-${r.date}`,
+          },
+        ),
+      ),
+    );
+  }
+
+  /** Records the rates of one event; when any changed, the lines' totals are made again at the new rates. */
+  async recordRates(rates: readonly FxRate[], at: string, eventId: string) {
+    const changed = await this.fx.record(rates, at, eventId);
+    if (changed.length > 0 && !this.rebuilding) await this.retotal();
+    return changed;
+  }
+
+  private rebuilding = false;
+
+  /**
+   * Sets every line's totals to the roll-up of its rows at the current rates and lines. Facts store
+   * totals moved by the rates known then; a rate that arrives or is corrected later moves rows already
+   * stored, and this puts the totals (and the thresholds) right.
+   */
+  async retotal(): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [generation, versionRead] = await this.redis.mget(this.keys.generation, this.keys.fxVersion);
+      const version = versionRead ?? '0';
+      const rates = await this.ratesOf(version);
+      const lines = await this.lines();
+      const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
+      const money: RowMoney = { currencyOf: (id) => currencies.get(id), rates };
+      const totals = new Map<string, LineTotals>();
+      for (const l of lines)
+        totals.set(l.id, { shots: 0, estimate: 0, committed: 0, actual: 0, etc: 0, efc: 0 });
+      for (const { shotId, facts } of await this.allFacts()) {
+        const row = foldFacts(
+          shotId,
+          facts.map((f) => f.fact),
+          money,
+        );
+        if (!row) continue;
+        const t = totals.get(row.lineId) ?? {
+          shots: 0,
+          estimate: 0,
+          committed: 0,
+          actual: 0,
+          etc: 0,
+          efc: 0,
+        };
+        t.shots += 1;
+        for (const f of lineTotalFields) if (f !== 'shots') t[f] += row[f];
+        totals.set(row.lineId, t);
+      }
+      const keys = [this.keys.generation, this.keys.fxVersion, this.stream.stream, this.stream.ids];
+      const args = [
+        generation ?? '0',
+        version,
+        this.source,
+        this.clock().toISOString(),
+        this.emitThresholds ? '1' : '0',
+        String(totals.size),
+      ];
+      for (const [lineId, t] of totals) {
+        keys.push(this.keys.lineState(lineId), this.stream.subject(lineId));
+        args.push(lineId, ...lineTotalFields.map((f) => String(t[f])));
+      }
+      const [outcome] = await this.redis.scBudgetSetLineTotals(keys.length, ...keys, ...args);
+      if (outcome === 'ok') {
+        this.lineCurrencies.clear();
+        return;
+      }
+    }
+    throw new Error('The ledger kept changing while its line totals were made again; it will be retried');
+  }
+
+  /** Every shot's stored facts, of every show of this deployment. */
+  private async allFacts(): Promise<Array<{ shotId: string; facts: StoredFact[] }>> {
+    const showKeys: string[] = [];
+    for (const node of this.masters())
+      for await (const keys of node.scanStream({ match: `${this.keys.prefix}show:*`, count: 1000 }))
+        showKeys.push(...(keys as string[]));
+    const ids = new Set<string>();
+    for (const key of showKeys) for (const id of await this.redis.smembers(key)) ids.add(id);
+    const shotIds = [...ids];
+    const out: Array<{ shotId: string; facts: StoredFact[] }> = [];
+    for (let i = 0; i < shotIds.length; i += 500) {
+      const chunk = shotIds.slice(i, i + 500);
+      const stored = await this.redis.mget(chunk.map((id) => this.keys.shotFacts(id)));
+      chunk.forEach((shotId, j) => {
+        out.push({ shotId, facts: decodeFacts(shotId, stored[j] ?? '') });
+      });
+    }
+    return out;
+  }
+
+  private masters(): Redis[] {
+    return this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+  }
+
+  private record(shotId: string, stored: string, record: string, change: LedgerChange, version: string) {
     const keys = [this.keys.shotFacts(shotId), this.stream.stream, this.stream.ids];
     const args = [
       stored + record,
@@ -126,7 +316,62 @@ export class BudgetProjection {
     }
     if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
     if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
+    keys.push(this.keys.fxVersion, this.keys.generation);
+    args.push(version);
     return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
+  }
+
+  /** A line's versions and which is current. */
+  versions(lineId: string) {
+    return this.lineVersions.read(lineId);
+  }
+
+  /** Every version of a show's lines beside each line's EFC, in the line's currency. */
+  async versionComparisons(
+    show: string,
+    efcOf: (lineId: string) => number,
+  ): Promise<
+    Array<{
+      lineId: string;
+      currency: string;
+      efc: number;
+      currentVersion: string | null;
+      versions: VersionComparison[];
+    }>
+  > {
+    const [lines, { money }] = await Promise.all([this.lines(show), this.currentMoney()]);
+    const out = [];
+    for (const line of lines) {
+      const { versions, current } = await this.versions(line.id);
+      if (versions.length === 0) continue;
+      const efc = efcOf(line.id);
+      out.push({
+        lineId: line.id,
+        currency: line.amount.currency,
+        efc,
+        currentVersion: current?.version ?? null,
+        versions: compareVersions(versions, current?.version, line.amount.currency, efc, money.rates!),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The current version is the line's budget: its amount, converted at the rate of the version's day,
+   * becomes the line's amount (thresholds and variance follow). A version whose rate is missing leaves
+   * the budget as it was: select the version again once its rate is recorded.
+   */
+  private async budgetFromCurrentVersion(lineId: string): Promise<void> {
+    const [line, { versions, current }] = await Promise.all([this.line(lineId), this.versions(lineId)]);
+    const chosen = current && versions.find((v) => v.version === current.version);
+    if (!line || !chosen) return;
+    const version = (await this.redis.get(this.keys.fxVersion)) ?? '0';
+    const budget = versionBudget(chosen, line.amount.currency, await this.ratesOf(version));
+    if (!('amountMinor' in budget) || budget.amountMinor === line.amount.amountMinor) return;
+    await this.configureLine({
+      ...line,
+      amount: { amountMinor: budget.amountMinor, currency: line.amount.currency },
+    });
   }
 
   async configureLine(line: BudgetLine): Promise<void> {
@@ -161,19 +406,22 @@ export class BudgetProjection {
 
   /** A show's ledger rows, folded from their facts. */
   async rows(show: string): Promise<LedgerRow[]> {
-    const [shots, lines] = await Promise.all([this.factsOfShow(show), this.lines()]);
-    const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
+    const [shots, { money }] = await Promise.all([this.factsOfShow(show), this.currentMoney()]);
     const rows: LedgerRow[] = [];
     for (const { shotId, facts } of shots) {
       const row = foldFacts(
         shotId,
         facts.map((f) => f.fact),
+        money,
       );
-      // A row with no money yet shows its line's currency.
-      if (row?.show === show)
-        rows.push({ ...row, currency: row.currency ?? currencies.get(row.lineId) ?? 'USD' });
+      if (row?.show === show) rows.push(withCurrency(row, 'USD'));
     }
     return rows.sort((a, b) => a.shotId.localeCompare(b.shotId));
+  }
+
+  /** The exchange rates the ledger holds, oldest day first. */
+  fxRates(): Promise<HeldRate[]> {
+    return this.fx.held();
   }
 
   async line(id: string): Promise<BudgetLine | undefined> {
@@ -183,21 +431,31 @@ export class BudgetProjection {
 
   async row(shotId: string): Promise<LedgerRow | undefined> {
     const facts = decodeFacts(shotId, (await this.redis.get(this.keys.shotFacts(shotId))) ?? '');
+    const { money } = await this.currentMoney();
     const row = foldFacts(
       shotId,
       facts.map((f) => f.fact),
+      money,
     );
-    if (!row) return undefined;
-    const currency = row.currency ?? (await this.line(row.lineId))?.amount.currency ?? 'USD';
-    return { ...row, currency };
+    return row && withCurrency(row, 'USD');
   }
 
   /** Money spent on a show, one entry per usage or invoice fact, oldest first: the burn. */
   async spending(show: string): Promise<Array<{ at: string; amount: Money }>> {
+    const [shots, { money }] = await Promise.all([this.factsOfShow(show), this.currentMoney()]);
     const out: Array<{ at: string; amount: Money }> = [];
-    for (const { facts } of await this.factsOfShow(show))
-      for (const { fact } of facts)
-        if (fact.kind === 'usage' || fact.kind === 'invoiced') out.push({ at: fact.at, amount: fact.amount });
+    for (const { facts } of shots) {
+      const lineId = facts.findLast((f) => f.fact.kind === 'submitted')?.fact;
+      const currency = lineId?.kind === 'submitted' ? money.currencyOf?.(lineId.lineId) : undefined;
+      for (const { fact } of facts) {
+        if (fact.kind !== 'usage' && fact.kind !== 'invoiced') continue;
+        // In the line's currency where a rate has it; a cost without a rate is not spend yet.
+        const to = currency ?? fact.amount.currency;
+        const c = money.rates!.convert(fact.amount, to, fact.at);
+        if ('amountMinor' in c)
+          out.push({ at: fact.at, amount: { amountMinor: c.amountMinor, currency: to } });
+      }
+    }
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 
@@ -217,8 +475,9 @@ export class BudgetProjection {
    * is scanned, since a SCAN sent through the cluster client reaches one node only.
    */
   async drop(): Promise<void> {
-    const nodes = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
-    for (const node of nodes) {
+    this.lineCurrencies.clear();
+    this.fx.forget();
+    for (const node of this.masters()) {
       for await (const keys of node.scanStream({ match: `${this.keys.prefix}*`, count: 1000 })) {
         // One key per DEL: keys of several slots in one DEL would be refused on a cluster.
         const pipeline = node.pipeline();
@@ -233,46 +492,23 @@ export class BudgetProjection {
     await this.drop();
     let n = 0;
     this.emitThresholds = false;
+    this.rebuilding = true;
     try {
       for await (const { event } of log.replay()) {
         await this.apply(event);
         n++;
       }
+      // Facts replayed before a rate they need was: one re-total at the end puts every line right.
+      await this.retotal();
     } finally {
       this.emitThresholds = true;
+      this.rebuilding = false;
     }
     return n;
   }
 }
 
-/** Appends budget-line events from a parsed budget-lines file (an accountant's YAML). */
-export async function seedBudgetLines(
-  log: EventLog,
-  lines: readonly BudgetLine[],
-  by: string,
-  source: string,
-): Promise<void> {
-  await log.appendMany(
-    lines.map((l) =>
-      makeEvent(
-        'io.shotcaller.budget.line.configured.v1',
-        {
-          lineId: l.id,
-          show: l.show,
-          ...(l.episode ? { episode: l.episode } : {}),
-          ...(l.sequence ? { sequence: l.sequence } : {}),
-          amount: l.amount,
-          thresholdsPercent: l.thresholdsPercent,
-          by,
-        },
-        // The id is the line's content: seeding the same file again appends nothing.
-        {
-          source,
-          correlationId: l.id,
-          show: l.show,
-          id: `budget-line-${l.id}-${createHash('sha256').update(JSON.stringify(l)).digest('hex').slice(0, 16)}`,
-        },
-      ),
-    ),
-  );
+/** A folded row with its currency settled: a row with no money and no configured line shows `fallback`. */
+function withCurrency(row: FoldedRow, fallback: string): LedgerRow {
+  return { ...row, currency: row.currency ?? fallback };
 }

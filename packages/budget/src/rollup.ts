@@ -1,4 +1,4 @@
-import { CurrencyMismatch } from '@shotcaller/contracts';
+import { CurrencyMismatch, type Money } from '@shotcaller/contracts';
 import type { BudgetLine } from './budget-lines';
 import type { LedgerRow } from './ledger-row';
 
@@ -16,7 +16,14 @@ export interface Totals {
 
 export interface RollupRow extends Totals {
   key: string;
+  /** The reporting currency: the budget lines'. */
   currency: string;
+  /** The currencies its costs were billed in. */
+  originalCurrencies: string[];
+  /** Shots with a cost whose rate is missing, and those costs as billed, left out of the figures. */
+  unconvertedShots: number;
+  unconvertedCommitted: Money[];
+  unconvertedActual: Money[];
   /** Only where the key is a budget line. */
   budget?: number;
   variance?: number;
@@ -39,6 +46,32 @@ const keyOf = (row: LedgerRow, by: RollupBy): string => {
   }
 };
 
+const empty = (key: string, currency: string): RollupRow => ({
+  key,
+  currency,
+  originalCurrencies: [],
+  unconvertedShots: 0,
+  unconvertedCommitted: [],
+  unconvertedActual: [],
+  shots: 0,
+  frames: 0,
+  estimate: 0,
+  committed: 0,
+  actual: 0,
+  failedAttempts: 0,
+  etc: 0,
+  efc: 0,
+});
+
+/** `sums` plus `more`, summed per currency, sorted by currency. */
+export function addMoney(sums: readonly Money[], more: readonly Money[]): Money[] {
+  const out = new Map(sums.map((m) => [m.currency, m.amountMinor]));
+  for (const m of more) out.set(m.currency, (out.get(m.currency) ?? 0) + m.amountMinor);
+  return [...out]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amountMinor]) => ({ amountMinor, currency }));
+}
+
 /** Sums ledger rows by show, episode, sequence, route or budget line. Rows in two currencies under one key are refused. */
 export function rollup(
   rows: readonly LedgerRow[],
@@ -50,18 +83,7 @@ export function rollup(
     const key = keyOf(row, by);
     let g = groups.get(key);
     if (!g) {
-      g = {
-        key,
-        currency: row.currency,
-        shots: 0,
-        frames: 0,
-        estimate: 0,
-        committed: 0,
-        actual: 0,
-        failedAttempts: 0,
-        etc: 0,
-        efc: 0,
-      };
+      g = empty(key, row.currency);
       groups.set(key, g);
     }
     if (g.currency !== row.currency) throw new CurrencyMismatch(g.currency, row.currency);
@@ -73,21 +95,14 @@ export function rollup(
     g.failedAttempts += row.failedAttempts;
     g.etc += row.etc;
     g.efc += row.efc;
+    g.originalCurrencies = [...new Set([...g.originalCurrencies, ...row.originalCurrencies])].sort();
+    if (row.missingRates.length > 0) g.unconvertedShots += 1;
+    g.unconvertedCommitted = addMoney(g.unconvertedCommitted, row.unconvertedCommitted);
+    g.unconvertedActual = addMoney(g.unconvertedActual, row.unconvertedActual);
   }
   if (by === 'line') {
     for (const line of lines) {
-      const g = groups.get(line.id) ?? {
-        key: line.id,
-        currency: line.amount.currency,
-        shots: 0,
-        frames: 0,
-        estimate: 0,
-        committed: 0,
-        actual: 0,
-        failedAttempts: 0,
-        etc: 0,
-        efc: 0,
-      };
+      const g = groups.get(line.id) ?? empty(line.id, line.amount.currency);
       if (g.currency !== line.amount.currency) throw new CurrencyMismatch(line.amount.currency, g.currency);
       g.budget = line.amount.amountMinor;
       g.variance = line.amount.amountMinor - g.efc;

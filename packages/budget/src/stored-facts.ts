@@ -59,15 +59,19 @@ export function encodeFact(shotId: string, eventId: string, fact: Fact): string 
   const head: Json[] = [idIn(shotId, eventId), code[fact.kind], timeIn(fact.at)];
   const rest: Json[] = (() => {
     switch (fact.kind) {
-      case 'submitted':
+      case 'submitted': {
+        // Then the episode ('' for none) and, once kept, category and complexity.
+        const described = fact.category !== undefined;
         return [
           fact.show,
           fact.sequence,
           fact.shot,
           fact.lineId,
           fact.frames,
-          ...(fact.episode === undefined ? [] : [fact.episode]),
+          ...(fact.episode === undefined && !described ? [] : [fact.episode ?? '']),
+          ...(described ? [fact.category!, fact.complexity ?? ''] : []),
         ];
+      }
       case 'routed':
         return [fact.route, fact.estimate.amountMinor, fact.estimate.currency];
       case 'reserved':
@@ -84,7 +88,11 @@ export function encodeFact(shotId: string, eventId: string, fact: Fact): string 
       case 'task-ended':
         return [idIn(shotId, fact.taskId)];
       case 'awarded':
-        return [fact.amount.amountMinor, fact.amount.currency];
+        return [
+          fact.amount.amountMinor,
+          fact.amount.currency,
+          ...(fact.vendorId === undefined ? [] : [fact.vendorId]),
+        ];
       case 'invoiced':
         return [idIn(shotId, fact.invoiceId), fact.amount.amountMinor, fact.amount.currency];
       case 'approved':
@@ -112,7 +120,9 @@ function decodeOne(shotId: string, line: string): StoredFact {
           shot: f[2],
           lineId: f[3],
           frames: f[4],
-          ...(f.length > 5 ? { episode: f[5] } : {}),
+          ...(f[5] ? { episode: f[5] } : {}),
+          ...(f[6] ? { category: f[6] } : {}),
+          ...(f[7] ? { complexity: f[7] } : {}),
         };
       case 'routed':
         return { route: f[0], estimate: money(1) };
@@ -128,7 +138,7 @@ function decodeOne(shotId: string, line: string): StoredFact {
       case 'task-ended':
         return { taskId: idOut(shotId, f[0]) };
       case 'awarded':
-        return { amount: money(0) };
+        return { amount: money(0), ...(f[2] ? { vendorId: f[2] } : {}) };
       case 'invoiced':
         return { invoiceId: idOut(shotId, f[0]), amount: money(1) };
       case 'approved':

@@ -2,15 +2,18 @@ import { makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { aShotRequest } from '@shotcaller/testkit';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
-const at = (base: number, step: number) => new Date(Date.UTC(2026, 10, 1) + base * 60_000 + step * 1000);
-const meta = (shotId: string, n: number, step: number, id: string) => ({
-  source: '/test',
-  correlationId: shotId,
-  subject: shotId,
-  show: 'NTH',
-  time: at(n, step),
-  id,
-});
+
+/** Where a planned shot lives and when; the default is show NTH, all in USD, on 2026-11-01. */
+export interface PlanOptions {
+  show?: string;
+  lineId?: string;
+  /** Shot ids are `<prefix><n>`. */
+  prefix?: string;
+  /** The vendor's currency and how many of its minor units an award or invoice of 1 USD cent takes. */
+  vendor?: { currency: string; perCent: number };
+  /** When the shot's events start. */
+  start?: Date;
+}
 
 const estimate = (route: 'genai' | 'vendor', amountMinor: number) => ({
   route,
@@ -34,9 +37,23 @@ export interface PlannedShot {
  * of the ledger code: genai shots reserve, use and maybe get approved; vendor shots are awarded, maybe
  * invoiced and approved; every seventh shot is cancelled after routing.
  */
-export function plannedShot(n: number): PlannedShot {
-  const shotId = `sh-${n}`;
-  const lineId = n % 2 === 0 ? 'NTH-EP01' : 'NTH-EP02';
+export function plannedShot(n: number, options: PlanOptions = {}): PlannedShot {
+  const show = options.show ?? 'NTH';
+  const shotId = `${options.prefix ?? 'sh-'}${n}`;
+  const lineId = options.lineId ?? (n % 2 === 0 ? 'NTH-EP01' : 'NTH-EP02');
+  const start = options.start?.getTime() ?? Date.UTC(2026, 10, 1) + n * 60_000;
+  const meta = (_shotId: string, _n: number, step: number, id: string) => ({
+    source: '/test',
+    correlationId: shotId,
+    subject: shotId,
+    show,
+    time: new Date(start + step * 1000),
+    id,
+  });
+  const vendorMoney = (cents: number) =>
+    options.vendor
+      ? { amountMinor: cents * options.vendor.perCent, currency: options.vendor.currency }
+      : usd(cents);
   const route = n % 3 === 0 ? 'vendor' : 'genai';
   const est = 10_000 + n * 7;
   const events: ShotcallerEvent[] = [
@@ -45,6 +62,7 @@ export function plannedShot(n: number): PlannedShot {
       {
         shotId,
         request: aShotRequest({
+          show,
           budgetLine: lineId,
           episode: lineId.slice(4),
           shot: `S${n}`,
@@ -135,7 +153,7 @@ export function plannedShot(n: number): PlannedShot {
         ticketId: `k${n}`,
         bidId: `b${n}`,
         vendorId: 'v',
-        amount: usd(award),
+        amount: vendorMoney(award),
         dueAt: '2027-01-01T00:00:00Z',
         awardedBy: 'p',
       },
@@ -155,7 +173,7 @@ export function plannedShot(n: number): PlannedShot {
   events.push(
     makeEvent(
       'io.shotcaller.vendor.invoice.received.v1',
-      { shotId, ticketId: `k${n}`, vendorId: 'v', invoiceId: `i${n}`, amount: usd(invoice) },
+      { shotId, ticketId: `k${n}`, vendorId: 'v', invoiceId: `i${n}`, amount: vendorMoney(invoice) },
       meta(shotId, n, 3, `${shotId}-invoiced`),
     ),
     makeEvent(

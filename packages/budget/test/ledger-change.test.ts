@@ -1,4 +1,4 @@
-import { type Fact, factOf, foldRow, type LineDelta, ledgerChange } from '@shotcaller/budget';
+import { type Fact, FxRates, factOf, foldRow, type LineDelta, ledgerChange } from '@shotcaller/budget';
 import { CurrencyMismatch } from '@shotcaller/contracts';
 import { describe, expect, it } from 'vitest';
 import { plannedShot } from './events';
@@ -134,6 +134,48 @@ describe('what one more fact changes in the ledger', () => {
       amount: { amountMinor: 1, currency: 'EUR' },
     };
     expect(() => ledgerChange('s', [submitted(), routed], award)).toThrow(CurrencyMismatch);
+  });
+
+  it('with rates, converts it into the line’s currency, and names a rate it misses the first time only', () => {
+    const money = {
+      currencyOf: () => 'USD',
+      rates: new FxRates([{ date: '2026-11-01', from: 'USD', to: 'ARS', rate: '1000' }]),
+    };
+    const routed: Fact = {
+      kind: 'routed',
+      at: '2026-11-01T00:01:00.000Z',
+      route: 'vendor',
+      estimate: usd(700),
+    };
+    const ars = (at: string, amountMinor: number): Fact => ({
+      kind: 'awarded',
+      at,
+      amount: { amountMinor, currency: 'ARS' },
+    });
+    const converted = ledgerChange(
+      's',
+      [submitted(), routed],
+      ars('2026-11-01T00:03:00.000Z', 1_000_000),
+      money,
+    )!;
+    expect(converted.lines).toEqual([expect.objectContaining({ lineId: 'L1', committed: 1_000, efc: 300 })]);
+    expect(converted.newlyMissing).toBeUndefined();
+    const early = ars('2026-10-20T00:00:00.000Z', 5_000);
+    const missing = ledgerChange('s', [submitted(), routed], early, money)!;
+    expect(missing.newlyMissing).toEqual({
+      show: 'NTH',
+      lineId: 'L1',
+      rates: [{ from: 'ARS', to: 'USD', date: '2026-10-20' }],
+    });
+    const invoice: Fact = {
+      kind: 'invoiced',
+      at: '2026-10-21T00:00:00.000Z',
+      invoiceId: 'i',
+      amount: { amountMinor: 5_000, currency: 'ARS' },
+    };
+    expect(ledgerChange('s', [submitted(), routed, early], invoice, money)!.newlyMissing?.rates).toEqual([
+      { from: 'ARS', to: 'USD', date: '2026-10-21' },
+    ]);
   });
 });
 

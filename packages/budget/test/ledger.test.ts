@@ -191,16 +191,24 @@ describe('roll-ups and reports', () => {
       'shot_id',
       'route',
       'budget_line',
-      'currency',
+      'reporting_currency',
+      'original_currencies',
+      'original_committed',
+      'original_actual',
       'estimate',
       'committed',
       'actual',
       'failed_attempts',
       'etc',
       'efc',
+      'line_version',
       'line_budget',
       'line_variance',
+      'unconverted_committed',
+      'unconverted_actual',
+      'missing_rates',
     ]);
+    expect(records[0]).toMatchObject({ reporting_currency: 'USD', original_currencies: 'USD' });
   });
 
   it('quotes fields that need it', () => {

@@ -1,5 +1,4 @@
 import { BudgetProjection, parseBudgetLines } from '@shotcaller/budget';
-import { CurrencyMismatch } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { testRedis } from '@shotcaller/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,18 +63,38 @@ describe('the budget projection', () => {
     expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
   });
 
-  it('refuses a shot’s money in another currency than its line’s, and stores nothing of it', async () => {
-    const { redis, deployment } = setup();
+  it('flags money it has no rate for, alerts once, and converts it once the rate comes, corrected or not', async () => {
+    const { redis, deployment, log } = setup();
     const projection = new BudgetProjection(redis, deployment);
-    const p = plannedShot(3);
+    const p = plannedShot(3); // vendor, all USD on 2026-11-01: estimate 10,021, award 10,521, invoice 10,641, approved
     await projection.configureLine(line(`{ id: ${p.lineId}, show: NTH, currency: EUR, amount: "1000.00" }`));
-    const [submitted, routed] = p.events;
-    await projection.apply(submitted!);
-    await expect(projection.apply(routed!)).rejects.toThrow(CurrencyMismatch);
-    const stored = (await redis.get(projection.keys.shotFacts(p.shotId)))!;
-    expect(stored.split('\n').filter(Boolean)).toHaveLength(1);
-    expect((await projection.row(p.shotId))?.currency).toBe('EUR');
-    expect(await projection.lineTotals(p.lineId)).toMatchObject({ shots: 1, efc: 0 });
+    for (const e of p.events) await projection.apply(e);
+    for (const e of p.events) await projection.apply(e);
+    const flagged = (await projection.row(p.shotId))!;
+    expect(flagged).toMatchObject({
+      currency: 'EUR',
+      efc: 0,
+      unconvertedActual: [{ amountMinor: 10_641, currency: 'USD' }],
+      missingRates: [{ from: 'USD', to: 'EUR', date: '2026-11-01' }],
+    });
+    const alerts: string[] = [];
+    for await (const { event } of log.replay())
+      if (event.type === 'io.shotcaller.budget.fx-rate.missing.v1')
+        alerts.push(`${event.data.shotId} ${event.data.from}→${event.data.to} ${event.data.date}`);
+    expect(alerts).toEqual([`${p.shotId} USD→EUR 2026-11-01`]);
+
+    const rates = (r: string) => [{ date: '2026-11-01', from: 'EUR', to: 'USD', rate: r }];
+    await projection.recordRates(rates('1.25'), '2026-11-02T00:00:00.000Z', 'fx-1');
+    // USD 106.41 / 1.25 = EUR 85.128 → 85.13
+    expect((await projection.row(p.shotId))!).toMatchObject({ efc: 8_513, missingRates: [] });
+    expect(await projection.lineTotals(p.lineId)).toMatchObject({ shots: 1, actual: 8_513, efc: 8_513 });
+
+    // A correction, recorded later, wins; an older event delivered late does not undo it.
+    await projection.recordRates(rates('1.5'), '2026-11-03T00:00:00.000Z', 'fx-2');
+    await projection.recordRates(rates('1.25'), '2026-11-02T00:00:00.000Z', 'fx-1');
+    // USD 106.41 / 1.5 = EUR 70.94
+    expect((await projection.row(p.shotId))!.efc).toBe(7_094);
+    expect(await projection.lineTotals(p.lineId)).toMatchObject({ actual: 7_094, efc: 7_094 });
   });
 
   it('announces a crossing on the write that moves EFC over the threshold, or on a new budget, once', async () => {

@@ -18,6 +18,17 @@ const everyKind: Fact[] = [
     frames: 96,
   },
   { kind: 'submitted', at, show: 'NTH', sequence: 'SQ010', shot: 'SH0010', lineId: 'NTH-EP01', frames: 1 },
+  {
+    kind: 'submitted',
+    at,
+    show: 'NTH',
+    sequence: 'SQ010',
+    shot: 'SH0010',
+    lineId: 'NTH-EP01',
+    frames: 1,
+    category: 'destruction',
+    complexity: 'hero',
+  },
   { kind: 'routed', at, route: 'genai', estimate: usd(12_345) },
   { kind: 'reserved', at, taskId: `${shotId}-v2`, amount: usd(12_345) },
   {
@@ -38,6 +49,7 @@ const everyKind: Fact[] = [
   { kind: 'usage', at, taskId: `${shotId}-v2`, amount: usd(120), provider: 'fal', outcome: 'timed-out' },
   { kind: 'task-ended', at: '2026-11-01T10:00:00Z', taskId: `${shotId}-v2` },
   { kind: 'awarded', at: '2026-11-01T12:00:00+02:00', amount: usd(2 ** 52) },
+  { kind: 'awarded', at, amount: { amountMinor: 600_000_000, currency: 'ARS' }, vendorId: 'pampa-vfx' },
   { kind: 'invoiced', at, invoiceId: 'INV-1', amount: usd(0) },
   { kind: 'approved', at },
   { kind: 'cancelled', at },
@@ -63,6 +75,24 @@ describe('a shot’s stored facts', () => {
     expect(decodeFacts(p.shotId, stored)).toEqual(found);
     const asObjects = found.reduce((n, f) => n + f.eventId.length + JSON.stringify(f.fact).length, 0);
     expect(Buffer.byteLength(stored)).toBeLessThan(asObjects / 2);
+  });
+
+  it('still read facts stored before category, complexity and vendor were kept', () => {
+    const stored =
+      '["e1","s",1793527200123,"NTH","SQ010","SH0010","NTH-EP01",96,"EP01"]\n["e2","a",1793527200123,1000,"USD"]\n';
+    expect(decodeFacts(shotId, stored).map((f) => f.fact)).toEqual([
+      {
+        kind: 'submitted',
+        at,
+        show: 'NTH',
+        episode: 'EP01',
+        sequence: 'SQ010',
+        shot: 'SH0010',
+        lineId: 'NTH-EP01',
+        frames: 96,
+      },
+      { kind: 'awarded', at, amount: usd(1000) },
+    ]);
   });
 
   it('keep strings with newlines, quotes and non-ASCII letters on one line each', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApprovalRecord, ConsentRecord, MissingEvidence, PrecheckResult, Severity } from './compliance';
-import { Money, NonNegativeMoney } from './money';
+import { CurrencyCode, FxRate, Money, NonNegativeMoney } from './money';
 import { Route, RoutingDecision } from './routing-decision';
 import { ShotRequest, ShowCode } from './shot-request';
 import { TurnoverReport } from './turnover';
@@ -277,6 +277,44 @@ export const eventCatalogue = {
     amount: NonNegativeMoney,
     remaining: Money,
     approvedBy: Actor,
+    reason: z.string().min(1),
+  }),
+
+  /**
+   * Exchange rates for the ledger (a rates file, or `PUT /v1/fx-rates`). A later event's rate for the same
+   * day and pair replaces an earlier one: a correction, audited by this event.
+   */
+  'io.shotcaller.budget.fx-rates.recorded.v1': z.strictObject({
+    rates: z.array(FxRate).min(1),
+    source: z.string().min(1),
+    by: Actor,
+    reason: z.string().default(''),
+  }),
+  /** A cost of a shot could not be converted to its line's currency: no rate for its day. */
+  'io.shotcaller.budget.fx-rate.missing.v1': z.strictObject({
+    show: ShowCode,
+    lineId: z.string(),
+    shotId: ShotId,
+    from: CurrencyCode,
+    to: CurrencyCode,
+    date: z.iso.date(),
+  }),
+  /** A version of a budget line ("bid", "locked", …) with its amount; `current` makes it the line's budget. */
+  'io.shotcaller.budget.line.version.recorded.v1': z.strictObject({
+    lineId: z.string(),
+    show: ShowCode,
+    version: z.string().min(1).max(80),
+    amount: NonNegativeMoney,
+    current: z.boolean(),
+    by: Actor,
+    note: z.string().default(''),
+  }),
+  /** Which version of a budget line is its budget now. */
+  'io.shotcaller.budget.line.version.selected.v1': z.strictObject({
+    lineId: z.string(),
+    show: ShowCode,
+    version: z.string().min(1).max(80),
+    by: Actor,
     reason: z.string().min(1),
   }),
 

@@ -47,3 +47,18 @@ export function formatMoney(m: Money): string {
   const value = m.amountMinor / 10 ** digits;
   return `${m.currency} ${value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
+
+/** An exchange rate as written: a positive decimal, kept as text so nothing is lost to binary floating point. */
+export const RateText = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,15})?$/, 'must be a positive decimal such as "1187.25"')
+  .refine((r) => /[1-9]/.test(r), 'must not be zero');
+
+/** One exchange rate: 1 unit of `from` buys `rate` units of `to` on `date` (a UTC day). */
+export const FxRate = z.strictObject({
+  date: z.iso.date(),
+  from: CurrencyCode,
+  to: CurrencyCode,
+  rate: RateText,
+});
+export type FxRate = z.infer<typeof FxRate>;

@@ -242,6 +242,11 @@ export const ShotcallerConfig = z.strictObject({
     .strictObject({
       /** Budget lines (YAML `lines:`) appended as events when the budget role starts; the same file twice appends nothing. */
       linesFile: z.string().min(1).optional(),
+      /**
+       * Exchange rates (`date,from,to,rate` CSV, or the ECB reference-rate CSV) appended as one event when
+       * the budget role starts; the same file twice appends nothing, a changed file corrects the rates.
+       */
+      ratesFile: z.string().min(1).optional(),
     })
     .prefault({}),
   genai: z
@@ -492,6 +497,7 @@ export const environmentVariables: ReadonlyArray<[string, string[], (v: string) 
   ['SHOTCALLER_OIDC_AUDIENCE', ['auth', 'oidc', 'audience'], String],
   ['SHOTCALLER_POLICY_FILE', ['routing', 'policyFile'], String],
   ['SHOTCALLER_BUDGET_LINES_FILE', ['budget', 'linesFile'], String],
+  ['SHOTCALLER_BUDGET_RATES_FILE', ['budget', 'ratesFile'], String],
   ['SHOTCALLER_GENAI_LOCK_MS', ['genai', 'lockDurationMs'], integer],
   ['SHOTCALLER_VENDOR_BID_WINDOW_MS', ['vendor', 'bidWindowMs'], integer],
   ['SHOTCALLER_VENDOR_DAY_MS', ['vendor', 'dayMs'], integer],

@@ -50,6 +50,11 @@ const statusOf: Record<string, number> = {
   not_in_store: 422,
   invalid_key: 400,
   upload_token_invalid: 403,
+  currency_mismatch: 409,
+  amount_too_large: 422,
+  reporting_currency_conflict: 409,
+  budget_line_not_found: 404,
+  budget_version_not_found: 404,
 };
 
 const titles: Record<number, string> = {

@@ -27,8 +27,10 @@ import { toProblem } from './problems';
 import { registerRateLimits } from './rate-limits';
 import { type RouteSpec, registerRoutes, sessionCookieName } from './route-spec';
 import { budgetRoutes } from './routes/budget';
+import { budgetAccuracyRoutes } from './routes/budget-accuracy';
 import { complianceRoutes } from './routes/compliance';
 import { eventRoutes } from './routes/events';
+import { fxRateRoutes } from './routes/fx-rates';
 import { kitsuRoutes } from './routes/kitsu';
 import { reportRoutes } from './routes/reports';
 import { sessionRoutes } from './routes/session';
@@ -89,6 +91,12 @@ export function apiRoutes(
     ...shotRoutes({ store: deps.shots, commands: deps.shots, maxBatch: deps.config.api.maxBatch, source }),
     ...eventRoutes({ redis: deps.redis, partitions, sse: deps.config.api.sse, metrics }),
     ...budgetRoutes({ redis: deps.redis, partitions }),
+    ...fxRateRoutes({ redis: deps.redis, partitions }),
+    ...budgetAccuracyRoutes({
+      redis: deps.redis,
+      partitions,
+      ...(deps.simulation ? { rates: deps.simulation.rates } : {}),
+    }),
     ...complianceRoutes({
       registry: new CompliancePartitions(deps.redis, partitions),
       ruleConfig: deps.config.compliance.rules,

@@ -32,6 +32,13 @@ export function emailMessage(event: ShotcallerEvent): { subject: string; text: s
         text: `Budget line ${b.lineId} (show ${b.show}): ${b.measure} is ${b.value.amountMinor} ${b.value.currency} minor units against a budget of ${b.budget.amountMinor}.`,
       };
     }
+    case 'io.shotcaller.budget.fx-rate.missing.v1': {
+      const m = event.data;
+      return {
+        subject: `[Shotcaller budget] no ${m.from}→${m.to} rate for ${m.date} (${m.lineId})`,
+        text: `A cost of shot ${m.shotId} on budget line ${m.lineId} (show ${m.show}) is in ${m.from} and there is no ${m.from}→${m.to} rate for ${m.date} or the week before. It is shown unconverted, not counted, until the rate is recorded (PUT /v1/fx-rates or budget.ratesFile).`,
+      };
+    }
     default:
       return { subject: `[Shotcaller] ${event.type}`, text: JSON.stringify(event.data, null, 2) };
   }

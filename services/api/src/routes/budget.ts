@@ -1,12 +1,15 @@
 import {
   BudgetLineInput,
+  BudgetLineNotFound,
   BudgetProjection,
+  BudgetVersionNotFound,
   compareRoutes,
   costReportCsv,
+  ReportingCurrencyConflict,
   rollup,
   toMinor,
 } from '@shotcaller/budget';
-import { makeEvent } from '@shotcaller/contracts';
+import { CurrencyCode, makeEvent } from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
@@ -17,9 +20,14 @@ const ShowQuery = z.strictObject({ show: z.string().min(1, 'name the show, e.g. 
 const LineParams = z.strictObject({ id: BudgetLineInput.shape.id });
 const LineBody = BudgetLineInput.omit({ id: true });
 
+const MoneyView = z.object({ amountMinor: z.int(), currency: z.string() });
 const RollupRow = z.object({
   key: z.string(),
-  currency: z.string(),
+  currency: z.string().describe('the reporting currency: the budget lines’'),
+  originalCurrencies: z.array(z.string()).describe('the currencies the costs were billed in'),
+  unconvertedShots: z.int().describe('shots with a cost whose exchange rate is missing'),
+  unconvertedCommitted: z.array(MoneyView).describe('committed left out of the figures for want of a rate'),
+  unconvertedActual: z.array(MoneyView).describe('actual left out of the figures for want of a rate'),
   shots: z.int(),
   frames: z.int(),
   estimate: z.int(),
@@ -31,8 +39,48 @@ const RollupRow = z.object({
   budget: z.int().optional(),
   variance: z.int().optional(),
 });
+const VersionName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.,()-]{0,79}$/, 'must be a name such as "bid" or "revised after EP03"');
+const VersionComparison = z.object({
+  version: z.string(),
+  current: z.boolean(),
+  amount: MoneyView,
+  at: z.string(),
+  budget: z
+    .int()
+    .nullable()
+    .describe('in the reporting currency at the rate of the version’s day; null if that rate is missing'),
+  variance: z.int().nullable().describe('budget − EFC'),
+  missingRate: z.object({ from: z.string(), to: z.string(), date: z.string() }).optional(),
+});
+const LineVersions = z.object({
+  lineId: z.string(),
+  currency: z.string(),
+  efc: z.int(),
+  currentVersion: z.string().nullable(),
+  versions: z.array(VersionComparison),
+});
+const VersionParams = z.strictObject({ id: BudgetLineInput.shape.id, version: VersionName });
+const VersionBody = z.strictObject({
+  show: BudgetLineInput.shape.show,
+  currency: CurrencyCode,
+  amount: BudgetLineInput.shape.amount,
+  current: z.boolean().default(false).describe('make it the line’s budget now'),
+  note: z.string().max(500).default(''),
+});
+const SelectBody = z.strictObject({
+  show: BudgetLineInput.shape.show,
+  version: VersionName,
+  reason: z.string().min(1, 'say why the budget changes').max(500),
+});
+const CsvQuery = ShowQuery.extend({
+  version: VersionName.optional().describe('compare with this version rather than the current budget'),
+});
 const BudgetView = z.object({
   show: z.string(),
+  reportingCurrency: z.string().nullable(),
+  versions: z.array(LineVersions).describe('each line’s budget versions against its EFC'),
   lines: z.array(RollupRow),
   byRoute: z.array(RollupRow),
   byEpisode: z.array(RollupRow),
@@ -70,6 +118,18 @@ const BudgetHistory = z.object({
       budget: z.object({ amountMinor: z.int(), currency: z.string() }),
     }),
   ),
+  missingRates: z
+    .array(
+      z.object({
+        at: z.string(),
+        lineId: z.string(),
+        shotId: z.string(),
+        from: z.string(),
+        to: z.string(),
+        date: z.string(),
+      }),
+    )
+    .describe('costs that could not be converted for want of a rate, as accountants were alerted'),
 });
 
 function assertShow(principal: Principal, show: string): void {
@@ -100,9 +160,13 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           projectionOf(query.show).rows(query.show),
           projectionOf(query.show).lines(query.show),
         ]);
+        const byLine = rollup(rows, 'line', lines);
+        const efc = new Map(byLine.map((l) => [l.key, l.efc]));
         return {
           show: query.show,
-          lines: rollup(rows, 'line', lines),
+          reportingCurrency: lines[0]?.amount.currency ?? rows[0]?.currency ?? null,
+          versions: await projectionOf(query.show).versionComparisons(query.show, (id) => efc.get(id) ?? 0),
+          lines: byLine,
           byRoute: rollup(rows, 'route'),
           byEpisode: rollup(rows, 'episode'),
           bySequence: rollup(rows, 'sequence'),
@@ -116,18 +180,28 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       summary: 'The cost report as CSV, one row per shot (amounts in major units)',
       tag: 'budget',
       permission: 'budget:read',
-      query: ShowQuery,
+      query: CsvQuery,
       responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' } },
       handler: async ({ principal, query, reply }) => {
         assertShow(principal, query.show);
-        const [rows, lines] = await Promise.all([
-          projectionOf(query.show).rows(query.show),
-          projectionOf(query.show).lines(query.show),
-        ]);
+        const projection = projectionOf(query.show);
+        const [rows, lines] = await Promise.all([projection.rows(query.show), projection.lines(query.show)]);
+        // The line's budget is its current version's; `version` compares with another where the line has it.
+        const compared = await projection.versionComparisons(query.show, () => 0);
+        const versions = new Map<string, { version: string; budget: number | null }>();
+        for (const l of compared) {
+          const v = l.versions.find((x) => (query.version ? x.version === query.version : x.current));
+          const line = lines.find((x) => x.id === l.lineId);
+          if (v)
+            versions.set(l.lineId, {
+              version: v.version,
+              budget: query.version ? v.budget : (line?.amount.amountMinor ?? v.budget),
+            });
+        }
         reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${query.show}-cost-report.csv"`);
-        return costReportCsv(rows, lines);
+        return costReportCsv(rows, lines, versions);
       },
     }),
     route({
@@ -175,10 +249,17 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           projectionOf(query.show).lines(query.show),
         ]);
         const alerts: z.infer<typeof BudgetHistory>['alerts'] = [];
+        const missingRates: z.infer<typeof BudgetHistory>['missingRates'] = [];
         for (const line of lines)
-          for (const { event } of await logOf(query.show).bySubject(line.id))
+          for (const { event } of await logOf(query.show).bySubject(line.id)) {
             if (event.type === 'io.shotcaller.budget.threshold.crossed.v1')
               alerts.push({ at: event.time, ...event.data });
+            if (event.type === 'io.shotcaller.budget.fx-rate.missing.v1') {
+              const { lineId, shotId, from, to, date } = event.data;
+              missingRates.push({ at: event.time, lineId, shotId, from, to, date });
+            }
+          }
+        missingRates.sort((a, b) => a.at.localeCompare(b.at));
         alerts.sort((a, b) => a.at.localeCompare(b.at));
         let total = 0;
         const burn = spend.map((s) => {
@@ -191,6 +272,7 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           show: query.show,
           burn: burn.filter((_, i) => i % step === step - 1 || i === burn.length - 1),
           alerts,
+          missingRates,
         };
       },
     }),
@@ -206,6 +288,11 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       responses: { 200: { description: 'The line as the ledger keeps it' } },
       handler: async ({ principal, params, body }) => {
         assertShow(principal, body.show);
+        // A show reports in one currency, its lines': a line in another would make its roll-up impossible.
+        const other = (await projectionOf(body.show).lines(body.show)).find(
+          (l) => l.id !== params.id && l.amount.currency !== body.currency,
+        );
+        if (other) throw new ReportingCurrencyConflict(body.show, other.amount.currency, body.currency);
         const amount = {
           amountMinor: toMinor(body.amount, body.currency, 'amount'),
           currency: body.currency,
@@ -222,6 +309,80 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
             by: actorName(principal),
           },
           { source: eventSource(partitions.deployment, 'api'), correlationId: params.id, show: body.show },
+        );
+        await logOf(body.show).append(event);
+        return event.data;
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/v1/budgets/lines/:id/versions/:version',
+      summary:
+        'Record a version of a budget line ("bid", "locked", …) with its amount and currency; `current` makes it the budget. Audited as an event',
+      tag: 'budget',
+      permission: 'budget:write',
+      params: VersionParams,
+      body: VersionBody,
+      responses: { 200: { description: 'The version as recorded' } },
+      handler: async ({ principal, params, body }) => {
+        assertShow(principal, body.show);
+        if (!(await projectionOf(body.show).lines(body.show)).some((l) => l.id === params.id))
+          throw new BudgetLineNotFound(params.id, body.show);
+        const event = makeEvent(
+          'io.shotcaller.budget.line.version.recorded.v1',
+          {
+            lineId: params.id,
+            show: body.show,
+            version: params.version,
+            amount: { amountMinor: toMinor(body.amount, body.currency, 'amount'), currency: body.currency },
+            current: body.current,
+            by: actorName(principal),
+            note: body.note,
+          },
+          {
+            source: eventSource(partitions.deployment, 'api'),
+            correlationId: params.id,
+            subject: params.id,
+            show: body.show,
+          },
+        );
+        await logOf(body.show).append(event);
+        return event.data;
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/v1/budgets/lines/:id/current-version',
+      summary: 'Make another version of a budget line its budget, saying why; audited as an event',
+      tag: 'budget',
+      permission: 'budget:write',
+      params: LineParams,
+      body: SelectBody,
+      responses: { 200: { description: 'The change as recorded' } },
+      handler: async ({ principal, params, body }) => {
+        assertShow(principal, body.show);
+        const { versions } = await projectionOf(body.show).versions(params.id);
+        if (!versions.some((v) => v.version === body.version))
+          throw new BudgetVersionNotFound(
+            params.id,
+            body.version,
+            versions.map((v) => v.version),
+          );
+        const event = makeEvent(
+          'io.shotcaller.budget.line.version.selected.v1',
+          {
+            lineId: params.id,
+            show: body.show,
+            version: body.version,
+            by: actorName(principal),
+            reason: body.reason,
+          },
+          {
+            source: eventSource(partitions.deployment, 'api'),
+            correlationId: params.id,
+            subject: params.id,
+            show: body.show,
+          },
         );
         await logOf(body.show).append(event);
         return event.data;

@@ -2,10 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
 import { debounce, follow } from '../live';
+import { AccuracyPanel } from './budget-accuracy';
 
 interface Row {
   key: string;
   currency: string;
+  unconvertedShots?: number;
+  unconvertedActual?: Array<{ amountMinor: number; currency: string }>;
+  unconvertedCommitted?: Array<{ amountMinor: number; currency: string }>;
   shots: number;
   estimate: number;
   committed: number;
@@ -15,8 +19,22 @@ interface Row {
   budget?: number;
   variance?: number;
 }
+interface LineVersions {
+  lineId: string;
+  currency: string;
+  efc: number;
+  versions: Array<{
+    version: string;
+    current: boolean;
+    amount: { amountMinor: number; currency: string };
+    budget: number | null;
+    variance: number | null;
+  }>;
+}
 interface Rollup {
   show: string;
+  reportingCurrency?: string | null;
+  versions?: LineVersions[];
   lines: Row[];
   byRoute: Row[];
   total: Row[];
@@ -46,6 +64,14 @@ interface History {
     direction: string;
     measure: string;
     value: { amountMinor: number; currency: string };
+  }>;
+  missingRates?: Array<{
+    at: string;
+    lineId: string;
+    shotId: string;
+    from: string;
+    to: string;
+    date: string;
   }>;
 }
 
@@ -106,6 +132,7 @@ export function BudgetPage({ api }: { api: Api }) {
   const [history, setHistory] = useState<History>();
   const [providers, setProviders] = useState<ProviderSpend[]>([]);
   const [error, setError] = useState<string>();
+  const [loads, setLoads] = useState(0);
 
   useEffect(() => {
     void api
@@ -129,6 +156,7 @@ export function BudgetPage({ api }: { api: Api }) {
         setCompare(c.routes);
         setHistory(hist);
         setProviders(p.providers);
+        setLoads((n) => n + 1);
         setError(undefined);
       } catch (e) {
         setError((e as Error).message);
@@ -171,8 +199,39 @@ export function BudgetPage({ api }: { api: Api }) {
       ) : (
         <>
           <section class="card">
-            <h2>By budget line</h2>
+            <h2>By budget line{rollup.reportingCurrency ? ` (in ${rollup.reportingCurrency})` : ''}</h2>
             <RollupTable rows={rollup.lines} label="line" />
+            {rollup.lines
+              .filter((l) => (l.unconvertedShots ?? 0) > 0)
+              .map((l) => (
+                <p key={l.key} class="warning" data-testid={`unconverted-${l.key}`}>
+                  {l.key}: {l.unconvertedShots} shot(s) with a cost that has no exchange rate, not counted
+                  above:{' '}
+                  {[...(l.unconvertedCommitted ?? []), ...(l.unconvertedActual ?? [])]
+                    .map((m) => money(m.amountMinor, m.currency))
+                    .join(', ')}
+                </p>
+              ))}
+            {(rollup.versions ?? []).map((l) => (
+              <div key={l.lineId}>
+                <h3>Budget versions of {l.lineId}</h3>
+                <Table
+                  testId={`versions-${l.lineId}`}
+                  head={['version', 'as recorded', `in ${l.currency}`, 'variance to EFC', '']}
+                  rows={l.versions.map((v) => ({
+                    key: v.version,
+                    cells: [
+                      v.version,
+                      money(v.amount.amountMinor, v.amount.currency),
+                      v.budget === null ? 'no rate for its day' : money(v.budget, l.currency),
+                      v.variance === null ? '' : money(v.variance, l.currency),
+                      v.current ? 'current' : '',
+                    ],
+                    class: ['', '', '', v.variance !== null && v.variance < 0 ? 'over' : '', ''],
+                  }))}
+                />
+              </div>
+            ))}
             <h2>By route</h2>
             <RollupTable rows={rollup.byRoute} label="route" />
             <h2>Show total</h2>
@@ -217,6 +276,10 @@ export function BudgetPage({ api }: { api: Api }) {
             />
           </section>
           <section class="card">
+            <h2>Estimate accuracy</h2>
+            <AccuracyPanel api={api} show={show} version={loads} />
+          </section>
+          <section class="card">
             <h2>Threshold alerts</h2>
             {history?.alerts.length ? (
               <ul data-testid="budget-alerts">
@@ -230,6 +293,19 @@ export function BudgetPage({ api }: { api: Api }) {
             ) : (
               <p class="empty">No line has crossed a threshold.</p>
             )}
+            {history?.missingRates?.length ? (
+              <>
+                <h3>Missing exchange rates</h3>
+                <ul data-testid="missing-rates">
+                  {history.missingRates.map((r) => (
+                    <li key={`${r.shotId}-${r.from}-${r.to}-${r.date}`}>
+                      <time>{when(r.at)}</time> {r.lineId}: a cost of shot {r.shotId} in {r.from} has no{' '}
+                      {r.from}→{r.to} rate for {r.date}; it is shown unconverted until the rate is recorded
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </section>
         </>
       )}

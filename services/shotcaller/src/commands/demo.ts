@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,18 +43,22 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       const examples = examplesDir();
       const token = `sc_demo_${randomBytes(12).toString('hex')}`;
       vendorToken = (id) => `${token}_${id}`;
+      const dataDir = mkdtempSync(join(tmpdir(), 'shotcaller-demo-'));
+      // The peso rates of the demo's own dates, as the production's bank would send them.
+      const ratesFile = join(dataDir, 'fx-rates.csv');
+      writeFileSync(ratesFile, demoRates(new Date()));
       const config = loadConfig({
         env: { ...process.env, REDIS_URL: '', TEMPORAL_ADDRESS: '' },
         overrides: {
           deployment: 'demo',
-          dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-demo-')),
+          dataDir,
           log: { level: 'warn' },
           api: { port: opts.serve ? Number(opts.port) : 0 },
           routing: {
             policyFile: join(examples, 'policy.yaml'),
             rateCardsFile: join(examples, 'rate-cards.yaml'),
           },
-          budget: { linesFile: join(examples, 'budget-lines.yaml') },
+          budget: { linesFile: join(examples, 'budget-lines.yaml'), ratesFile },
           auth: {
             tokens: [
               { name: 'demo producer', sha256: hashToken(token), role: 'admin', shows: ['*'] },
@@ -92,6 +96,8 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         ctx.io.out(`Submitted ${ids.length} shots of NTH / EP01 / COL.`);
 
         const routed = await waitForRouting(client, ids, ctx);
+        // The budget line is in the ledger by the time its shots are routed.
+        await recordBudgetVersions(client);
         const played = await playVendorTickets(routed, {
           producer: client,
           vendor: (id) => new ShotcallerClient({ baseUrl: running.apiUrl!, token: vendorToken(id) }),
@@ -316,6 +322,57 @@ const Row = z.object({
   variance: z.int().optional(),
 });
 
+/** Pesos per dollar on the demo's day and the six before it (a weekend or holiday still finds one). */
+function demoRates(today: Date): string {
+  const lines = ['date,from,to,rate'];
+  for (let back = 6; back >= 0; back--) {
+    const day = new Date(today.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+    lines.push(`${day},USD,ARS,${(118_725 + (6 - back) * 150) / 100}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The line's budget as the production made it: the Buenos Aires producer's bid in pesos, then the
+ * budget the streamer locked in dollars, which is the line's budget now.
+ */
+async function recordBudgetVersions(client: ShotcallerClient): Promise<void> {
+  const path = '/v1/budgets/lines/NTH-EP01-VFX/versions';
+  await client.request('PUT', `${path}/bid`, z.unknown(), {
+    show: 'NTH',
+    currency: 'ARS',
+    amount: '205000000.00',
+    note: 'the Buenos Aires producer’s bid',
+  });
+  await client.request('PUT', `${path}/locked`, z.unknown(), {
+    show: 'NTH',
+    currency: 'USD',
+    amount: '180000.00',
+    current: true,
+    note: 'locked with the streamer',
+  });
+}
+
+const Versions = z.object({
+  reportingCurrency: z.string().nullable(),
+  versions: z.array(
+    z.object({
+      lineId: z.string(),
+      efc: z.int(),
+      currency: z.string(),
+      versions: z.array(
+        z.object({
+          version: z.string(),
+          current: z.boolean(),
+          amount: z.object({ amountMinor: z.int(), currency: z.string() }),
+          budget: z.int().nullable(),
+          variance: z.int().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
 /** Whether the budget and compliance consumers have applied every event so far. */
 function caughtUp(groups: Awaited<ReturnType<EventLog['groups']>>): boolean {
   return ['budget', 'compliance'].every((name) =>
@@ -335,7 +392,10 @@ async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: 
   const { data } = await client.request(
     'GET',
     '/v1/budgets?show=NTH',
-    z.object({ lines: z.array(Row), byRoute: z.array(Row) }).loose(),
+    z
+      .object({ lines: z.array(Row), byRoute: z.array(Row) })
+      .loose()
+      .and(Versions),
   );
   const m = (n: number | undefined, c: string) =>
     n === undefined ? '' : formatMoney({ amountMinor: n, currency: c });
@@ -353,10 +413,26 @@ async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: 
   const head = ['shots', 'budget', 'estimate', 'committed', 'actual', 'EFC', 'variance'];
   const out = [
     '',
-    'COST REPORT (the live ledger)',
+    `COST REPORT (the live ledger, in the reporting currency ${data.reportingCurrency ?? '-'}; costs convert at the rate of their own day)`,
     table(['line', ...head], rows(data.lines)),
     table(['route', ...head], rows(data.byRoute)),
   ];
+  for (const l of data.versions) {
+    out.push(
+      '',
+      `BUDGET VERSIONS OF ${l.lineId} (each as recorded, and in ${l.currency} at the rate of its day, against EFC ${m(l.efc, l.currency)})`,
+      table(
+        ['version', 'as recorded', `in ${l.currency}`, 'variance', ''],
+        l.versions.map((v) => [
+          v.version,
+          formatMoney(v.amount),
+          v.budget === null ? 'no rate' : m(v.budget, l.currency),
+          v.variance === null ? '' : m(v.variance, l.currency),
+          v.current ? 'current' : '',
+        ]),
+      ),
+    );
+  }
   const alerts: string[] = [];
   for await (const { event } of log.replay()) {
     if (event.type === 'io.shotcaller.budget.threshold.crossed.v1') {

@@ -510,7 +510,17 @@ async function clearOldScratch(dir: string, olderThanMs: number): Promise<void> 
 
 const budget: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
-  const { parseBudgetLines, seedBudgetLines, startBudgetTracker } = await import('@shotcaller/budget');
+  const { parseBudgetLines, parseFxRatesFile, seedBudgetLines, seedFxRates, startBudgetTracker } =
+    await import('@shotcaller/budget');
+  if (config.budget.ratesFile) {
+    // Before the lines: a rebuild meets the rates before the costs they convert.
+    await seedFxRates(
+      new EventLog(redis, { deployment: config.deployment }),
+      parseFxRatesFile(readFileSync(config.budget.ratesFile, 'utf8'), config.budget.ratesFile),
+      `file ${config.budget.ratesFile}`,
+      eventSource(config.deployment, 'budget'),
+    );
+  }
   if (config.budget.linesFile) {
     const lines = parseBudgetLines(
       readFileSync(config.budget.linesFile, 'utf8'),

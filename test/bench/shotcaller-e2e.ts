@@ -65,7 +65,7 @@ async function shotcaller(redisUrl: string, deployment: string, mode: BenchMode 
 /** Waits until the role processes have registered: their consumer groups and queue workers exist. */
 async function rolesReady(redisUrl: string, deployment: string): Promise<void> {
   const redis = new Redis(redisUrl);
-  const queues = ['intake', 'genai-local'].map(
+  const queues = ['genai-local'].map(
     (name) => new Queue(name, { connection: redis, prefix: bullPrefix(deployment) }),
   );
   try {
@@ -74,7 +74,7 @@ async function rolesReady(redisUrl: string, deployment: string): Promise<void> {
       const groups = await new EventLog(redis, { deployment }).groups();
       const workers = await Promise.all(queues.map((q) => q.getWorkersCount()));
       if (
-        ['budget', 'compliance'].every((g) => groups.some((x) => x.name === g)) &&
+        ['router', 'budget', 'compliance'].every((g) => groups.some((x) => x.name === g)) &&
         workers.every((n) => n > 0)
       )
         return;

@@ -8,19 +8,12 @@ import {
 import { makeEvent, type PrecheckResult, type ShotcallerEvent } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
-import {
-  IllegalTransition,
-  pending,
-  type ShotCommands,
-  type ShotRecord,
-  type ShotStore,
-} from '@shotcaller/shots';
+import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
 
 export interface ComplianceCheckerOptions {
   redis: RedisClient;
   deployment: string;
   store: ShotStore;
-  commands: ShotCommands;
   registry: ConsentRegistry;
   logger: Logger;
   consumerName: string;
@@ -133,14 +126,13 @@ export class ComplianceChecker {
     causationId: string,
   ): Promise<void> {
     try {
-      const { shot: released } = await this.options.store.change(shot.id, {
+      await this.options.store.change(shot.id, {
         to: 'routing',
         events: () => [pending('io.shotcaller.shot.released.v1', { shotId: shot.id, reason, evidenceIds })],
         source: this.source,
         causationId,
         now: this.clock(),
       });
-      await this.options.commands.enqueueIntake(released, `rel${released.version}`);
     } catch (error) {
       // Another consumer released it first (or a TD moved it on): nothing left to do.
       if (!(error instanceof IllegalTransition)) throw error;

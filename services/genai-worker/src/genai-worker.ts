@@ -14,7 +14,6 @@ import {
   bullPrefix,
   genaiQueueName,
   pending,
-  type ShotCommands,
   type ShotJob,
   ShotJob as ShotJobSchema,
   type ShotRecord,
@@ -30,7 +29,6 @@ export interface GenaiWorkerOptions {
   redis: RedisClient;
   deployment: string;
   store: ShotStore;
-  commands: ShotCommands;
   /** The provider this worker serves: it consumes that provider's queue only. */
   provider: string;
   adapter: GenaiAdapter;
@@ -368,7 +366,7 @@ export class GenaiWorker {
   }
 
   private async rerouteToVendor(shot: ShotRecord, reason: string): Promise<void> {
-    const { shot: rerouted } = await this.options.store.change(shot.id, {
+    await this.options.store.change(shot.id, {
       to: 'rerouted',
       patch: () => ({ forcedRoute: 'vendor', lastError: reason }),
       events: () => [
@@ -383,7 +381,6 @@ export class GenaiWorker {
       source: this.source,
       now: this.clock(),
     });
-    await this.options.commands.enqueueIntake(rerouted, `f${rerouted.version}`);
   }
 
   private append(shot: ShotRecord, type: Parameters<typeof makeEvent>[0], data: never | object, id: string) {

@@ -17,7 +17,6 @@ import {
   createQueue,
   genaiQueueName,
   type QueueName,
-  ShotCommands,
   ShotPartitions,
   ShotStore,
   WorkQueues,
@@ -144,10 +143,7 @@ const kitsuSync: RoleStarter = async (ctx) => {
         revise: (shotId, request) => commands.revise(shotId, request, actor),
       },
     );
-    stopWatch = async () => {
-      await stopPolling();
-      await commands.close();
-    };
+    stopWatch = stopPolling;
   }
   return {
     name: 'kitsu-sync',
@@ -279,7 +275,7 @@ const api: RoleStarter = async (ctx) => {
   // Each partition's queues, for the metrics; named `<queue>:p<k>` when there are several partitions.
   const queues = Object.fromEntries(
     partitions.all.flatMap((k) =>
-      ['intake', 'vendor', ...config.genai.providers.map((p) => genaiQueueName(p.name))].map((name) => [
+      ['vendor', ...config.genai.providers.map((p) => genaiQueueName(p.name))].map((name) => [
         partitions.count === 1 ? name : `${name}:p${k}`,
         createQueue(name as QueueName, redis, partitions.keyspace(k)),
       ]),
@@ -336,7 +332,6 @@ const api: RoleStarter = async (ctx) => {
       clearInterval(cleanup);
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      await shots.close();
       await temporal?.connection.close();
     },
   };
@@ -423,7 +418,7 @@ const router: RoleStarter = async (ctx) => {
   }
   const workQueues = new WorkQueues(redis, config.deployment);
   const instance = new Router({
-    connection: redis,
+    redis,
     deployment: config.deployment,
     store: new ShotStore(redis, config.deployment),
     decider: new PolicyDecider({
@@ -435,9 +430,13 @@ const router: RoleStarter = async (ctx) => {
     }),
     queueFor: (route, provider) => workQueues.queueFor(route, provider),
     logger: ctx.logger('router'),
+    consumerName: ctx.instance,
     concurrency: config.routing.concurrency,
+    claimIdleMs: config.events.claimIdleMs,
+    maxDeliveries: config.events.maxDeliveries,
+    blockMs: config.events.blockMs,
   });
-  instance.start();
+  await instance.start();
   ctx
     .logger('router')
     .info({ policy: policy.id, version: policy.policyVersion.slice(0, 12) }, 'router started');
@@ -462,8 +461,6 @@ const genaiWorker: RoleStarter = async (ctx) => {
     identity: await signingIdentity(ctx, 'genai-worker'),
     ruleCatalogueVersion: ruleCatalogueVersion(applyRuleConfig(catalogue, config.compliance.rules).rules),
   };
-  const intake = createQueue('intake', redis, config.deployment);
-  const commands = new ShotCommands(store, { intake });
   // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
   const workers = config.genai.providers.map(
     (p) =>
@@ -472,7 +469,6 @@ const genaiWorker: RoleStarter = async (ctx) => {
         redis,
         deployment: config.deployment,
         store,
-        commands,
         provider: p.name,
         adapter: createAdapter(p, { previewScale: config.genai.previewScale }),
         limiter: p.rateLimit ? { max: p.rateLimit.max, duration: p.rateLimit.durationMs } : undefined,
@@ -493,7 +489,6 @@ const genaiWorker: RoleStarter = async (ctx) => {
     name: 'genai-worker',
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
-      await intake.close();
     },
   };
 };
@@ -540,13 +535,10 @@ const budget: RoleStarter = async (ctx) => {
 const compliance: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { ComplianceChecker } = await import('@shotcaller/compliance-checker');
-  const store = new ShotStore(redis, config.deployment);
-  const intake = createQueue('intake', redis, config.deployment);
   const checker = new ComplianceChecker({
     redis,
     deployment: config.deployment,
-    store,
-    commands: new ShotCommands(store, { intake }),
+    store: new ShotStore(redis, config.deployment),
     registry: new ConsentRegistry(redis, config.deployment),
     logger: ctx.logger('compliance'),
     consumerName: ctx.instance,
@@ -557,10 +549,7 @@ const compliance: RoleStarter = async (ctx) => {
   await checker.start();
   return {
     name: 'compliance',
-    async stop() {
-      await checker.stop();
-      await intake.close();
-    },
+    stop: () => checker.stop(),
   };
 };
 

@@ -197,7 +197,8 @@ export class ShotStore {
         updatedAt: options.now.toISOString(),
         version: current.version + 1,
       };
-      const events = options.events(current).map((p) =>
+      const pendingEvents = options.events(current);
+      const events = pendingEvents.map((p) =>
         makeEvent(p.type, p.data as never, {
           source: options.source,
           correlationId: id,
@@ -222,7 +223,12 @@ export class ShotStore {
         id,
         String(Date.parse(current.createdAt)),
         String(events.length),
-        ...events.flatMap((e) => [e.id, e.type, compactEvent(e)]),
+        ...events.flatMap((e, i) => [
+          e.id,
+          e.type,
+          compactEvent(e),
+          pendingEvents[i]!.id === undefined ? '1' : '0',
+        ]),
       );
       if (reply[0] === 'ok') {
         await awaitReplicas(

@@ -13,6 +13,7 @@ import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
   genaiQueueName,
+  IllegalTransition,
   pending,
   type ShotJob,
   ShotJob as ShotJobSchema,
@@ -186,43 +187,53 @@ export class GenaiWorker {
               : { binding: 'sidecar' as const, uri: sidecars[at]!.uri, sha256: sidecars[at]!.sha256 },
         };
       });
-      await this.append(
-        shot,
-        'io.shotcaller.genai.usage.recorded.v1',
-        { shotId, taskId, provider, ...result.usage, cost: this.options.price(provider, result.usage, shot) },
-        `${taskId}-usage`,
-      );
-      await this.append(
-        shot,
-        'io.shotcaller.genai.task.completed.v2',
-        {
-          shotId,
-          taskId,
-          provider,
-          outputs,
-          signer: this.options.credentials.identity.subject,
-          developmentCertificate: this.options.credentials.identity.development,
-        },
-        `${taskId}-completed`,
-      );
-      await store.change(shotId, {
-        to: 'delivered',
-        current: shot,
-        events: () => [
-          pending(
-            'io.shotcaller.shot.delivered.v1',
-            {
-              shotId,
-              route: 'genai',
-              version: shot!.attempt,
-              outputs: frames,
-            },
-            `${taskId}-delivered`,
-          ),
-        ],
-        source: this.source,
-        now: this.clock(),
-      });
+      const finished = [
+        pending(
+          'io.shotcaller.genai.usage.recorded.v1',
+          {
+            shotId,
+            taskId,
+            provider,
+            ...result.usage,
+            cost: this.options.price(provider, result.usage, shot),
+          },
+          `${taskId}-usage`,
+        ),
+        pending(
+          'io.shotcaller.genai.task.completed.v2',
+          {
+            shotId,
+            taskId,
+            provider,
+            outputs,
+            signer: this.options.credentials.identity.subject,
+            developmentCertificate: this.options.credentials.identity.development,
+          },
+          `${taskId}-completed`,
+        ),
+      ] as const;
+      try {
+        // What the provider used, what it made and the delivery, in one write.
+        await store.change(shotId, {
+          to: 'delivered',
+          current: shot,
+          events: () => [
+            ...finished,
+            pending(
+              'io.shotcaller.shot.delivered.v1',
+              { shotId, route: 'genai', version: shot!.attempt, outputs: frames },
+              `${taskId}-delivered`,
+            ),
+          ],
+          source: this.source,
+          now: this.clock(),
+        });
+      } catch (error) {
+        // The shot moved on meanwhile (a TD cancelled it): the work was still done and paid for.
+        if (error instanceof IllegalTransition)
+          for (const e of finished) await this.append(shot, e.type, e.data, e.id!);
+        throw error;
+      }
       return 'delivered';
     } catch (error) {
       const outcome = timeout.aborted

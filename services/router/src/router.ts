@@ -95,16 +95,21 @@ export class Router {
   /**
    * Joins the group, then routes every shot already waiting for routing: those whose events came
    * before the group existed (a new deployment, or one upgraded from the intake queue) or that a
-   * group member left for good. Routing twice is harmless, so overlap with the group costs nothing.
+   * group member left for good; and puts back the work job of a queued shot that lost it (a Redis
+   * failover can lose a job added just before). Routing twice is harmless, and adding a job that is
+   * there changes nothing, so overlap with the group costs nothing.
    */
   async start(): Promise<void> {
     await this.consumer.start();
     let swept = 0;
     for (const show of await this.options.store.shows())
-      for (const state of routable)
+      for (const state of [...routable, 'queued' as const])
         for (let offset: number | undefined = 0; offset !== undefined; ) {
           const page = await this.options.store.list({ show, state, visibleShows: '*', limit: 500, offset });
-          for (const shot of page.shots) if ((await this.route(shot.id)) !== 'stale') swept++;
+          for (const shot of page.shots) {
+            const outcome = await this.route(shot.id);
+            if (outcome === 'queued' || outcome === 'held') swept++;
+          }
           offset = page.nextOffset;
         }
     if (swept > 0) this.options.logger.info({ shots: swept }, 'routed shots that were waiting');

@@ -95,21 +95,34 @@ try {
     'Shotcaller end to end (submit → ledger), one process': {
       'per second': f(throughput.shotsPerSecond),
       'Redis commands each': f(throughput.commandsPerShot),
-      'Redis bytes retained each': f(throughput.memoryBytesPerShot, 0),
+      'Redis bytes retained each': f(throughput.retainedBytesPerShot, 0),
+      'used_memory growth each': f(throughput.usedMemoryGrowthPerShot, 0),
     },
     'Shotcaller end to end, a process per role': {
       'per second': f(processes.shotsPerSecond),
       'Redis commands each': f(processes.commandsPerShot),
-      'Redis bytes retained each': f(processes.memoryBytesPerShot, 0),
+      'Redis bytes retained each': f(processes.retainedBytesPerShot, 0),
+      'used_memory growth each': f(processes.usedMemoryGrowthPerShot, 0),
     },
     [`Shotcaller end to end, one process, ${cluster.masters}-master Redis Cluster`]: {
       'per second': f(cluster.shotsPerSecond),
       'Redis commands each': f(cluster.commandsPerShot),
-      'Redis bytes retained each': f(cluster.memoryBytesPerShot, 0),
+      'Redis bytes retained each': f(cluster.retainedBytesPerShot, 0),
+      'used_memory growth each': f(cluster.usedMemoryGrowthPerShot, 0),
     },
   });
   console.log(
     `each master's share of the cluster's commands (${clusterPartitions} partitions, ${clusterShows} shows): ${cluster.commandShareByServer.map((s) => `${f(s * 100)} %`).join(', ')}`,
+  );
+  console.log(
+    "What a delivered shot keeps in Redis once the pipeline is idle (bytes, MEMORY USAGE of the deployment's keys):",
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(throughput.retainedBytesPerShotByPart)
+        .sort((a, b) => b[1] - a[1])
+        .map(([part, n]) => [part, { 'bytes per shot': f(n, 0) }]),
+    ),
   );
   console.log(
     `Where a shot's Redis commands go (MONITOR over ${breakdown.shots} shots, Lua's inner commands included):`,

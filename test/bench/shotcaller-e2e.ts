@@ -14,7 +14,7 @@ import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { spawnRole, stopProcess } from '../support/role-process';
 import { breakdownOf } from './command-breakdown';
-import { percentile, totalCommands, usedMemory } from './redis-stats';
+import { percentile, retainedBytes, totalCommands, usedMemory } from './redis-stats';
 
 const token = 'bench-admin-token';
 
@@ -199,12 +199,19 @@ export async function shotcallerThroughput(target: BenchTarget, n: number, mode:
     await watcher.until(n, 300_000);
     const seconds = (performance.now() - started) / 1000;
     const commands = (await sum(target.servers, totalCommands)).map((c, i) => c - commandsBefore[i]!);
+    // Retained once the pipeline is idle: the consumer groups' last acknowledgements are in.
+    await new Promise((r) => setTimeout(r, 1_000));
     const memory = (await sum(target.servers, usedMemory)).map((m, i) => m - memoryBefore[i]!);
+    const retained = await retainedBytes(target.servers, deployment);
     const total = commands.reduce((a, b) => a + b, 0);
     return {
       shotsPerSecond: n / seconds,
       commandsPerShot: total / n,
-      memoryBytesPerShot: memory.reduce((a, b) => a + b, 0) / n,
+      retainedBytesPerShot: retained.total / n,
+      retainedBytesPerShotByPart: Object.fromEntries(
+        Object.entries(retained.byPart).map(([part, bytes]) => [part, bytes / n]),
+      ),
+      usedMemoryGrowthPerShot: memory.reduce((a, b) => a + b, 0) / n,
       commandShareByServer: commands.map((c) => c / total),
     };
   } finally {

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import { UnknownEventType, ValidationFailed } from './errors';
 import {
   type EventData,
@@ -8,6 +7,7 @@ import {
   isEventType,
 } from './event-catalogue';
 import { EventEnvelope } from './event-envelope';
+import { timeOrderedId } from './time-ordered-id';
 import { toFieldIssues } from './validation';
 
 type Envelope = Omit<EventEnvelope, 'type' | 'data'>;
@@ -49,7 +49,7 @@ export function makeEvent<T extends EventType>(
   if (!parsed.success) throw new ValidationFailed(`${type} event`, toFieldIssues(parsed.error, ['data']));
   const event = {
     specversion: '1.0' as const,
-    id: meta.id ?? uuidv7(),
+    id: meta.id ?? timeOrderedId(),
     source: meta.source,
     type,
     time: (meta.time ?? new Date()).toISOString(),

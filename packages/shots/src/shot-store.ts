@@ -7,6 +7,7 @@ import {
   type ShotcallerEvent,
   type ShotRequest,
   ShotState,
+  timeOrderedId,
 } from '@shotcaller/contracts';
 import {
   awaitReplicas,
@@ -18,7 +19,6 @@ import {
   type RedisClient,
   shotIdPrefixOfKeyspace,
 } from '@shotcaller/events';
-import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
 import { assertTransition, canTransition } from './lifecycle';
@@ -102,7 +102,7 @@ export class ShotStore {
     request: ShotRequest,
     opts: { submittedBy: string; source: string; now: Date },
   ): Promise<{ shot: ShotRecord; created: boolean }> {
-    const id = `${this.idPrefix}${uuidv7()}`;
+    const id = `${this.idPrefix}${timeOrderedId()}`;
     const now = opts.now.toISOString();
     const record: ShotRecord = {
       id,

@@ -150,12 +150,8 @@ export class Router {
         .catch(() => 0);
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
-    // A submitted shot goes through routing to queued (or held) in one write: the routing.started event
-    // still says when routing began, and a crash before the write leaves it submitted, to route again.
-    const through = (s: ShotRecord) =>
-      s.state === 'submitted'
-        ? [pending('io.shotcaller.shot.routing.started.v1', { shotId: s.id, attempt: s.attempt })]
-        : [];
+    // A submitted shot goes through routing to queued (or held) in one write; a crash before the write
+    // leaves it submitted, to route again.
     if (precheck.outcome === 'hold') {
       const blocking = precheck.findings.filter((f) => !f.satisfied).map((f) => f.reason);
       await store.change(shot.id, {
@@ -170,7 +166,6 @@ export class Router {
           pendingOverride: undefined,
         }),
         events: (s) => [
-          ...through(s),
           pending('io.shotcaller.shot.held.v1', {
             shotId: s.id,
             precheck,
@@ -196,7 +191,6 @@ export class Router {
         pendingOverride: undefined,
       }),
       events: (s) => [
-        ...through(s),
         pending('io.shotcaller.shot.routed.v1', { shotId: s.id, decision, precheck }),
         pending('io.shotcaller.shot.queued.v1', {
           shotId: s.id,

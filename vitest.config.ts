@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 const integration = ['**/*.int.test.ts'];
 const ignored = ['**/node_modules/**', '**/.tools/**'];
+const engines = ['packages/engines/src/vitest-global-setup.ts'];
+// Records the ticket workflow's replay fixtures; only `pnpm record-ticket-histories` runs it, never `pnpm test`.
+const recordHistories = process.env.SHOTCALLER_RECORD_TICKET_HISTORIES === '1';
 
 export default defineConfig({
   test: {
@@ -18,12 +21,25 @@ export default defineConfig({
           name: 'integration',
           include: integration,
           exclude: ignored,
-          globalSetup: ['packages/engines/src/vitest-global-setup.ts'],
+          globalSetup: engines,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
         },
       },
+      ...(recordHistories
+        ? [
+            {
+              test: {
+                name: 'record-ticket-histories',
+                include: ['test/vendor/record-ticket-histories.ts'],
+                globalSetup: engines,
+                hookTimeout: 120_000,
+                pool: 'forks' as const,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -1,3 +1,4 @@
+import { shotCodeOf } from '@shotcaller/contracts';
 import { createQueue, genaiQueueName } from '@shotcaller/shots';
 import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,13 @@ describe('consent, holds and alerts', () => {
       'a hold alert',
     );
     expect(alerts[0]!.ruleId).toBe('sag-aftra-2023.digital-replica-consent');
+    // Named as people know the shot, not by its internal id.
+    const code = shotCodeOf(shot.request);
+    expect(alerts[0]).toMatchObject({
+      shotCode: code,
+      message: expect.stringContaining(`Shot ${code} is held`),
+    });
+    expect(alerts[0]!.message).not.toContain(shot.id);
 
     const consent = await app
       .client(tokens.compliance)
@@ -124,6 +132,10 @@ describe('consent, holds and alerts', () => {
       'the revocation alert',
     );
     expect(alert!.status).toBe('raised');
+    expect(alert).toMatchObject({
+      shotCode: shotCodeOf(shot.request),
+      message: expect.stringContaining(`shot ${shotCodeOf(shot.request)} relied on it`),
+    });
   });
 
   it('lets a compliance officer acknowledge and resolve an alert, and the audit trail shows it', async () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@shotcaller/cli';
+import { shotCodeOf } from '@shotcaller/contracts';
 import { buildDashboard } from '@shotcaller/dashboard/build';
 import { repoRoot } from '@shotcaller/engines';
 import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
@@ -238,6 +239,35 @@ describe('the dashboard, in Chromium', () => {
     });
     await page.getByRole('cell', { name: 'Notice of AI use on the collapse sequence' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'compliance.png'), fullPage: true });
+    await page.context().close();
+  }, 120_000);
+
+  it('names an alert’s shot by its code, linking to the shot’s page, which a compliance officer reads without its actions', async () => {
+    const page = await signIn(tokens.compliance);
+    await page.getByRole('heading', { name: 'Compliance inbox' }).waitFor();
+    const { shot: held } = await app.client().submitShot(
+      shot({
+        shot: 'BRD_0040',
+        category: 'face-likeness',
+        requestedRoute: 'genai',
+        performers: [
+          aPerformer({
+            id: 'p-noor',
+            name: 'Noor Haddad',
+            union: 'sag-aftra',
+            role: 'lead',
+            likeness: 'altered',
+          }),
+        ],
+      }),
+    );
+    const link = page.locator('li.alert', { hasText: 'Noor Haddad' }).first().getByTestId('alert-shot');
+    await link.waitFor({ timeout: 60_000 });
+    expect(await link.textContent()).toBe(shotCodeOf(held.request));
+    await link.click();
+    await page.getByTestId('state').getByText('held').waitFor();
+    expect(await page.getByRole('region', { name: 'Actions' }).getByRole('button').count()).toBe(0);
+    expect(await page.getByRole('link', { name: '← All shots' }).count()).toBe(0);
     await page.context().close();
   }, 120_000);
 });

@@ -10,6 +10,8 @@ export const Alert = z.object({
   source: z.string(),
   message: z.string(),
   shotId: z.string().optional(),
+  /** The shot as people name it (`NTH/EP01/COL/COL_0070`); absent from alerts raised before it was added. */
+  shotCode: z.string().optional(),
   show: z.string().optional(),
   missing: z.array(MissingEvidence),
   status: z.enum(['raised', 'acknowledged', 'resolved', 'waived']),
@@ -22,37 +24,45 @@ export type RaisedAlert = Omit<Alert, 'status' | 'raisedAt' | 'trail' | 'show'>;
 
 const severityRank = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
+/** The shot an alert is about: its id, and its code, which is how people know it. */
+export interface AlertShot {
+  id: string;
+  code: string;
+}
+
 /** One alert per unmet rule of a held shot; the id is the rule, the shot and the hold, so a replay raises nothing twice. */
-export function alertsForHold(shotId: string, precheck: PrecheckResult, holdEventId: string): RaisedAlert[] {
+export function alertsForHold(shot: AlertShot, precheck: PrecheckResult, holdEventId: string): RaisedAlert[] {
   return precheck.findings
     .filter((f) => !f.satisfied && f.action !== 'record')
     .map((f) => ({
-      alertId: `alert-${f.ruleId}-${shotId}-${holdEventId.slice(0, 12)}`,
+      alertId: `alert-${f.ruleId}-${shot.id}-${holdEventId.slice(0, 12)}`,
       ruleId: f.ruleId,
       severity: f.severity,
       title: f.title,
       source: f.source,
-      message: `Shot ${shotId} is held: ${f.reason}`,
-      shotId,
+      message: `Shot ${shot.code} is held: ${f.reason}`,
+      shotId: shot.id,
+      shotCode: shot.code,
       missing: f.missing,
     }));
 }
 
 /** The alert raised for a shot whose consent was revoked while its AI work was not yet approved. */
 export function alertForRevocation(
-  shotId: string,
+  shot: AlertShot,
   consentId: string,
   reason: string,
   heldNow: boolean,
 ): RaisedAlert {
   return {
-    alertId: `alert-consent-revoked-${consentId}-${shotId}`,
+    alertId: `alert-consent-revoked-${consentId}-${shot.id}`,
     ruleId: 'sag-aftra-2023.digital-replica-consent',
     severity: 'critical',
     title: 'A consent an AI shot relied on was revoked',
     source: 'SAG-AFTRA 2023 TV/Theatrical Agreement, digital replica and digital alteration consent',
-    message: `Consent ${consentId} was revoked (${reason}); shot ${shotId} relied on it${heldNow ? ' and is held until a new consent is on file' : ' and is already final: review the delivered frames'}.`,
-    shotId,
+    message: `Consent ${consentId} was revoked (${reason}); shot ${shot.code} relied on it${heldNow ? ' and is held until a new consent is on file' : ' and is already final: review the delivered frames'}.`,
+    shotId: shot.id,
+    shotCode: shot.code,
     missing: [
       {
         kind: 'consent',

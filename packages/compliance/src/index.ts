@@ -1,5 +1,5 @@
 export { AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
-export { Alert, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
+export { Alert, type AlertShot, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
 export { catalogue, ruleCatalogueVersion } from './catalogue';
 export { CompliancePartitions } from './compliance-partitions';
 export { approvalsOf, matchingConsents, territoryCovered, usesNeeded } from './consent-match';

@@ -289,6 +289,8 @@ export const eventCatalogue = {
     source: z.string(),
     message: z.string(),
     shotId: ShotId.optional(),
+    /** The shot as people name it (`NTH/EP01/COL/COL_0070`); absent from alerts raised before it was added. */
+    shotCode: z.string().optional(),
     missing: z.array(MissingEvidence).default([]),
   }),
   'io.shotcaller.compliance.alert.acknowledged.v1': z.strictObject({

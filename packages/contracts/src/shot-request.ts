@@ -157,6 +157,11 @@ export type ShotRequest = z.infer<typeof ShotRequest>;
 /** A shot request as written by a person, before defaults are filled in. */
 export type ShotRequestInput = z.input<typeof ShotRequest>;
 
+/** The shot as people name it, `show/episode/sequence/shot` (`NTH/EP01/COL/COL_0070`); the episode only when it has one. */
+export function shotCodeOf(request: Pick<ShotRequest, 'show' | 'episode' | 'sequence' | 'shot'>): string {
+  return [request.show, request.episode, request.sequence, request.shot].filter(Boolean).join('/');
+}
+
 /**
  * Performers written on one line, as shot lists and trackers carry them:
  * `id|name|union|role|likeness; …` (only the id is required). Values are checked by `Performer` later.

@@ -5,7 +5,7 @@ import {
   type ConsentRegistry,
   type RaisedAlert,
 } from '@shotcaller/compliance';
-import { makeEvent, type PrecheckResult, type ShotcallerEvent } from '@shotcaller/contracts';
+import { makeEvent, type PrecheckResult, type ShotcallerEvent, shotCodeOf } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
@@ -67,9 +67,16 @@ export class ComplianceChecker {
   async handle(event: ShotcallerEvent): Promise<void> {
     await this.inbox.apply(event);
     switch (event.type) {
-      case 'io.shotcaller.shot.held.v1':
-        await this.raise(alertsForHold(event.data.shotId, event.data.precheck, event.id), event);
+      case 'io.shotcaller.shot.held.v1': {
+        const shot = await this.options.store.get(event.data.shotId);
+        // People know a shot by its code; the id stands in only for a shot that is gone.
+        const code = shot ? shotCodeOf(shot.request) : event.data.shotId;
+        await this.raise(
+          alertsForHold({ id: event.data.shotId, code }, event.data.precheck, event.id),
+          event,
+        );
         return;
+      }
       case 'io.shotcaller.consent.recorded.v1': {
         const { consent } = event.data;
         for (const show of consent.shows) {
@@ -188,7 +195,11 @@ export class ComplianceChecker {
           if (!(error instanceof IllegalTransition)) throw error;
         }
       }
-      await this.raise([alertForRevocation(shotId, consentId, reason, holdable)], event, shot.show);
+      await this.raise(
+        [alertForRevocation({ id: shotId, code: shotCodeOf(shot.request) }, consentId, reason, holdable)],
+        event,
+        shot.show,
+      );
     }
   }
 

@@ -35,6 +35,13 @@ const titles = {
  */
 const tokenKey = 'shotcaller.token';
 
+/**
+ * A shot's own page is open to every role that may read shots (the API's `shots:read`), so that an
+ * alert can link to it; only roles that may steer shots (`shots:steer`) see its actions.
+ */
+const readsShots: readonly Role[] = ['td', 'accountant', 'compliance', 'admin'];
+const steersShots: readonly Role[] = ['td', 'admin'];
+
 /** The pages of every role a person holds, in the order the nav shows them. */
 export function pagesFor(roles: readonly Role[]): Page[] {
   const all = roles.flatMap((r) => pagesOf[r]);
@@ -118,7 +125,8 @@ export function App() {
   };
 
   let body: preact.JSX.Element;
-  if (!allowed.includes(page as (typeof allowed)[number]))
+  const shotPage = page === 'shots' && !!id && me.roles.some((r) => readsShots.includes(r));
+  if (!allowed.includes(page as (typeof allowed)[number]) && !shotPage)
     body = (
       <section class="card" role="alert" data-testid="forbidden">
         <h1>Not for this role</h1>
@@ -132,7 +140,15 @@ export function App() {
         </p>
       </section>
     );
-  else if (page === 'shots' && id) body = <ShotPage api={api} id={id} />;
+  else if (page === 'shots' && id)
+    body = (
+      <ShotPage
+        api={api}
+        id={id}
+        steers={me.roles.some((r) => steersShots.includes(r))}
+        board={allowed.includes('shots')}
+      />
+    );
   else if (page === 'shots') body = <ShotsPage api={api} />;
   else if (page === 'budget') body = <BudgetPage api={api} />;
   else if (page === 'compliance') body = <CompliancePage api={api} />;

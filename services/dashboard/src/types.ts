@@ -60,6 +60,8 @@ export interface Alert {
   source: string;
   message: string;
   shotId?: string;
+  /** `NTH/EP01/COL/COL_0070`; absent from alerts raised before it was added. */
+  shotCode?: string;
   show?: string;
   status: string;
   raisedAt: string;

@@ -1,3 +1,4 @@
+import { shotCodeOf } from '@shotcaller/contracts';
 import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -74,7 +75,7 @@ export class VendorWorker {
       ticketId: ticketIdOf(shot.id),
       shotId: shot.id,
       show: shot.show,
-      label: [r.show, r.episode, r.sequence, r.shot].filter(Boolean).join('/'),
+      label: shotCodeOf(r),
       brief: r.brief,
       frames: r.frames,
       deadline: r.deadline,

@@ -62,7 +62,10 @@ function AlertItem({ alert, api, onDone }: { alert: Alert; api: Api; onDone: () 
         {alert.shotId && (
           <>
             {' '}
-            · shot <code>{alert.shotId}</code>
+            · shot{' '}
+            <a href={`#/shots/${alert.shotId}`} data-testid="alert-shot">
+              {alert.shotCode ?? alert.shotId}
+            </a>
           </>
         )}{' '}
         · raised {when(alert.raisedAt)}

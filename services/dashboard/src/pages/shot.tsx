@@ -173,7 +173,18 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
 }
 
 /** One shot: where it went and why, what happened to it, its output, and what a TD can do next. */
-export function ShotPage({ api, id }: { api: Api; id: string }) {
+/** One shot; `steers` shows its actions, `board` the way back to the shots board (roles that have them). */
+export function ShotPage({
+  api,
+  id,
+  steers,
+  board,
+}: {
+  api: Api;
+  id: string;
+  steers: boolean;
+  board: boolean;
+}) {
   const [shot, setShot] = useState<Shot>();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState<Action>();
@@ -227,9 +238,11 @@ export function ShotPage({ api, id }: { api: Api; id: string }) {
   const d = shot.decision;
   return (
     <section>
-      <p>
-        <a href="#/shots">← All shots</a>
-      </p>
+      {board && (
+        <p>
+          <a href="#/shots">← All shots</a>
+        </p>
+      )}
       <h1>
         {r.show} / {r.episode ? `${r.episode} / ` : ''}
         {r.sequence} / {r.shot}{' '}
@@ -243,7 +256,7 @@ export function ShotPage({ api, id }: { api: Api; id: string }) {
       </p>
       <ErrorNote error={error} />
       <section class="card actions" aria-label="Actions">
-        {(actionsFor[shot.state] ?? []).map((a) => (
+        {(steers ? (actionsFor[shot.state] ?? []) : []).map((a) => (
           <button key={a} type="button" onClick={() => (a === 'retry' ? void act(a) : setPending(a))}>
             {a}
           </button>

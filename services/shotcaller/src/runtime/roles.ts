@@ -21,6 +21,7 @@ import {
   ShotStore,
   WorkQueues,
 } from '@shotcaller/shots';
+import type { ArtifactStore } from '@shotcaller/storage';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
@@ -154,13 +155,28 @@ const kitsuSync: RoleStarter = async (ctx) => {
   };
 };
 
-/** The configured artifact store, checked: a role that cannot use it refuses to start, saying why. */
-async function artifactStore(ctx: RoleContext, role: RoleName) {
-  const { createArtifactStore } = await import('@shotcaller/storage');
-  const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
-  await store.check({ write: true });
-  ctx.logger(role).info({ store: store.description }, 'artifact store ready');
-  return store;
+const artifactStores = new WeakMap<object, Promise<ArtifactStore>>();
+
+/**
+ * The configured artifact store, checked: a role that cannot use it refuses to start, saying why.
+ * Opened and checked once per process, however many roles and partitions use it.
+ */
+function artifactStore(ctx: RoleContext, role: RoleName): Promise<ArtifactStore> {
+  // Keyed by the storage settings, which every partition's copy of the configuration shares.
+  let opening = artifactStores.get(ctx.config.storage);
+  if (!opening) {
+    opening = (async () => {
+      const { createArtifactStore } = await import('@shotcaller/storage');
+      const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
+      await store.check({ write: true });
+      ctx.logger(role).info({ store: store.description }, 'artifact store ready');
+      return store;
+    })();
+    artifactStores.set(ctx.config.storage, opening);
+    // A store that failed its check is checked afresh by the next role that starts.
+    opening.catch(() => artifactStores.delete(ctx.config.storage));
+  }
+  return opening;
 }
 
 const identities = new WeakMap<object, Promise<SigningIdentity>>();
@@ -456,7 +472,7 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const { rates } = loadRoutingFiles(config);
   const store = new ShotStore(redis, config.deployment);
   const artifacts = await artifactStore(ctx, 'genai-worker');
-  await clearOldScratch(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
+  await clearOldScratchOnce(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
   const credentials = {
     identity: await signingIdentity(ctx, 'genai-worker'),
     ruleCatalogueVersion: ruleCatalogueVersion(applyRuleConfig(catalogue, config.compliance.rules).rules),
@@ -492,6 +508,18 @@ const genaiWorker: RoleStarter = async (ctx) => {
     },
   };
 };
+
+const scratchCleared = new Map<string, Promise<void>>();
+
+/** Clears a scratch directory once per process, whichever partition's genai worker starts first. */
+function clearOldScratchOnce(dir: string, olderThanMs: number): Promise<void> {
+  let clearing = scratchCleared.get(dir);
+  if (!clearing) {
+    clearing = clearOldScratch(dir, olderThanMs);
+    scratchCleared.set(dir, clearing);
+  }
+  return clearing;
+}
 
 /** Scratch folders a killed genai worker left on this machine; a live task's are younger than this. */
 async function clearOldScratch(dir: string, olderThanMs: number): Promise<void> {

@@ -10,6 +10,15 @@ import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@sh
 import type { Logger } from '@shotcaller/platform';
 import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
 
+/** What the checker reacts to: holds, consents, approvals, and its own alerts' events. */
+const handledTypes: ReadonlySet<ShotcallerEvent['type']> = new Set([
+  ...AlertInbox.eventTypes,
+  'io.shotcaller.shot.held.v1',
+  'io.shotcaller.consent.recorded.v1',
+  'io.shotcaller.approval.recorded.v1',
+  'io.shotcaller.consent.revoked.v1',
+]);
+
 export interface ComplianceCheckerOptions {
   redis: RedisClient;
   deployment: string;
@@ -48,6 +57,8 @@ export class ComplianceChecker {
       group: 'compliance',
       consumer: options.consumerName,
       handler: (event) => this.handle(event),
+      // Most of the log (routing, generation, money) is no business of compliance: left unread.
+      types: handledTypes,
       ...(options.claimIdleMs ? { claimIdleMs: options.claimIdleMs } : {}),
       ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
       ...(options.blockMs ? { blockMs: options.blockMs } : {}),

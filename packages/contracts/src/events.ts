@@ -62,3 +62,25 @@ export function makeEvent<T extends EventType>(
   };
   return event as unknown as EventOf<T>;
 }
+
+/**
+ * An event before its envelope: its type, its data, and an id where a retried producer must append it
+ * once. One member per type, so a draft's data always belongs to its type.
+ */
+export type EventDraft = {
+  [T in EventType]: { type: T; data: EventDataInput<T>; id?: string };
+}[EventType];
+
+/** A draft of `type`, typed by it. */
+export function draftEvent<T extends EventType>(type: T, data: EventDataInput<T>, id?: string): EventDraft {
+  // Only here does TypeScript lose that `data` belongs to `type`: a generic T is not narrowed to a member.
+  return (id === undefined ? { type, data } : { type, data, id }) as EventDraft;
+}
+
+/** The CloudEvent of a draft: the envelope from `meta`, the id from the draft when it has one. */
+export function eventFromDraft(draft: EventDraft, meta: Omit<EventMeta, 'id'>): ShotcallerEvent {
+  return makeEvent<EventType>(draft.type, draft.data, {
+    ...meta,
+    ...(draft.id === undefined ? {} : { id: draft.id }),
+  });
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
-  type EventDataInput,
-  type EventType,
+  draftEvent,
+  type EventDraft,
+  eventFromDraft,
   makeEvent,
   parseEvent,
   type ShotcallerEvent,
@@ -27,16 +28,10 @@ import { withShotScripts } from './scripts';
 import { ShotRecord } from './shot-record';
 
 /** An event to append with a shot change: its type and data; the store fills in the envelope. */
-export interface PendingEvent<T extends EventType = EventType> {
-  type: T;
-  data: EventDataInput<T>;
-  /** A deterministic id makes a retried write append once. */
-  id?: string;
-}
+export type PendingEvent = EventDraft;
 
-export function pending<T extends EventType>(type: T, data: EventDataInput<T>, id?: string): PendingEvent<T> {
-  return id === undefined ? { type, data } : { type, data, id };
-}
+/** A draft of an event to append with a shot change (a deterministic id makes a retried write append once). */
+export const pending = draftEvent;
 
 export interface ChangeOptions {
   /** The new state, checked against the lifecycle; absent rewrites the shot where it is. */
@@ -199,13 +194,12 @@ export class ShotStore {
       };
       const pendingEvents = options.events(current);
       const events = pendingEvents.map((p) =>
-        makeEvent(p.type, p.data as never, {
+        eventFromDraft(p, {
           source: options.source,
           correlationId: id,
           subject: id,
           show: current.show,
           time: options.now,
-          ...(p.id === undefined ? {} : { id: p.id }),
           ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
         }),
       );

@@ -1,6 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
+import {
+  type EventDraft,
+  eventFromDraft,
+  type Money,
+  makeEvent,
+  type ShotcallerError,
+} from '@shotcaller/contracts';
 import { EventLog, eventSource, type RedisClient } from '@shotcaller/events';
 import {
   chargedUsage,
@@ -230,8 +236,7 @@ export class GenaiWorker {
         });
       } catch (error) {
         // The shot moved on meanwhile (a TD cancelled it): the work was still done and paid for.
-        if (error instanceof IllegalTransition)
-          for (const e of finished) await this.append(shot, e.type, e.data, e.id!);
+        if (error instanceof IllegalTransition) for (const draft of finished) await this.append(shot, draft);
         throw error;
       }
       return 'delivered';
@@ -252,9 +257,11 @@ export class GenaiWorker {
         outcome === 'failed' && (error as ShotcallerError & { permanent?: boolean }).permanent === true;
       await this.append(
         shot,
-        'io.shotcaller.genai.task.failed.v1',
-        { shotId, taskId, provider, error: message, permanent },
-        `${taskId}-failed-${job.attemptsMade}`,
+        pending(
+          'io.shotcaller.genai.task.failed.v1',
+          { shotId, taskId, provider, error: message, permanent },
+          `${taskId}-failed-${job.attemptsMade}`,
+        ),
       );
       if (error instanceof StorageUnavailable && token) {
         // The store being down is no fault of the shot: wait for it as long as it takes, without using up retries.
@@ -342,18 +349,20 @@ export class GenaiWorker {
     const { provider } = this.options;
     await this.append(
       shot,
-      'io.shotcaller.genai.attempt.charged.v1',
-      {
-        shotId: shot.id,
-        taskId: job.id!,
-        provider,
-        attempt: job.attemptsMade + 1,
-        outcome,
-        reason,
-        ...usage,
-        cost: this.options.price(provider, usage, shot, { delivered: false }),
-      },
-      `${job.id}-charged-${job.attemptsMade}`,
+      pending(
+        'io.shotcaller.genai.attempt.charged.v1',
+        {
+          shotId: shot.id,
+          taskId: job.id!,
+          provider,
+          attempt: job.attemptsMade + 1,
+          outcome,
+          reason,
+          ...usage,
+          cost: this.options.price(provider, usage, shot, { delivered: false }),
+        },
+        `${job.id}-charged-${job.attemptsMade}`,
+      ),
     );
   }
 
@@ -394,14 +403,13 @@ export class GenaiWorker {
     });
   }
 
-  private append(shot: ShotRecord, type: Parameters<typeof makeEvent>[0], data: never | object, id: string) {
+  private append(shot: ShotRecord, draft: EventDraft) {
     return this.log.append(
-      makeEvent(type, data as never, {
+      eventFromDraft(draft, {
         source: this.source,
         correlationId: shot.id,
         subject: shot.id,
         show: shot.show,
-        id,
         time: this.clock(),
       }),
     );

@@ -4,16 +4,48 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, startRedisServer } from '@shotcaller/engines';
+import { repoRoot, startRedisCluster, startRedisServer } from '@shotcaller/engines';
 import { Redis } from 'ioredis';
 import { bareBullmq } from './baseline';
-import { shotcallerCommandBreakdown, shotcallerLatency, shotcallerThroughput } from './shotcaller-e2e';
+import {
+  type BenchTarget,
+  shotcallerCommandBreakdown,
+  shotcallerLatency,
+  shotcallerThroughput,
+  singleRedis,
+} from './shotcaller-e2e';
 import { simulationOfRecordedShots } from './simulation';
 
 const size = Number(process.env.BENCH_SHOTS ?? 1000);
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const simShots = Number(process.env.BENCH_SIM_SHOTS ?? 10_000);
+const clusterPartitions = Number(process.env.BENCH_CLUSTER_PARTITIONS ?? 12);
+const clusterShows = Number(process.env.BENCH_CLUSTER_SHOWS ?? 36);
+
+/**
+ * The same end-to-end run on a Redis Cluster of three masters (no replicas: they would take the CPU
+ * the roles need on a small machine), the deployment in partitions, the shots spread over many shows.
+ */
+async function onCluster(n: number) {
+  const cluster = await startRedisCluster({ masters: 3 });
+  const client = cluster.connect();
+  const masters = cluster.nodes.map(({ port }) => new Redis({ port, maxRetriesPerRequest: null }));
+  try {
+    const target: BenchTarget = {
+      redis: { cluster: { nodes: cluster.nodes.map(({ host, port }) => `${host}:${port}`) } },
+      partitions: clusterPartitions,
+      shows: Array.from({ length: clusterShows }, (_, i) => `SH${String(i + 1).padStart(2, '0')}`),
+      servers: masters,
+      client,
+    };
+    return { masters: masters.length, ...(await shotcallerThroughput(target, n)) };
+  } finally {
+    for (const m of masters) m.disconnect();
+    client.disconnect();
+    await cluster.stop();
+  }
+}
 
 const server = process.env.REDIS_URL ? undefined : await startRedisServer();
 const redisUrl = process.env.REDIS_URL ?? server!.url;
@@ -22,11 +54,16 @@ try {
   console.log(`Redis ${redisUrl}; ${size} shots / jobs per throughput run`);
   const baseline = await bareBullmq(redis, size);
   console.log(`bare BullMQ: ${baseline.jobsPerSecond.toFixed(0)} jobs/s`);
-  const throughput = await shotcallerThroughput(redis, redisUrl, size);
+  const single = singleRedis(redis, redisUrl);
+  const throughput = await shotcallerThroughput(single, size);
   console.log(`Shotcaller, all roles in one process: ${throughput.shotsPerSecond.toFixed(1)} shots/s`);
-  const processes = await shotcallerThroughput(redis, redisUrl, size, 'processes');
+  const processes = await shotcallerThroughput(single, size, 'processes');
   console.log(`Shotcaller, a process per role: ${processes.shotsPerSecond.toFixed(1)} shots/s`);
-  const latency = await shotcallerLatency(redis, redisUrl, rate, seconds);
+  const cluster = await onCluster(size);
+  console.log(
+    `Shotcaller on a ${cluster.masters}-master Redis Cluster: ${cluster.shotsPerSecond.toFixed(1)} shots/s`,
+  );
+  const latency = await shotcallerLatency(single, rate, seconds);
   console.log(`latency at ${rate} shots/s: p50 ${latency.p50Ms.toFixed(0)} ms`);
   const breakdown = await shotcallerCommandBreakdown(redis, redisUrl, Math.min(size, 200));
   const simulation = await simulationOfRecordedShots(redis, simShots);
@@ -40,6 +77,7 @@ try {
     shotcallerProcesses: processes,
     ratio: throughput.shotsPerSecond / baseline.jobsPerSecond,
     ratioProcesses: processes.shotsPerSecond / baseline.jobsPerSecond,
+    cluster,
     latency,
     commandsPerShotByPart: breakdown.byPart,
     commandsPerShotByCommand: breakdown.byCommand,
@@ -57,14 +95,35 @@ try {
     'Shotcaller end to end (submit → ledger), one process': {
       'per second': f(throughput.shotsPerSecond),
       'Redis commands each': f(throughput.commandsPerShot),
-      'Redis bytes retained each': f(throughput.memoryBytesPerShot, 0),
+      'Redis bytes retained each': f(throughput.retainedBytesPerShot, 0),
+      'used_memory growth each': f(throughput.usedMemoryGrowthPerShot, 0),
     },
     'Shotcaller end to end, a process per role': {
       'per second': f(processes.shotsPerSecond),
       'Redis commands each': f(processes.commandsPerShot),
-      'Redis bytes retained each': f(processes.memoryBytesPerShot, 0),
+      'Redis bytes retained each': f(processes.retainedBytesPerShot, 0),
+      'used_memory growth each': f(processes.usedMemoryGrowthPerShot, 0),
+    },
+    [`Shotcaller end to end, one process, ${cluster.masters}-master Redis Cluster`]: {
+      'per second': f(cluster.shotsPerSecond),
+      'Redis commands each': f(cluster.commandsPerShot),
+      'Redis bytes retained each': f(cluster.retainedBytesPerShot, 0),
+      'used_memory growth each': f(cluster.usedMemoryGrowthPerShot, 0),
     },
   });
+  console.log(
+    `each master's share of the cluster's commands (${clusterPartitions} partitions, ${clusterShows} shows): ${cluster.commandShareByServer.map((s) => `${f(s * 100)} %`).join(', ')}`,
+  );
+  console.log(
+    "What a delivered shot keeps in Redis once the pipeline is idle (bytes, MEMORY USAGE of the deployment's keys):",
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(throughput.retainedBytesPerShotByPart)
+        .sort((a, b) => b[1] - a[1])
+        .map(([part, n]) => [part, { 'bytes per shot': f(n, 0) }]),
+    ),
+  );
   console.log(
     `Where a shot's Redis commands go (MONITOR over ${breakdown.shots} shots, Lua's inner commands included):`,
   );

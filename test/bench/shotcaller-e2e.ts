@@ -5,30 +5,53 @@ import { hashToken } from '@shotcaller/api';
 import { budgetKeys, decodeFacts } from '@shotcaller/budget';
 import { startShotcaller } from '@shotcaller/cli';
 import { repoRoot } from '@shotcaller/engines';
-import { EventLog } from '@shotcaller/events';
+import { EventLog, Partitions } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { ShotcallerClient } from '@shotcaller/sdk';
 import { bullPrefix } from '@shotcaller/shots';
 import { aShotRequest } from '@shotcaller/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { spawnRole, stopProcess } from '../support/role-process';
 import { breakdownOf } from './command-breakdown';
-import { percentile, totalCommands, usedMemory } from './redis-stats';
+import { percentile, retainedBytes, totalCommands, usedMemory } from './redis-stats';
 
 const token = 'bench-admin-token';
+
+/**
+ * Where a run's roles keep their data: one Redis by its URL, or a Redis Cluster by its nodes with the
+ * deployment spread over `partitions`. `servers` are the Redis servers whose INFO the figures add up
+ * (the one Redis, or each master); `client` reads what the roles wrote.
+ */
+export interface BenchTarget {
+  redis: { url: string } | { cluster: { nodes: string[] } };
+  partitions: number;
+  /** The shows the shots are spread over. */
+  shows: readonly string[];
+  servers: readonly Redis[];
+  client: Redis | Cluster;
+}
+
+/** One Redis, one partition, one show: the zero-configuration deployment. */
+export function singleRedis(redis: Redis, url: string): BenchTarget {
+  return { redis: { url }, partitions: 1, shows: ['NTH'], servers: [redis], client: redis };
+}
+
+async function sum(servers: readonly Redis[], read: (r: Redis) => Promise<number>): Promise<number[]> {
+  return Promise.all(servers.map(read));
+}
 
 /** All roles in this process, or (`processes`) the api here and every other role in a process of its own. */
 export type BenchMode = 'one-process' | 'processes';
 
 const workerRoles = ['router', 'genai-worker', 'budget', 'compliance'] as const;
 
-async function shotcaller(redisUrl: string, deployment: string, mode: BenchMode = 'one-process') {
+async function shotcaller(target: BenchTarget, deployment: string, mode: BenchMode = 'one-process') {
   const examples = join(repoRoot(), 'examples');
   const settings = {
     deployment,
     dataDir: mkdtempSync(join(tmpdir(), 'shotcaller-bench-')),
-    redis: { url: redisUrl },
+    redis: { ...target.redis, partitions: target.partitions },
     log: { level: 'error' as const },
     // One client stands for a studio's many callers here: its write budget is the studio's.
     api: { port: 0, maxBatch: 500, rateLimits: { write: 1_000_000 } },
@@ -49,7 +72,7 @@ async function shotcaller(redisUrl: string, deployment: string, mode: BenchMode 
   writeFileSync(configFile, JSON.stringify(settings));
   const processes = workerRoles.map((role) => spawnRole(role, { SHOTCALLER_CONFIG: configFile }));
   const api = await startShotcaller(config, ['api']);
-  await rolesReady(redisUrl, deployment);
+  await rolesReady(target, deployment);
   return {
     running: {
       apiUrl: api.apiUrl,
@@ -62,19 +85,22 @@ async function shotcaller(redisUrl: string, deployment: string, mode: BenchMode 
   };
 }
 
-/** Waits until the role processes have registered: their consumer groups and queue workers exist. */
-async function rolesReady(redisUrl: string, deployment: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  const queues = ['intake', 'genai-local'].map(
-    (name) => new Queue(name, { connection: redis, prefix: bullPrefix(deployment) }),
+/** Waits until the role processes have registered: each partition's consumer groups and queue workers exist. */
+async function rolesReady(target: BenchTarget, deployment: string): Promise<void> {
+  const partitions = new Partitions(deployment, target.partitions);
+  const redis = target.client;
+  const queues = partitions.all.map(
+    (k) => new Queue('genai-local', { connection: redis, prefix: bullPrefix(partitions.keyspace(k)) }),
   );
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const groups = await new EventLog(redis, { deployment }).groups();
+      const groups = await Promise.all(
+        partitions.all.map((k) => new EventLog(redis, { deployment: partitions.keyspace(k) }).groups()),
+      );
       const workers = await Promise.all(queues.map((q) => q.getWorkersCount()));
       if (
-        ['budget', 'compliance'].every((g) => groups.some((x) => x.name === g)) &&
+        groups.every((of) => ['router', 'budget', 'compliance'].every((g) => of.some((x) => x.name === g))) &&
         workers.every((n) => n > 0)
       )
         return;
@@ -83,13 +109,13 @@ async function rolesReady(redisUrl: string, deployment: string): Promise<void> {
     }
   } finally {
     await Promise.all(queues.map((q) => q.close()));
-    redis.disconnect();
   }
 }
 
 /** AI-routed shots with no performers: they go straight through (environment, one frame). */
-const benchShot = (run: string, i: number) =>
+const benchShot = (target: BenchTarget, run: string, i: number) =>
   aShotRequest({
+    show: target.shows[i % target.shows.length]!,
     shot: `B_${String(i).padStart(5, '0')}`,
     category: 'environment',
     deliverable: 'temp',
@@ -99,29 +125,36 @@ const benchShot = (run: string, i: number) =>
   });
 
 /** Watches the ledger: when each shot's row first shows its usage (actual > 0). */
-function ledgerWatcher(redis: Redis, deployment: string) {
+function ledgerWatcher(target: BenchTarget, deployment: string) {
   const seen = new Map<string, number>();
   const waiting = new Set<string>();
   let stop = false;
-  const keys = budgetKeys(deployment);
-  // Reads only the facts of shots not seen yet, in one MGET a poll: the watcher shares the bench's CPU
-  // (and, in one-process mode, the roles'), so it must cost little.
+  const partitions = new Partitions(deployment, target.partitions);
+  // Reads only the facts of shots not seen yet, in one MGET a partition a poll (a partition's keys
+  // share a slot): the watcher shares the bench's CPU (and, in one-process mode, the roles'), so it
+  // must cost little.
+  const poll = async (ids: string[], k: number) => {
+    const keys = budgetKeys(partitions.keyspace(k));
+    const stored = await target.client.mget(ids.map((id) => keys.shotFacts(id)));
+    const now = performance.now();
+    ids.forEach((id, i) => {
+      const usage = decodeFacts(id, stored[i] ?? '').some(
+        ({ fact }) => fact.kind === 'usage' && fact.amount.amountMinor > 0,
+      );
+      if (usage) {
+        seen.set(id, now);
+        waiting.delete(id);
+      }
+    });
+  };
   const loop = (async () => {
     while (!stop) {
-      const ids = [...waiting];
-      if (ids.length > 0) {
-        const stored = await redis.mget(ids.map((id) => keys.shotFacts(id)));
-        const now = performance.now();
-        ids.forEach((id, i) => {
-          const usage = decodeFacts(id, stored[i] ?? '').some(
-            ({ fact }) => fact.kind === 'usage' && fact.amount.amountMinor > 0,
-          );
-          if (usage) {
-            seen.set(id, now);
-            waiting.delete(id);
-          }
-        });
+      const byPartition = new Map<number, string[]>();
+      for (const id of waiting) {
+        const k = partitions.ofShotId(id)!;
+        byPartition.set(k, [...(byPartition.get(k) ?? []), id]);
       }
+      await Promise.all([...byPartition].map(([k, ids]) => poll(ids, k)));
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -145,31 +178,42 @@ function ledgerWatcher(redis: Redis, deployment: string) {
   };
 }
 
-/** Throughput: `n` shots submitted in batches as fast as the API takes them, until all are in the ledger. */
-export async function shotcallerThroughput(
-  redis: Redis,
-  redisUrl: string,
-  n: number,
-  mode: BenchMode = 'one-process',
-) {
+/**
+ * Throughput: `n` shots submitted in batches as fast as the API takes them, until all are in the
+ * ledger; with the commands each server ran (their share of the total), and the memory they kept.
+ */
+export async function shotcallerThroughput(target: BenchTarget, n: number, mode: BenchMode = 'one-process') {
   const deployment = `bench-t-${Date.now()}`;
-  const { running, client } = await shotcaller(redisUrl, deployment, mode);
-  const watcher = ledgerWatcher(redis, deployment);
+  const { running, client } = await shotcaller(target, deployment, mode);
+  const watcher = ledgerWatcher(target, deployment);
   try {
-    const memoryBefore = await usedMemory(redis);
-    const commandsBefore = await totalCommands(redis);
+    const memoryBefore = await sum(target.servers, usedMemory);
+    const commandsBefore = await sum(target.servers, totalCommands);
     const started = performance.now();
     for (let i = 0; i < n; i += 250) {
       const reply = await client.submitBatch(
-        Array.from({ length: Math.min(250, n - i) }, (_, j) => benchShot(deployment, i + j)),
+        Array.from({ length: Math.min(250, n - i) }, (_, j) => benchShot(target, deployment, i + j)),
       );
       watcher.watch(reply.results.map((r) => r.shotId!));
     }
     await watcher.until(n, 300_000);
     const seconds = (performance.now() - started) / 1000;
-    const commands = (await totalCommands(redis)) - commandsBefore;
-    const memory = (await usedMemory(redis)) - memoryBefore;
-    return { shotsPerSecond: n / seconds, commandsPerShot: commands / n, memoryBytesPerShot: memory / n };
+    const commands = (await sum(target.servers, totalCommands)).map((c, i) => c - commandsBefore[i]!);
+    // Retained once the pipeline is idle: the consumer groups' last acknowledgements are in.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const memory = (await sum(target.servers, usedMemory)).map((m, i) => m - memoryBefore[i]!);
+    const retained = await retainedBytes(target.servers, deployment);
+    const total = commands.reduce((a, b) => a + b, 0);
+    return {
+      shotsPerSecond: n / seconds,
+      commandsPerShot: total / n,
+      retainedBytesPerShot: retained.total / n,
+      retainedBytesPerShotByPart: Object.fromEntries(
+        Object.entries(retained.byPart).map(([part, bytes]) => [part, bytes / n]),
+      ),
+      usedMemoryGrowthPerShot: memory.reduce((a, b) => a + b, 0) / n,
+      commandShareByServer: commands.map((c) => c / total),
+    };
   } finally {
     await watcher.close();
     await running.stop();
@@ -177,10 +221,10 @@ export async function shotcallerThroughput(
 }
 
 /** Latency at a fixed offered load: one shot every 1000/rate ms; submission to the ledger showing it. */
-export async function shotcallerLatency(redis: Redis, redisUrl: string, rate: number, seconds: number) {
+export async function shotcallerLatency(target: BenchTarget, rate: number, seconds: number) {
   const deployment = `bench-l-${Date.now()}`;
-  const { running, client } = await shotcaller(redisUrl, deployment);
-  const watcher = ledgerWatcher(redis, deployment);
+  const { running, client } = await shotcaller(target, deployment);
+  const watcher = ledgerWatcher(target, deployment);
   try {
     const submittedAt = new Map<string, number>();
     const n = rate * seconds;
@@ -193,7 +237,7 @@ export async function shotcallerLatency(redis: Redis, redisUrl: string, rate: nu
       inFlight.push(
         (async () => {
           const at = performance.now();
-          const { shot } = await client.submitShot(benchShot(deployment, i));
+          const { shot } = await client.submitShot(benchShot(target, deployment, i));
           submittedAt.set(shot.id, at);
           watcher.watch([shot.id]);
         })(),
@@ -218,13 +262,16 @@ export async function shotcallerLatency(redis: Redis, redisUrl: string, rate: nu
 /** Where the commands of `n` shots go, with MONITOR attached (slow: run it apart from the timed runs). */
 export async function shotcallerCommandBreakdown(redis: Redis, redisUrl: string, n: number) {
   const deployment = `bench-m-${Date.now()}`;
-  const { running, client } = await shotcaller(redisUrl, deployment);
-  const watcher = ledgerWatcher(redis, deployment);
+  const target = singleRedis(redis, redisUrl);
+  const { running, client } = await shotcaller(target, deployment);
+  const watcher = ledgerWatcher(target, deployment);
   try {
     // Wait for the roles' start-up commands to pass, so only the shots are counted.
     await new Promise((r) => setTimeout(r, 500));
     const breakdown = await breakdownOf(redis, async () => {
-      const reply = await client.submitBatch(Array.from({ length: n }, (_, i) => benchShot(deployment, i)));
+      const reply = await client.submitBatch(
+        Array.from({ length: n }, (_, i) => benchShot(target, deployment, i)),
+      );
       watcher.watch(reply.results.map((r) => r.shotId!));
       await watcher.until(n, 120_000);
     });

@@ -32,7 +32,7 @@ describe('on a three-master Redis Cluster', () => {
     expect(slots.size).toBeGreaterThan(1);
     const mine = await client.cluster('KEYSLOT', `{sc:${deployment}}:events`);
     expect(await client.cluster('KEYSLOT', `{sc:${deployment}}:shot:sh-1`)).toBe(mine);
-    expect(await client.cluster('KEYSLOT', `${bullPrefix(deployment)}:intake:wait`)).toBe(mine);
+    expect(await client.cluster('KEYSLOT', `${bullPrefix(deployment)}:vendor:wait`)).toBe(mine);
   });
 
   it('runs the shot store and the event log, Lua scripts included', async () => {
@@ -64,10 +64,10 @@ describe('on a three-master Redis Cluster', () => {
   });
 
   it('runs a BullMQ queue and worker under the deployment prefix', async () => {
-    const queue = createQueue('intake', client, deployment);
+    const queue = createQueue('vendor', client, deployment);
     const done: string[] = [];
     const worker = new Worker(
-      'intake',
+      'vendor',
       async (job) => {
         done.push(job.data.shotId);
       },

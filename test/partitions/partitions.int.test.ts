@@ -306,7 +306,6 @@ describe('a role given some partitions', () => {
       (line) => line.includes(`{sc:${deployment}:p2}`) || line.includes(`{sc:${deployment}:p3}`),
     );
     expect(strays).toEqual([]);
-    await shots.close();
     driver.disconnect();
   }, 120_000);
 });

@@ -33,6 +33,13 @@ export class AlertInbox {
     this.applied = `${deploymentPrefix(deployment)}compliance:alerts:applied`;
   }
 
+  /** The event types `apply` reads. */
+  static readonly eventTypes: ReadonlySet<ShotcallerEvent['type']> = new Set([
+    'io.shotcaller.compliance.alert.raised.v1',
+    'io.shotcaller.compliance.alert.acknowledged.v1',
+    'io.shotcaller.compliance.alert.resolved.v1',
+  ]);
+
   /** Applies an alert event; a replayed event leaves the alert as it was. */
   async apply(event: ShotcallerEvent): Promise<void> {
     if (event.type === 'io.shotcaller.compliance.alert.raised.v1') {

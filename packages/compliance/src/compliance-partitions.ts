@@ -35,13 +35,10 @@ export class CompliancePartitions {
     return recorded;
   }
 
-  /** The consent, from the first partition that has it. */
+  /** The consent, from the first partition that has it (all are asked at once). */
   async getConsent(id: string): Promise<ConsentRecord | undefined> {
-    for (const registry of this.registries) {
-      const consent = await registry.getConsent(id);
-      if (consent) return consent;
-    }
-    return undefined;
+    const found = await Promise.all(this.registries.map((registry) => registry.getConsent(id)));
+    return found.find((consent) => consent !== undefined);
   }
 
   async revokeConsent(
@@ -86,11 +83,10 @@ export class CompliancePartitions {
 
   /** An alert and the partition it is in. */
   async alert(alertId: string): Promise<{ alert: Alert; k: number }> {
-    for (const k of this.partitions.all) {
-      const alert = await this.inboxes[k]!.get(alertId);
-      if (alert) return { alert, k };
-    }
-    throw new AlertNotFound(alertId);
+    const found = await Promise.all(this.partitions.all.map((k) => this.inboxes[k]!.get(alertId)));
+    const k = found.findIndex((alert) => alert !== undefined);
+    if (k === -1) throw new AlertNotFound(alertId);
+    return { alert: found[k]!, k: this.partitions.all[k]! };
   }
 
   async listAlerts(filter: { status?: Alert['status']; show?: string } = {}): Promise<Alert[]> {

@@ -384,6 +384,17 @@ export const liveEventTypes: ReadonlySet<EventType> = new Set<EventType>([
   'io.shotcaller.genai.task.progress.v1',
 ]);
 
+/**
+ * Types this version no longer emits, with what says the same now. They stay in the catalogue so that
+ * logs written before still read, fold and replay.
+ */
+export const retiredEventTypes: ReadonlyMap<EventType, string> = new Map<EventType, string>([
+  [
+    'io.shotcaller.shot.routing.started.v1',
+    'Routing is immediate: it was written in the same step as `shot.routed` or `shot.held`, which say when it happened.',
+  ],
+]);
+
 /** Whether events of this type are written to the durable log (true) or only published live. */
 export function isDurableEventType(type: EventType): boolean {
   return !liveEventTypes.has(type);

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import { UnknownEventType, ValidationFailed } from './errors';
 import {
   type EventData,
@@ -8,6 +7,7 @@ import {
   isEventType,
 } from './event-catalogue';
 import { EventEnvelope } from './event-envelope';
+import { timeOrderedId } from './time-ordered-id';
 import { toFieldIssues } from './validation';
 
 type Envelope = Omit<EventEnvelope, 'type' | 'data'>;
@@ -49,7 +49,7 @@ export function makeEvent<T extends EventType>(
   if (!parsed.success) throw new ValidationFailed(`${type} event`, toFieldIssues(parsed.error, ['data']));
   const event = {
     specversion: '1.0' as const,
-    id: meta.id ?? uuidv7(),
+    id: meta.id ?? timeOrderedId(),
     source: meta.source,
     type,
     time: (meta.time ?? new Date()).toISOString(),
@@ -61,4 +61,26 @@ export function makeEvent<T extends EventType>(
     data: parsed.data,
   };
   return event as unknown as EventOf<T>;
+}
+
+/**
+ * An event before its envelope: its type, its data, and an id where a retried producer must append it
+ * once. One member per type, so a draft's data always belongs to its type.
+ */
+export type EventDraft = {
+  [T in EventType]: { type: T; data: EventDataInput<T>; id?: string };
+}[EventType];
+
+/** A draft of `type`, typed by it. */
+export function draftEvent<T extends EventType>(type: T, data: EventDataInput<T>, id?: string): EventDraft {
+  // Only here does TypeScript lose that `data` belongs to `type`: a generic T is not narrowed to a member.
+  return (id === undefined ? { type, data } : { type, data, id }) as EventDraft;
+}
+
+/** The CloudEvent of a draft: the envelope from `meta`, the id from the draft when it has one. */
+export function eventFromDraft(draft: EventDraft, meta: Omit<EventMeta, 'id'>): ShotcallerEvent {
+  return makeEvent<EventType>(draft.type, draft.data, {
+    ...meta,
+    ...(draft.id === undefined ? {} : { id: draft.id }),
+  });
 }

@@ -9,5 +9,6 @@ export * from './routing-decision';
 export * from './shot';
 export * from './shot-request';
 export * from './shot-state';
+export * from './time-ordered-id';
 export * from './turnover';
 export * from './validation';

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { eventCatalogue, eventTypes, isDurableEventType, replicatedEventTypes } from './event-catalogue';
+import {
+  eventCatalogue,
+  eventTypes,
+  isDurableEventType,
+  replicatedEventTypes,
+  retiredEventTypes,
+} from './event-catalogue';
 
 interface JsonSchema {
   type?: string | string[];
@@ -61,6 +67,9 @@ export function renderEventDocs(): string {
         : replicatedEventTypes.has(type)
           ? 'Durable, and **replicated before acknowledged** when `redis.replicaAcks` is set (docs/operations.md#failover).'
           : 'Durable.',
+      ...(retiredEventTypes.has(type)
+        ? ['', `**No longer emitted.** ${retiredEventTypes.get(type)} Logs written before still hold it.`]
+        : []),
       '',
       '| field | type | required |',
       '| --- | --- | --- |',

@@ -25,6 +25,16 @@ export interface ConsumerOptions {
   claimIdleMs?: number;
   /** Attempts after which an event goes to the dead-letter stream with its last error. */
   maxDeliveries?: number;
+  /**
+   * The event types the handler wants; others are acknowledged unread (not validated, not handed
+   * over), so a group that reacts to a few types pays little for the rest of the log.
+   */
+  types?: ReadonlySet<string>;
+  /**
+   * Handle a batch's events about different subjects at once, each subject's in log order. For
+   * handlers whose work on one shot never depends on another's (routing), not for folds (the ledger).
+   */
+  concurrentSubjects?: boolean;
   /** Told about every handler failure and dead letter, for logging. */
   onError?: (error: unknown, info: { entryId: string; eventId: string; deadLettered: boolean }) => void;
 }
@@ -195,17 +205,31 @@ export class GroupConsumer {
   }
 
   /**
-   * Handles a batch in order, then acknowledges every event handled in one XACK: one command a batch
+   * Handles a batch in order (or each subject's events in order, with `concurrentSubjects`), then acknowledges every event handled in one XACK: one command a batch
    * rather than one an event. A crash before the XACK redelivers the batch, which handlers (idempotent
    * by event id) already allow for.
    */
   private async processBatch(batch: ReadonlyArray<[StoredEvent, number]>): Promise<void> {
     const handled: string[] = [];
     const redelivered: string[] = [];
-    for (const [stored, deliveries] of batch) {
-      if (!(await this.process(stored, deliveries))) continue;
-      handled.push(stored.entryId);
-      if (deliveries > 1) redelivered.push(stored.entryId);
+    const processInOrder = async (events: ReadonlyArray<[StoredEvent, number]>) => {
+      for (const [stored, deliveries] of events) {
+        if (!(await this.process(stored, deliveries))) continue;
+        handled.push(stored.entryId);
+        if (deliveries > 1) redelivered.push(stored.entryId);
+      }
+    };
+    if (this.options.concurrentSubjects && batch.length > 1) {
+      const bySubject = new Map<string, Array<[StoredEvent, number]>>();
+      for (const item of batch) {
+        const subject = item[0].subject;
+        const list = bySubject.get(subject);
+        if (list) list.push(item);
+        else bySubject.set(subject, [item]);
+      }
+      await Promise.all([...bySubject.values()].map(processInOrder));
+    } else {
+      await processInOrder(batch);
     }
     if (handled.length === 0) return;
     if (redelivered.length === 0) {
@@ -223,7 +247,10 @@ export class GroupConsumer {
   private async process(stored: StoredEvent, deliveries: number): Promise<boolean> {
     let event: ShotcallerEvent;
     try {
-      event = parseEvent(JSON.parse(stored.json));
+      const json: unknown = JSON.parse(stored.json);
+      const { types } = this.options;
+      if (types && !types.has((json as { type?: unknown }).type as string)) return true;
+      event = parseEvent(json);
     } catch (error) {
       // A malformed or unknown event will never parse: retrying cannot help.
       await this.deadLetter(stored, `cannot be parsed: ${(error as Error).message}`, deliveries);

@@ -80,6 +80,52 @@ describe('the event log', () => {
     );
   });
 
+  it('hands a group only the types it asks for, and acknowledges the rest unread', async () => {
+    await log.appendMany([aSubmittedEvent(1), aUsageEvent(1), aSubmittedEvent(2), aUsageEvent(2)]);
+    const seen: string[] = [];
+    await consume('routerish', 'r1', async (e) => void seen.push(e.subject!), {
+      types: new Set(['io.shotcaller.shot.submitted.v1']),
+    }).start();
+    await eventually(
+      () => log.groups(),
+      (groups) => groups.some((g) => g.name === 'routerish' && g.lag === 0 && g.pending === 0),
+      'every event acknowledged',
+    );
+    expect(seen).toEqual(['shot-1', 'shot-2']);
+  });
+
+  it('handles different subjects at once but each subject in log order, with concurrentSubjects', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => aUsageEvent(i % 4, 100 + i));
+    await log.appendMany(events);
+    const order = new Map<string, number[]>();
+    let running = 0;
+    let mostAtOnce = 0;
+    await consume(
+      'parallel',
+      'p1',
+      async (e) => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((r) => setTimeout(r, 5));
+        if (e.type === 'io.shotcaller.genai.usage.recorded.v1')
+          order.set(e.subject!, [...(order.get(e.subject!) ?? []), e.data.cost.amountMinor]);
+        running--;
+      },
+      { concurrentSubjects: true, batchSize: 50 },
+    ).start();
+    await eventually(
+      () => [...order.values()].flat().length,
+      (n) => n === 40,
+      'every event handled',
+    );
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(4);
+    for (const [subject, amounts] of order) {
+      const n = Number(subject.split('-')[1]);
+      expect(amounts).toEqual(Array.from({ length: 10 }, (_, j) => 100 + n + 4 * j));
+    }
+  });
+
   it('loses no event when a consumer process is killed with events in flight', async () => {
     const events = Array.from({ length: 20 }, (_, i) => aUsageEvent(i));
     await log.appendMany(events);

@@ -229,7 +229,8 @@ export const ShotcallerConfig = z.strictObject({
       policyFile: z.string().min(1).optional(),
       /** The rate cards YAML; the bundled examples/rate-cards.yaml when absent. */
       rateCardsFile: z.string().min(1).optional(),
-      concurrency: z.int().positive().default(8),
+      /** Shots a router routes at once: the events it reads from the log in one go. */
+      concurrency: z.int().positive().default(50),
     })
     .prefault({}),
   compliance: z

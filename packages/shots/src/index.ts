@@ -25,7 +25,6 @@ export {
   ComplianceHoldNotOverridable,
   OverrideUnchanged,
   ShotCommands,
-  type ShotQueues,
 } from './shot-commands';
 export { ShotPartitions } from './shot-partitions';
 export { ShotRecord } from './shot-record';

@@ -2,7 +2,7 @@ import { deploymentPrefix } from '@shotcaller/events';
 import { type ConnectionOptions, Queue, type QueueOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const queueNames = { intake: 'intake', vendor: 'vendor', notify: 'notify' } as const;
+export const queueNames = { vendor: 'vendor', notify: 'notify' } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames] | `genai-${string}`;
 
 /** Each genai provider has a queue of its own, so its concurrency and rate limit are its own. */
@@ -20,7 +20,7 @@ export function bullPrefix(deployment: string): string {
   return `${deploymentPrefix(deployment)}bull`;
 }
 
-/** What the intake, genai and vendor queues carry: only the shot id; the store holds the rest. */
+/** What the genai and vendor queues carry: only the shot id; the store holds the rest. */
 export const ShotJob = z.strictObject({ shotId: z.string().min(1), attempt: z.int().positive() });
 export type ShotJob = z.infer<typeof ShotJob>;
 

@@ -1,7 +1,5 @@
 import { type Route, ShotcallerError, type ShotRequest } from '@shotcaller/contracts';
-import type { Queue } from 'bullmq';
 import { ReviewOnTicket } from './errors';
-import { priorities, type ShotJob, shotJobId } from './queues';
 import type { ShotRecord } from './shot-record';
 import { pending, type ShotStore } from './shot-store';
 import { ticketIdOf } from './ticket-ids';
@@ -34,28 +32,23 @@ export interface Actor {
   source: string;
 }
 
-export interface ShotQueues {
-  intake: Queue<ShotJob>;
-}
-
-/** What people do to shots: submit, override, cancel, retry, approve, reject. Each is one audited move. */
+/**
+ * What people do to shots: submit, override, cancel, retry, approve, reject. Each is one audited move.
+ * A move that sends a shot to routing needs nothing more: its event is what the router reacts to.
+ */
 export class ShotCommands {
   constructor(
     private readonly store: ShotStore,
-    private readonly queues: ShotQueues,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Creates the shot (or finds the one its idempotency key made) and puts it on the intake queue. */
+  /** Creates the shot (or finds the one its idempotency key made); its submitted event asks for routing. */
   async submit(request: ShotRequest, actor: Actor): Promise<{ shot: ShotRecord; created: boolean }> {
-    const result = await this.store.create(request, {
+    return this.store.create(request, {
       submittedBy: actor.name,
       source: actor.source,
       now: this.clock(),
     });
-    // Also on a repeat: a crash between creating and enqueueing must not strand the shot. The job id makes it a no-op otherwise.
-    if (result.shot.state === 'submitted') await this.enqueueIntake(result.shot);
-    return result;
   }
 
   /** Replaces a not-yet-started shot's request (a tracker edit); a held or queued shot is routed again. */
@@ -64,25 +57,10 @@ export class ShotCommands {
     request: ShotRequest,
     actor: Actor,
   ): Promise<{ shot: ShotRecord; changed: string[] }> {
-    const result = await this.store.revise(shotId, request, {
+    return this.store.revise(shotId, request, {
       by: actor.name,
       source: actor.source,
       now: this.clock(),
-    });
-    // A still-submitted shot is already on its way to the router; any other needs a new intake job.
-    if (result.changed.length > 0)
-      await this.enqueueIntake(
-        result.shot,
-        result.shot.state === 'submitted' ? '' : `r${result.shot.version}`,
-      );
-    return result;
-  }
-
-  async enqueueIntake(shot: ShotRecord, step = ''): Promise<void> {
-    const job = { shotId: shot.id, attempt: shot.attempt };
-    await this.queues.intake.add('route', job, {
-      jobId: shotJobId(job, step),
-      priority: priorities[shot.request.priority],
     });
   }
 
@@ -120,7 +98,6 @@ export class ShotCommands {
       source: actor.source,
       now,
     });
-    await this.enqueueIntake(shot, `o${shot.version}`);
     return shot;
   }
 
@@ -151,7 +128,6 @@ export class ShotCommands {
       source: actor.source,
       now: this.clock(),
     });
-    await this.enqueueIntake(shot);
     return shot;
   }
 
@@ -192,7 +168,6 @@ export class ShotCommands {
       source: actor.source,
       now,
     });
-    await this.enqueueIntake(rerouted, `r${rerouted.version}`);
     return rerouted;
   }
 }

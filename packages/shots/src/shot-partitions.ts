@@ -1,8 +1,6 @@
 import type { Route, ShotcallerEvent, ShotRequest, ShotState } from '@shotcaller/contracts';
 import type { Partitions, RedisClient } from '@shotcaller/events';
-import type { Queue } from 'bullmq';
 import { ShotNotFound } from './errors';
-import { createQueue, type ShotJob } from './queues';
 import type { Actor } from './shot-commands';
 import { ShotCommands } from './shot-commands';
 import type { ShotRecord } from './shot-record';
@@ -17,7 +15,6 @@ import { type ListOptions, listShots, ShotStore } from './shot-store';
 export class ShotPartitions {
   private readonly stores = new Map<number, ShotStore>();
   private readonly commandsByPartition = new Map<number, ShotCommands>();
-  private readonly intakes = new Map<number, Queue<ShotJob>>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -44,20 +41,10 @@ export class ShotPartitions {
     return k === undefined ? undefined : this.store(k);
   }
 
-  /** The intake queue of a partition, opened on first use. */
-  intake(k: number): Queue<ShotJob> {
-    let queue = this.intakes.get(k);
-    if (!queue) {
-      queue = createQueue('intake', this.redis, this.partitions.keyspace(k));
-      this.intakes.set(k, queue);
-    }
-    return queue;
-  }
-
   commands(k: number): ShotCommands {
     let commands = this.commandsByPartition.get(k);
     if (!commands) {
-      commands = new ShotCommands(this.store(k), { intake: this.intake(k) }, this.clock);
+      commands = new ShotCommands(this.store(k), this.clock);
       this.commandsByPartition.set(k, commands);
     }
     return commands;
@@ -149,9 +136,5 @@ export class ShotPartitions {
 
   reject(shotId: string, note: string, actor: Actor): Promise<ShotRecord> {
     return this.commandsOfShot(shotId).reject(shotId, note, actor);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.intakes.values()].map((q) => q.close()));
   }
 }

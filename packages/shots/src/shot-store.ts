@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
-  type EventDataInput,
-  type EventType,
+  draftEvent,
+  type EventDraft,
+  eventFromDraft,
   makeEvent,
   parseEvent,
   type ShotcallerEvent,
   type ShotRequest,
   ShotState,
+  timeOrderedId,
 } from '@shotcaller/contracts';
 import {
   awaitReplicas,
@@ -18,7 +20,6 @@ import {
   type RedisClient,
   shotIdPrefixOfKeyspace,
 } from '@shotcaller/events';
-import { v7 as uuidv7 } from 'uuid';
 import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
 import { assertTransition, canTransition } from './lifecycle';
@@ -27,16 +28,10 @@ import { withShotScripts } from './scripts';
 import { ShotRecord } from './shot-record';
 
 /** An event to append with a shot change: its type and data; the store fills in the envelope. */
-export interface PendingEvent<T extends EventType = EventType> {
-  type: T;
-  data: EventDataInput<T>;
-  /** A deterministic id makes a retried write append once. */
-  id?: string;
-}
+export type PendingEvent = EventDraft;
 
-export function pending<T extends EventType>(type: T, data: EventDataInput<T>, id?: string): PendingEvent<T> {
-  return id === undefined ? { type, data } : { type, data, id };
-}
+/** A draft of an event to append with a shot change (a deterministic id makes a retried write append once). */
+export const pending = draftEvent;
 
 export interface ChangeOptions {
   /** The new state, checked against the lifecycle; absent rewrites the shot where it is. */
@@ -102,7 +97,7 @@ export class ShotStore {
     request: ShotRequest,
     opts: { submittedBy: string; source: string; now: Date },
   ): Promise<{ shot: ShotRecord; created: boolean }> {
-    const id = `${this.idPrefix}${uuidv7()}`;
+    const id = `${this.idPrefix}${timeOrderedId()}`;
     const now = opts.now.toISOString();
     const record: ShotRecord = {
       id,
@@ -197,14 +192,14 @@ export class ShotStore {
         updatedAt: options.now.toISOString(),
         version: current.version + 1,
       };
-      const events = options.events(current).map((p) =>
-        makeEvent(p.type, p.data as never, {
+      const pendingEvents = options.events(current);
+      const events = pendingEvents.map((p) =>
+        eventFromDraft(p, {
           source: options.source,
           correlationId: id,
           subject: id,
           show: current.show,
           time: options.now,
-          ...(p.id === undefined ? {} : { id: p.id }),
           ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
         }),
       );
@@ -222,7 +217,12 @@ export class ShotStore {
         id,
         String(Date.parse(current.createdAt)),
         String(events.length),
-        ...events.flatMap((e) => [e.id, e.type, compactEvent(e)]),
+        ...events.flatMap((e, i) => [
+          e.id,
+          e.type,
+          compactEvent(e),
+          pendingEvents[i]!.id === undefined ? '1' : '0',
+        ]),
       );
       if (reply[0] === 'ok') {
         await awaitReplicas(

@@ -94,7 +94,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
     config,
     redis,
     shots,
-    queues: { intake: shots.intake(0) },
+    queues: {},
     authenticator: new Authenticator(entries),
     logger: createLogger({
       role: 'api',
@@ -114,7 +114,6 @@ export async function startApi(options: ApiOptions = {}): Promise<Harness> {
     redis,
     async close() {
       await app.close();
-      await shots.close();
       redis.disconnect();
     },
   };

@@ -8,19 +8,21 @@ import {
 import { makeEvent, type PrecheckResult, type ShotcallerEvent, shotCodeOf } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
-import {
-  IllegalTransition,
-  pending,
-  type ShotCommands,
-  type ShotRecord,
-  type ShotStore,
-} from '@shotcaller/shots';
+import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
+
+/** What the checker reacts to: holds, consents, approvals, and its own alerts' events. */
+const handledTypes: ReadonlySet<ShotcallerEvent['type']> = new Set([
+  ...AlertInbox.eventTypes,
+  'io.shotcaller.shot.held.v1',
+  'io.shotcaller.consent.recorded.v1',
+  'io.shotcaller.approval.recorded.v1',
+  'io.shotcaller.consent.revoked.v1',
+]);
 
 export interface ComplianceCheckerOptions {
   redis: RedisClient;
   deployment: string;
   store: ShotStore;
-  commands: ShotCommands;
   registry: ConsentRegistry;
   logger: Logger;
   consumerName: string;
@@ -55,6 +57,8 @@ export class ComplianceChecker {
       group: 'compliance',
       consumer: options.consumerName,
       handler: (event) => this.handle(event),
+      // Most of the log (routing, generation, money) is no business of compliance: left unread.
+      types: handledTypes,
       ...(options.claimIdleMs ? { claimIdleMs: options.claimIdleMs } : {}),
       ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
       ...(options.blockMs ? { blockMs: options.blockMs } : {}),
@@ -140,14 +144,13 @@ export class ComplianceChecker {
     causationId: string,
   ): Promise<void> {
     try {
-      const { shot: released } = await this.options.store.change(shot.id, {
+      await this.options.store.change(shot.id, {
         to: 'routing',
         events: () => [pending('io.shotcaller.shot.released.v1', { shotId: shot.id, reason, evidenceIds })],
         source: this.source,
         causationId,
         now: this.clock(),
       });
-      await this.options.commands.enqueueIntake(released, `rel${released.version}`);
     } catch (error) {
       // Another consumer released it first (or a TD moved it on): nothing left to do.
       if (!(error instanceof IllegalTransition)) throw error;

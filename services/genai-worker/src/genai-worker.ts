@@ -1,6 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Money, makeEvent, type ShotcallerError } from '@shotcaller/contracts';
+import {
+  type EventDraft,
+  eventFromDraft,
+  type Money,
+  makeEvent,
+  type ShotcallerError,
+} from '@shotcaller/contracts';
 import { EventLog, eventSource, type RedisClient } from '@shotcaller/events';
 import {
   chargedUsage,
@@ -13,8 +19,8 @@ import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
   genaiQueueName,
+  IllegalTransition,
   pending,
-  type ShotCommands,
   type ShotJob,
   ShotJob as ShotJobSchema,
   type ShotRecord,
@@ -30,7 +36,6 @@ export interface GenaiWorkerOptions {
   redis: RedisClient;
   deployment: string;
   store: ShotStore;
-  commands: ShotCommands;
   /** The provider this worker serves: it consumes that provider's queue only. */
   provider: string;
   adapter: GenaiAdapter;
@@ -188,43 +193,52 @@ export class GenaiWorker {
               : { binding: 'sidecar' as const, uri: sidecars[at]!.uri, sha256: sidecars[at]!.sha256 },
         };
       });
-      await this.append(
-        shot,
-        'io.shotcaller.genai.usage.recorded.v1',
-        { shotId, taskId, provider, ...result.usage, cost: this.options.price(provider, result.usage, shot) },
-        `${taskId}-usage`,
-      );
-      await this.append(
-        shot,
-        'io.shotcaller.genai.task.completed.v2',
-        {
-          shotId,
-          taskId,
-          provider,
-          outputs,
-          signer: this.options.credentials.identity.subject,
-          developmentCertificate: this.options.credentials.identity.development,
-        },
-        `${taskId}-completed`,
-      );
-      await store.change(shotId, {
-        to: 'delivered',
-        current: shot,
-        events: () => [
-          pending(
-            'io.shotcaller.shot.delivered.v1',
-            {
-              shotId,
-              route: 'genai',
-              version: shot!.attempt,
-              outputs: frames,
-            },
-            `${taskId}-delivered`,
-          ),
-        ],
-        source: this.source,
-        now: this.clock(),
-      });
+      const finished = [
+        pending(
+          'io.shotcaller.genai.usage.recorded.v1',
+          {
+            shotId,
+            taskId,
+            provider,
+            ...result.usage,
+            cost: this.options.price(provider, result.usage, shot),
+          },
+          `${taskId}-usage`,
+        ),
+        pending(
+          'io.shotcaller.genai.task.completed.v2',
+          {
+            shotId,
+            taskId,
+            provider,
+            outputs,
+            signer: this.options.credentials.identity.subject,
+            developmentCertificate: this.options.credentials.identity.development,
+          },
+          `${taskId}-completed`,
+        ),
+      ] as const;
+      try {
+        // What the provider used, what it made and the delivery, in one write.
+        await store.change(shotId, {
+          to: 'delivered',
+          current: shot,
+          events: () => [
+            ...finished,
+            pending(
+              'io.shotcaller.shot.delivered.v1',
+              { shotId, route: 'genai', version: shot!.attempt, outputs: frames },
+              `${taskId}-delivered`,
+            ),
+          ],
+          source: this.source,
+          now: this.clock(),
+        });
+      } catch (error) {
+        // The shot moved on meanwhile (a TD cancelled it): the work was still done and paid for.
+        if (error instanceof IllegalTransition) for (const draft of finished) await this.append(shot, draft);
+        throw error;
+      }
       return 'delivered';
     } catch (error) {
       const outcome = timeout.aborted
@@ -243,9 +257,11 @@ export class GenaiWorker {
         outcome === 'failed' && (error as ShotcallerError & { permanent?: boolean }).permanent === true;
       await this.append(
         shot,
-        'io.shotcaller.genai.task.failed.v1',
-        { shotId, taskId, provider, error: message, permanent },
-        `${taskId}-failed-${job.attemptsMade}`,
+        pending(
+          'io.shotcaller.genai.task.failed.v1',
+          { shotId, taskId, provider, error: message, permanent },
+          `${taskId}-failed-${job.attemptsMade}`,
+        ),
       );
       if (error instanceof StorageUnavailable && token) {
         // The store being down is no fault of the shot: wait for it as long as it takes, without using up retries.
@@ -333,18 +349,20 @@ export class GenaiWorker {
     const { provider } = this.options;
     await this.append(
       shot,
-      'io.shotcaller.genai.attempt.charged.v1',
-      {
-        shotId: shot.id,
-        taskId: job.id!,
-        provider,
-        attempt: job.attemptsMade + 1,
-        outcome,
-        reason,
-        ...usage,
-        cost: this.options.price(provider, usage, shot, { delivered: false }),
-      },
-      `${job.id}-charged-${job.attemptsMade}`,
+      pending(
+        'io.shotcaller.genai.attempt.charged.v1',
+        {
+          shotId: shot.id,
+          taskId: job.id!,
+          provider,
+          attempt: job.attemptsMade + 1,
+          outcome,
+          reason,
+          ...usage,
+          cost: this.options.price(provider, usage, shot, { delivered: false }),
+        },
+        `${job.id}-charged-${job.attemptsMade}`,
+      ),
     );
   }
 
@@ -368,7 +386,7 @@ export class GenaiWorker {
   }
 
   private async rerouteToVendor(shot: ShotRecord, reason: string): Promise<void> {
-    const { shot: rerouted } = await this.options.store.change(shot.id, {
+    await this.options.store.change(shot.id, {
       to: 'rerouted',
       patch: () => ({ forcedRoute: 'vendor', lastError: reason }),
       events: () => [
@@ -383,17 +401,15 @@ export class GenaiWorker {
       source: this.source,
       now: this.clock(),
     });
-    await this.options.commands.enqueueIntake(rerouted, `f${rerouted.version}`);
   }
 
-  private append(shot: ShotRecord, type: Parameters<typeof makeEvent>[0], data: never | object, id: string) {
+  private append(shot: ShotRecord, draft: EventDraft) {
     return this.log.append(
-      makeEvent(type, data as never, {
+      eventFromDraft(draft, {
         source: this.source,
         correlationId: shot.id,
         subject: shot.id,
         show: shot.show,
-        id,
         time: this.clock(),
       }),
     );

@@ -1,96 +1,146 @@
-import type { Route } from '@shotcaller/contracts';
-import { eventSource } from '@shotcaller/events';
+import type { Route, ShotcallerEvent, ShotState } from '@shotcaller/contracts';
+import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
-  bullPrefix,
+  IllegalTransition,
   pending,
   priorities,
-  queueNames,
   type ShotJob,
-  ShotJob as ShotJobSchema,
   type ShotRecord,
   type ShotStore,
   workQueueName,
 } from '@shotcaller/shots';
-import { type ConnectionOptions, type Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { RouteDecider } from './route-decider';
 
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export interface RouterOptions {
-  connection: ConnectionOptions;
+  redis: RedisClient;
   deployment: string;
   store: ShotStore;
   decider: RouteDecider;
   /** Where routed work goes: the vendor queue, or the queue of the shot's genai provider. */
   queueFor(route: Route, provider: string | undefined): Queue<ShotJob>;
   logger: Logger;
+  /** Unique per process: a restart under the same name picks up the events it had in hand. */
+  consumerName: string;
+  /** Shots routed at once (each shot's own events stay in order). */
   concurrency?: number;
+  claimIdleMs?: number;
+  maxDeliveries?: number;
+  blockMs?: number;
   clock?: () => Date;
 }
 
 export type RoutingOutcome = 'queued' | 'held' | 'requeued' | 'stale' | 'missing' | 'not-routable';
+
+/**
+ * The events after which a shot waits for routing: it was submitted, or sent back through routing
+ * (a revision, an override, a retry, a released hold, a reroute after failed or rejected AI work).
+ */
+export const routingTriggers: ReadonlySet<ShotcallerEvent['type']> = new Set([
+  'io.shotcaller.shot.submitted.v1',
+  'io.shotcaller.shot.revised.v1',
+  'io.shotcaller.shot.rerouted.v1',
+  'io.shotcaller.shot.retried.v1',
+  'io.shotcaller.shot.released.v1',
+]);
+
+/** The shot states routing picks up from. */
+const routable = new Set<ShotState>(['submitted', 'routing', 'rerouted']);
 
 /** Job id of a shot's work job: one per queued version, so re-adding after a crash is a no-op. */
 export function workJobId(shot: ShotRecord): string {
   return `${shot.id}-v${shot.version}`;
 }
 
-/** The router role: a BullMQ worker on the intake queue that checks, decides and enqueues each shot. */
+/**
+ * The router role: a consumer group on the event log that routes each shot the moment an event says
+ * it waits for routing. The event that moved the shot is its own work item, written in the same
+ * step as the move, so routing costs no queue of its own; a crash mid-way leaves the event pending
+ * for the group, and every step checks where the shot already is.
+ */
 export class Router {
-  readonly worker: Worker<ShotJob, RoutingOutcome>;
   private readonly clock: () => Date;
   private readonly source: string;
+  private readonly consumer: GroupConsumer;
 
   constructor(private readonly options: RouterOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.source = eventSource(options.deployment, 'router');
-    this.worker = new Worker<ShotJob, RoutingOutcome>(
-      queueNames.intake,
-      (job) => this.route(ShotJobSchema.parse(job.data)),
-      {
-        connection: options.connection,
-        prefix: bullPrefix(options.deployment),
-        concurrency: options.concurrency ?? 8,
-        autorun: false,
+    this.consumer = new EventLog(options.redis, { deployment: options.deployment }).consumer({
+      group: 'router',
+      consumer: options.consumerName,
+      // Shots submitted before the group existed are found by the sweep in start(), not by replaying
+      // the whole log.
+      startAt: '$',
+      types: routingTriggers,
+      concurrentSubjects: true,
+      ...(options.concurrency === undefined ? {} : { batchSize: options.concurrency }),
+      handler: async (event) => {
+        if (event.subject) await this.route(event.subject);
       },
-    );
-    this.worker.on('failed', (job, error) => {
-      options.logger.warn(
-        { shotId: job?.data.shotId, attempt: job?.attemptsMade, err: error },
-        'routing failed; BullMQ will retry',
-      );
+      ...(options.claimIdleMs === undefined ? {} : { claimIdleMs: options.claimIdleMs }),
+      ...(options.maxDeliveries === undefined ? {} : { maxDeliveries: options.maxDeliveries }),
+      ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
+      onError: (error, info) =>
+        options.logger.warn(
+          { err: errorMessage(error), entryId: info.entryId, deadLettered: info.deadLettered },
+          info.deadLettered ? 'routing gave up on an event' : 'routing failed; the event will be retried',
+        ),
     });
   }
 
-  start(): void {
-    // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
-    this.worker
-      .run()
-      .catch((error: Error) =>
-        this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
-          'queue worker stopped on an error',
-        ),
-      );
+  /**
+   * Joins the group, then routes every shot already waiting for routing: those whose events came
+   * before the group existed (a new deployment, or one upgraded from the intake queue) or that a
+   * group member left for good; and puts back the work job of a queued shot that lost it (a Redis
+   * failover can lose a job added just before). Routing twice is harmless, and adding a job that is
+   * there changes nothing, so overlap with the group costs nothing.
+   */
+  async start(): Promise<void> {
+    await this.consumer.start();
+    let swept = 0;
+    for (const show of await this.options.store.shows())
+      for (const state of [...routable, 'queued' as const])
+        for (let offset: number | undefined = 0; offset !== undefined; ) {
+          const page = await this.options.store.list({ show, state, visibleShows: '*', limit: 500, offset });
+          for (const shot of page.shots) {
+            const outcome = await this.route(shot.id);
+            if (outcome === 'queued' || outcome === 'held') swept++;
+          }
+          offset = page.nextOffset;
+        }
+    if (swept > 0) this.options.logger.info({ shots: swept }, 'routed shots that were waiting');
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.consumer.stop();
   }
 
   /** Routes one shot. Safe to run twice for the same job: every step checks where the shot already is. */
-  async route(job: ShotJob): Promise<RoutingOutcome> {
+  async route(shotId: string): Promise<RoutingOutcome> {
+    try {
+      return await this.routeOnce(shotId);
+    } catch (error) {
+      // Another router moved the shot first (the sweep and the group may meet): nothing left to do.
+      if (error instanceof IllegalTransition) return 'stale';
+      throw error;
+    }
+  }
+
+  private async routeOnce(shotId: string): Promise<RoutingOutcome> {
     const { store } = this.options;
-    const shot = await store.get(job.shotId);
+    const shot = await store.get(shotId);
     if (!shot) return 'missing';
-    if (shot.attempt !== job.attempt) return 'stale';
     if (shot.state === 'queued' && shot.route) {
       // A crash after the move but before the enqueue: put the work job in place (its id makes this idempotent).
       await this.enqueueWork(shot, shot.route);
       return 'requeued';
     }
     const now = this.clock();
-    if (shot.state !== 'submitted' && shot.state !== 'routing' && shot.state !== 'rerouted')
-      return 'not-routable';
+    if (!routable.has(shot.state)) return 'not-routable';
 
     // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
     if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
@@ -100,12 +150,8 @@ export class Router {
         .catch(() => 0);
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
-    // A submitted shot goes through routing to queued (or held) in one write: the routing.started event
-    // still says when routing began, and a crash before the write leaves it submitted, to route again.
-    const through = (s: ShotRecord) =>
-      s.state === 'submitted'
-        ? [pending('io.shotcaller.shot.routing.started.v1', { shotId: s.id, attempt: s.attempt })]
-        : [];
+    // A submitted shot goes through routing to queued (or held) in one write; a crash before the write
+    // leaves it submitted, to route again.
     if (precheck.outcome === 'hold') {
       const blocking = precheck.findings.filter((f) => !f.satisfied).map((f) => f.reason);
       await store.change(shot.id, {
@@ -120,7 +166,6 @@ export class Router {
           pendingOverride: undefined,
         }),
         events: (s) => [
-          ...through(s),
           pending('io.shotcaller.shot.held.v1', {
             shotId: s.id,
             precheck,
@@ -146,7 +191,6 @@ export class Router {
         pendingOverride: undefined,
       }),
       events: (s) => [
-        ...through(s),
         pending('io.shotcaller.shot.routed.v1', { shotId: s.id, decision, precheck }),
         pending('io.shotcaller.shot.queued.v1', {
           shotId: s.id,

@@ -4,14 +4,18 @@
 -- does both jobs, where a log-wide id hash plus a list per shot took two writes and twice the memory.
 -- Events with no subject are de-duplicated in the log-wide `ids` hash. The entry keeps the id and the
 -- subject beside the event (trimming needs them, and the event may be compact); its type is inside it.
-local function append_event(stream, ids, subject_index, id, type, json, subject)
+-- An event whose id was minted for the very write that appends it (`fresh`) cannot be in the log yet:
+-- it skips the look-up, one command of three.
+local function append_event(stream, ids, subject_index, id, type, json, subject, fresh)
   local index = ids
   if subject ~= '' then
     index = subject_index
   end
-  local existing = redis.call('HGET', index, id)
-  if existing then
-    return existing, 0
+  if not fresh then
+    local existing = redis.call('HGET', index, id)
+    if existing then
+      return existing, 0
+    end
   end
   local entry = redis.call('XADD', stream, '*', 'id', id, 'subject', subject, 'event', json)
   redis.call('HSET', index, id, entry)

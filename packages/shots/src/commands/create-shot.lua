@@ -14,5 +14,6 @@ redis.call('HSET', KEYS[2], 'state', ARGV[4], 'record', ARGV[5], 'version', 1)
 redis.call('SADD', KEYS[3], ARGV[10])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])
-append_event(KEYS[6], KEYS[7], KEYS[8], ARGV[7], ARGV[8], ARGV[9], ARGV[3])
+-- The submitted event's id is minted with the shot, and the key check above guards the pair.
+append_event(KEYS[6], KEYS[7], KEYS[8], ARGV[7], ARGV[8], ARGV[9], ARGV[3], true)
 return { ARGV[2], 1 }

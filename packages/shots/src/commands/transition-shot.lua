@@ -4,7 +4,8 @@
 -- KEYS[1] shot hash, KEYS[2] stream, KEYS[3] event id index, KEYS[4] the shot's event index,
 -- KEYS[5] old show+state set, KEYS[6] new show+state set
 -- ARGV[1] expected version, ARGV[2] new state, ARGV[3] record, ARGV[4] shot id, ARGV[5] score,
--- ARGV[6] number of events, then for each event: id, type, event
+-- ARGV[6] number of events, then for each event: id, type, event, '1' if its id was minted for this
+-- move (nothing to look up) or '0' if the caller chose it (a retry may bring it again)
 -- Returns { 'ok', new version, entry ids… } | { 'conflict', current version } | { 'missing' }
 local version = redis.call('HGET', KEYS[1], 'version')
 if not version then
@@ -21,8 +22,8 @@ if KEYS[5] ~= KEYS[6] then
 end
 local result = { 'ok', tostring(new_version) }
 for i = 0, tonumber(ARGV[6]) - 1 do
-  local base = 7 + i * 3
-  local entry = append_event(KEYS[2], KEYS[3], KEYS[4], ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[4])
+  local base = 7 + i * 4
+  local entry = append_event(KEYS[2], KEYS[3], KEYS[4], ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[4], ARGV[base + 3] == '1')
   table.insert(result, entry)
 end
 return result

@@ -17,11 +17,11 @@ import {
   createQueue,
   genaiQueueName,
   type QueueName,
-  ShotCommands,
   ShotPartitions,
   ShotStore,
   WorkQueues,
 } from '@shotcaller/shots';
+import type { ArtifactStore } from '@shotcaller/storage';
 import type { RoleContext, RoleName, RoleStarter, RunningRole } from './role';
 import { loadRoutingFiles } from './routing-files';
 
@@ -144,10 +144,7 @@ const kitsuSync: RoleStarter = async (ctx) => {
         revise: (shotId, request) => commands.revise(shotId, request, actor),
       },
     );
-    stopWatch = async () => {
-      await stopPolling();
-      await commands.close();
-    };
+    stopWatch = stopPolling;
   }
   return {
     name: 'kitsu-sync',
@@ -158,13 +155,28 @@ const kitsuSync: RoleStarter = async (ctx) => {
   };
 };
 
-/** The configured artifact store, checked: a role that cannot use it refuses to start, saying why. */
-async function artifactStore(ctx: RoleContext, role: RoleName) {
-  const { createArtifactStore } = await import('@shotcaller/storage');
-  const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
-  await store.check({ write: true });
-  ctx.logger(role).info({ store: store.description }, 'artifact store ready');
-  return store;
+const artifactStores = new WeakMap<object, Promise<ArtifactStore>>();
+
+/**
+ * The configured artifact store, checked: a role that cannot use it refuses to start, saying why.
+ * Opened and checked once per process, however many roles and partitions use it.
+ */
+function artifactStore(ctx: RoleContext, role: RoleName): Promise<ArtifactStore> {
+  // Keyed by the storage settings, which every partition's copy of the configuration shares.
+  let opening = artifactStores.get(ctx.config.storage);
+  if (!opening) {
+    opening = (async () => {
+      const { createArtifactStore } = await import('@shotcaller/storage');
+      const store = createArtifactStore(ctx.config.storage, resolve(ctx.config.dataDir));
+      await store.check({ write: true });
+      ctx.logger(role).info({ store: store.description }, 'artifact store ready');
+      return store;
+    })();
+    artifactStores.set(ctx.config.storage, opening);
+    // A store that failed its check is checked afresh by the next role that starts.
+    opening.catch(() => artifactStores.delete(ctx.config.storage));
+  }
+  return opening;
 }
 
 const identities = new WeakMap<object, Promise<SigningIdentity>>();
@@ -279,7 +291,7 @@ const api: RoleStarter = async (ctx) => {
   // Each partition's queues, for the metrics; named `<queue>:p<k>` when there are several partitions.
   const queues = Object.fromEntries(
     partitions.all.flatMap((k) =>
-      ['intake', 'vendor', ...config.genai.providers.map((p) => genaiQueueName(p.name))].map((name) => [
+      ['vendor', ...config.genai.providers.map((p) => genaiQueueName(p.name))].map((name) => [
         partitions.count === 1 ? name : `${name}:p${k}`,
         createQueue(name as QueueName, redis, partitions.keyspace(k)),
       ]),
@@ -336,7 +348,6 @@ const api: RoleStarter = async (ctx) => {
       clearInterval(cleanup);
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      await shots.close();
       await temporal?.connection.close();
     },
   };
@@ -423,7 +434,7 @@ const router: RoleStarter = async (ctx) => {
   }
   const workQueues = new WorkQueues(redis, config.deployment);
   const instance = new Router({
-    connection: redis,
+    redis,
     deployment: config.deployment,
     store: new ShotStore(redis, config.deployment),
     decider: new PolicyDecider({
@@ -435,9 +446,13 @@ const router: RoleStarter = async (ctx) => {
     }),
     queueFor: (route, provider) => workQueues.queueFor(route, provider),
     logger: ctx.logger('router'),
+    consumerName: ctx.instance,
     concurrency: config.routing.concurrency,
+    claimIdleMs: config.events.claimIdleMs,
+    maxDeliveries: config.events.maxDeliveries,
+    blockMs: config.events.blockMs,
   });
-  instance.start();
+  await instance.start();
   ctx
     .logger('router')
     .info({ policy: policy.id, version: policy.policyVersion.slice(0, 12) }, 'router started');
@@ -457,13 +472,11 @@ const genaiWorker: RoleStarter = async (ctx) => {
   const { rates } = loadRoutingFiles(config);
   const store = new ShotStore(redis, config.deployment);
   const artifacts = await artifactStore(ctx, 'genai-worker');
-  await clearOldScratch(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
+  await clearOldScratchOnce(resolve(config.dataDir, 'scratch'), config.storage.leftoverMaxAgeMs);
   const credentials = {
     identity: await signingIdentity(ctx, 'genai-worker'),
     ruleCatalogueVersion: ruleCatalogueVersion(applyRuleConfig(catalogue, config.compliance.rules).rules),
   };
-  const intake = createQueue('intake', redis, config.deployment);
-  const commands = new ShotCommands(store, { intake });
   // One worker per provider: each provider's concurrency and rate limit bind only its own queue.
   const workers = config.genai.providers.map(
     (p) =>
@@ -472,7 +485,6 @@ const genaiWorker: RoleStarter = async (ctx) => {
         redis,
         deployment: config.deployment,
         store,
-        commands,
         provider: p.name,
         adapter: createAdapter(p, { previewScale: config.genai.previewScale }),
         limiter: p.rateLimit ? { max: p.rateLimit.max, duration: p.rateLimit.durationMs } : undefined,
@@ -493,10 +505,21 @@ const genaiWorker: RoleStarter = async (ctx) => {
     name: 'genai-worker',
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
-      await intake.close();
     },
   };
 };
+
+const scratchCleared = new Map<string, Promise<void>>();
+
+/** Clears a scratch directory once per process, whichever partition's genai worker starts first. */
+function clearOldScratchOnce(dir: string, olderThanMs: number): Promise<void> {
+  let clearing = scratchCleared.get(dir);
+  if (!clearing) {
+    clearing = clearOldScratch(dir, olderThanMs);
+    scratchCleared.set(dir, clearing);
+  }
+  return clearing;
+}
 
 /** Scratch folders a killed genai worker left on this machine; a live task's are younger than this. */
 async function clearOldScratch(dir: string, olderThanMs: number): Promise<void> {
@@ -550,13 +573,10 @@ const budget: RoleStarter = async (ctx) => {
 const compliance: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { ComplianceChecker } = await import('@shotcaller/compliance-checker');
-  const store = new ShotStore(redis, config.deployment);
-  const intake = createQueue('intake', redis, config.deployment);
   const checker = new ComplianceChecker({
     redis,
     deployment: config.deployment,
-    store,
-    commands: new ShotCommands(store, { intake }),
+    store: new ShotStore(redis, config.deployment),
     registry: new ConsentRegistry(redis, config.deployment),
     logger: ctx.logger('compliance'),
     consumerName: ctx.instance,
@@ -567,10 +587,7 @@ const compliance: RoleStarter = async (ctx) => {
   await checker.start();
   return {
     name: 'compliance',
-    async stop() {
-      await checker.stop();
-      await intake.close();
-    },
+    stop: () => checker.stop(),
   };
 };
 

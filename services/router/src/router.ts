@@ -102,17 +102,27 @@ export class Router {
   async start(): Promise<void> {
     await this.consumer.start();
     let swept = 0;
+    for (const shotId of await this.waiting()) {
+      const outcome = await this.route(shotId);
+      if (outcome === 'queued' || outcome === 'held') swept++;
+    }
+    if (swept > 0) this.options.logger.info({ shots: swept }, 'routed shots that were waiting');
+  }
+
+  /**
+   * The shots waiting for routing or for their work job, listed in full before any is routed: routing
+   * takes a shot out of its state's list, which would shift the pages of a list read while routing.
+   */
+  private async waiting(): Promise<string[]> {
+    const ids: string[] = [];
     for (const show of await this.options.store.shows())
       for (const state of [...routable, 'queued' as const])
         for (let offset: number | undefined = 0; offset !== undefined; ) {
           const page = await this.options.store.list({ show, state, visibleShows: '*', limit: 500, offset });
-          for (const shot of page.shots) {
-            const outcome = await this.route(shot.id);
-            if (outcome === 'queued' || outcome === 'held') swept++;
-          }
+          ids.push(...page.shots.map((shot) => shot.id));
           offset = page.nextOffset;
         }
-    if (swept > 0) this.options.logger.info({ shots: swept }, 'routed shots that were waiting');
+    return ids;
   }
 
   async close(): Promise<void> {

@@ -43,8 +43,8 @@ function addsNothing(facts: readonly Fact[], fact: Fact): boolean {
   );
 }
 
-const zero = (lineId: string): LineDelta => ({
-  lineId,
+/** Totals of a line with no shots. */
+export const zeroTotals = (): LineTotals => ({
   shots: 0,
   estimate: 0,
   committed: 0,
@@ -52,6 +52,8 @@ const zero = (lineId: string): LineDelta => ({
   etc: 0,
   efc: 0,
 });
+
+const zero = (lineId: string): LineDelta => ({ lineId, ...zeroTotals() });
 
 function add(delta: LineDelta, row: FoldedRow, sign: 1 | -1): void {
   delta.shots += sign;

@@ -14,7 +14,13 @@ import { factOf } from './facts';
 import type { FxRates } from './fx';
 import { FxStore, type HeldRate } from './fx-store';
 import { budgetKeys } from './keys';
-import { type LedgerChange, type LineTotals, ledgerChange, lineTotalFields } from './ledger-change';
+import {
+  type LedgerChange,
+  type LineTotals,
+  ledgerChange,
+  lineTotalFields,
+  zeroTotals,
+} from './ledger-change';
 import { type FoldedRow, foldFacts, type LedgerRow, type RowMoney } from './ledger-row';
 import { LineVersionStore } from './line-version-store';
 import { type ProviderSpend, providerSpend } from './provider-spend';
@@ -229,8 +235,7 @@ export class BudgetProjection {
       const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
       const money: RowMoney = { currencyOf: (id) => currencies.get(id), rates };
       const totals = new Map<string, LineTotals>();
-      for (const l of lines)
-        totals.set(l.id, { shots: 0, estimate: 0, committed: 0, actual: 0, etc: 0, efc: 0 });
+      for (const l of lines) totals.set(l.id, zeroTotals());
       for (const { shotId, facts } of await this.allFacts()) {
         const row = foldFacts(
           shotId,
@@ -238,14 +243,7 @@ export class BudgetProjection {
           money,
         );
         if (!row) continue;
-        const t = totals.get(row.lineId) ?? {
-          shots: 0,
-          estimate: 0,
-          committed: 0,
-          actual: 0,
-          etc: 0,
-          efc: 0,
-        };
+        const t = totals.get(row.lineId) ?? zeroTotals();
         t.shots += 1;
         for (const f of lineTotalFields) if (f !== 'shots') t[f] += row[f];
         totals.set(row.lineId, t);

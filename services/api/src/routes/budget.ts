@@ -9,7 +9,7 @@ import {
   rollup,
   toMinor,
 } from '@shotcaller/budget';
-import { CurrencyCode, makeEvent } from '@shotcaller/contracts';
+import { CurrencyCode, draftEvent, type EventDraft, eventFromDraft, makeEvent } from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
@@ -144,6 +144,17 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
   const logs = partitions.all.map((k) => new EventLog(deps.redis, { deployment: partitions.keyspace(k) }));
   const projectionOf = (show: string) => projections[partitions.ofShow(show)]!;
   const logOf = (show: string) => logs[partitions.ofShow(show)]!;
+  /** Records an event about a budget line (a version recorded or chosen) in its show's log. */
+  const recordLineEvent = async (lineId: string, show: string, draft: EventDraft) => {
+    const event = eventFromDraft(draft, {
+      source: eventSource(partitions.deployment, 'api'),
+      correlationId: lineId,
+      subject: lineId,
+      show,
+    });
+    await logOf(show).append(event);
+    return event.data;
+  };
   return [
     route({
       method: 'GET',
@@ -328,9 +339,10 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
         assertShow(principal, body.show);
         if (!(await projectionOf(body.show).lines(body.show)).some((l) => l.id === params.id))
           throw new BudgetLineNotFound(params.id, body.show);
-        const event = makeEvent(
-          'io.shotcaller.budget.line.version.recorded.v1',
-          {
+        return recordLineEvent(
+          params.id,
+          body.show,
+          draftEvent('io.shotcaller.budget.line.version.recorded.v1', {
             lineId: params.id,
             show: body.show,
             version: params.version,
@@ -338,16 +350,8 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
             current: body.current,
             by: actorName(principal),
             note: body.note,
-          },
-          {
-            source: eventSource(partitions.deployment, 'api'),
-            correlationId: params.id,
-            subject: params.id,
-            show: body.show,
-          },
+          }),
         );
-        await logOf(body.show).append(event);
-        return event.data;
       },
     }),
     route({
@@ -368,24 +372,17 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
             body.version,
             versions.map((v) => v.version),
           );
-        const event = makeEvent(
-          'io.shotcaller.budget.line.version.selected.v1',
-          {
+        return recordLineEvent(
+          params.id,
+          body.show,
+          draftEvent('io.shotcaller.budget.line.version.selected.v1', {
             lineId: params.id,
             show: body.show,
             version: body.version,
             by: actorName(principal),
             reason: body.reason,
-          },
-          {
-            source: eventSource(partitions.deployment, 'api'),
-            correlationId: params.id,
-            subject: params.id,
-            show: body.show,
-          },
+          }),
         );
-        await logOf(body.show).append(event);
-        return event.data;
       },
     }),
     route({

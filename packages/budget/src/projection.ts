@@ -78,6 +78,14 @@ export class BudgetProjection {
   private readonly lineVersions: LineVersionStore;
   /** Line id → its currency (undefined: not configured), as last read; the scripts check it. */
   private readonly lineCurrencies = new Map<string, string | undefined>();
+  /**
+   * What this projection last stored of a shot's facts, and the rates version it last saw: a guess
+   * that saves reading them before storing the next fact. The script stores only if the guess is what
+   * Redis holds (it compares the whole of it), so a wrong guess costs a read and a retry, never a
+   * wrong figure. Bounded: the shots of the last few thousand facts.
+   */
+  private readonly lastStored = new Map<string, string>();
+  private ratesVersionSeen: string | undefined;
 
   constructor(
     redis: RedisClient,
@@ -163,32 +171,54 @@ export class BudgetProjection {
     const { shotId, fact } = found;
     const record = encodeFact(shotId, event.id, fact);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const [factsRead, versionRead] = await this.redis.mget(
-        this.keys.shotFacts(shotId),
-        this.keys.fxVersion,
-      );
-      const stored = factsRead ?? '';
-      const version = versionRead ?? '0';
+      const guessed = attempt === 0 ? this.guess(shotId, fact.kind) : undefined;
+      const { stored, version } = guessed ?? (await this.read(shotId));
       const facts = decodeFacts(shotId, stored);
-      if (facts.some((f) => f.eventId === event.id)) return;
       const all = [...facts.map((f) => f.fact), fact];
       const lineIds = all.flatMap((f) => (f.kind === 'submitted' ? [f.lineId] : []));
-      const change = ledgerChange(
-        shotId,
-        facts.map((f) => f.fact),
-        fact,
-        await this.moneyFor(lineIds, version),
-      );
+      const change = facts.some((f) => f.eventId === event.id)
+        ? undefined
+        : ledgerChange(
+            shotId,
+            facts.map((f) => f.fact),
+            fact,
+            await this.moneyFor(lineIds, version),
+          );
+      // Doing nothing is decided on what Redis holds, never on a guess: the script checks only writes.
+      if (!change && guessed) continue;
       if (!change) return;
       const [outcome] = await this.record(shotId, stored, record, change, version);
       if (outcome === 'ok') {
+        this.remember(shotId, stored + record, version);
         if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
         return;
       }
+      this.lastStored.delete(shotId);
+      this.ratesVersionSeen = undefined;
       // The line's currency changed since it was read: read it again and fold again.
       if (outcome === 'currency') for (const id of lineIds) this.lineCurrencies.delete(id);
     }
     throw new Error(`Budget facts of ${shotId} kept changing under concurrent writers; it will be retried`);
+  }
+
+  /** A shot's stored facts and the rates version, as Redis has them now. */
+  private async read(shotId: string): Promise<{ stored: string; version: string }> {
+    const [stored, version] = await this.redis.mget(this.keys.shotFacts(shotId), this.keys.fxVersion);
+    return { stored: stored ?? '', version: version ?? '0' };
+  }
+
+  /** What Redis most likely holds, without asking: the last write of this shot, or none for a new one. */
+  private guess(shotId: string, kind: string): { stored: string; version: string } | undefined {
+    if (this.ratesVersionSeen === undefined) return undefined;
+    const stored = this.lastStored.get(shotId) ?? (kind === 'submitted' ? '' : undefined);
+    return stored === undefined ? undefined : { stored, version: this.ratesVersionSeen };
+  }
+
+  private remember(shotId: string, stored: string, version: string): void {
+    this.lastStored.delete(shotId);
+    this.lastStored.set(shotId, stored);
+    if (this.lastStored.size > 5_000) this.lastStored.delete(this.lastStored.keys().next().value!);
+    this.ratesVersionSeen = version;
   }
 
   /** One alert per missing rate and shot, however often the shot's facts are folded. */
@@ -474,6 +504,8 @@ export class BudgetProjection {
    */
   async drop(): Promise<void> {
     this.lineCurrencies.clear();
+    this.lastStored.clear();
+    this.ratesVersionSeen = undefined;
     this.fx.forget();
     for (const node of this.masters()) {
       for await (const keys of node.scanStream({ match: `${this.keys.prefix}*`, count: 1000 })) {

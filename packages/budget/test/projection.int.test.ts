@@ -63,6 +63,26 @@ describe('the budget projection', () => {
     expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
   });
 
+  it('stays exact when two consumers take turns on a shot, each guessing from what it last stored', async () => {
+    const { redis, deployment } = setup();
+    const p = plannedShot(3);
+    const [a, b] = [new BudgetProjection(redis, deployment), new BudgetProjection(redis, deployment)];
+    // Each writes after the other has: every guess of what Redis holds is out of date.
+    for (const [i, event] of p.events.entries()) await (i % 2 === 0 ? a : b).apply(event);
+    // Redelivered to the one that did not store them: a guess must not make it count them again.
+    for (const [i, event] of p.events.entries()) await (i % 2 === 0 ? b : a).apply(event);
+    const row = (await a.row(p.shotId))!;
+    expect({ committed: row.committed, actual: row.actual, efc: row.efc }).toEqual(p.expected);
+    expect(await a.lineTotals(p.lineId)).toEqual({
+      shots: 1,
+      estimate: row.estimate,
+      committed: row.committed,
+      actual: row.actual,
+      etc: row.etc,
+      efc: row.efc,
+    });
+  });
+
   it('flags money it has no rate for, alerts once, and converts it once the rate comes, corrected or not', async () => {
     const { redis, deployment, log } = setup();
     const projection = new BudgetProjection(redis, deployment);

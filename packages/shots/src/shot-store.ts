@@ -46,6 +46,12 @@ export interface ChangeOptions {
   current?: ShotRecord;
   patch?: (shot: ShotRecord) => Partial<ShotRecord>;
   events: (shot: ShotRecord) => PendingEvent[];
+  /**
+   * The events' ids name what only this move can do once (say, a task whose id carries the shot
+   * version it started from), so none of them can be in the log yet and the append looks none up.
+   * Without it, an event with a chosen id is looked up and appended only if it is not there.
+   */
+  idsUniqueToMove?: boolean;
   /** Who or what makes the change, e.g. `/shotcaller/dev/router`. */
   source: string;
   causationId?: string;
@@ -221,7 +227,7 @@ export class ShotStore {
           e.id,
           e.type,
           compactEvent(e),
-          pendingEvents[i]!.id === undefined ? '1' : '0',
+          pendingEvents[i]!.id === undefined || options.idsUniqueToMove ? '1' : '0',
         ]),
       );
       if (reply[0] === 'ok') {

@@ -135,6 +135,8 @@ export class GenaiWorker {
       ({ shot } = await store.change(shotId, {
         to: 'in-progress',
         current: shot,
+        // The task id is the work job's, which names the queued version: it starts once.
+        idsUniqueToMove: true,
         events: (s) => [
           pending('io.shotcaller.shot.started.v1', { shotId, route: 'genai' }, `${taskId}-started`),
           pending(
@@ -223,6 +225,8 @@ export class GenaiWorker {
         await store.change(shotId, {
           to: 'delivered',
           current: shot,
+          // Only the task that started this version can deliver it, once.
+          idsUniqueToMove: true,
           events: () => [
             ...finished,
             pending(

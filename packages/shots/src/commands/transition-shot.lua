@@ -4,8 +4,9 @@
 -- KEYS[1] shot hash, KEYS[2] stream, KEYS[3] event id index, KEYS[4] the shot's event index,
 -- KEYS[5] old show+state set, KEYS[6] new show+state set
 -- ARGV[1] expected version, ARGV[2] new state, ARGV[3] record, ARGV[4] shot id, ARGV[5] score,
--- ARGV[6] number of events, then for each event: id, type, event, '1' if its id was minted for this
--- move (nothing to look up) or '0' if the caller chose it (a retry may bring it again)
+-- ARGV[6] number of events, then for each event: id, type, event, '1' if it cannot be in the log yet
+-- (its id was minted for this move, or names what only this move does) or '0' if a retry may bring it
+-- again (looked up, appended once)
 -- Returns { 'ok', new version, entry ids… } | { 'conflict', current version } | { 'missing' }
 local version = redis.call('HGET', KEYS[1], 'version')
 if not version then

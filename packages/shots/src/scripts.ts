@@ -17,7 +17,7 @@ const installed = new WeakSet<RedisClient>();
 export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
     redis.defineCommand('scCreateShot', { numberOfKeys: 8, lua: lua('create-shot') });
-    redis.defineCommand('scTransitionShot', { numberOfKeys: 6, lua: lua('transition-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 5, lua: lua('transition-shot') });
     installed.add(redis);
   }
   return redis;

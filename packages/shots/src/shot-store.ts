@@ -213,7 +213,6 @@ export class ShotStore {
       const reply = await this.redis.scTransitionShot(
         k.shot(id),
         this.streamKeys.stream,
-        this.streamKeys.ids,
         this.streamKeys.subject(id),
         k.byShowState(current.show, current.state),
         k.byShowState(current.show, to),

@@ -69,6 +69,26 @@ describe('the shot store', () => {
     expect((await store.list({ state: 'submitted', visibleShows: '*', limit: 10 })).shots).toEqual([]);
   });
 
+  it('appends a chosen event id once, even when a move brings it again', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    const cancelled = (id: string) =>
+      pending('io.shotcaller.shot.cancelled.v1', { shotId: shot.id, by: 'td', reason: 'x' }, id);
+    // A rewrite in place brings the same chosen id twice, and once more on a second try.
+    await store.change(shot.id, { events: () => [cancelled('c-1'), cancelled('c-1')], source: '/test', now });
+    await store.change(shot.id, { events: () => [cancelled('c-1')], source: '/test', now });
+    const ids = (await store.history(shot.id)).map((h) => h.event.id);
+    expect(ids.filter((id) => id === 'c-1')).toHaveLength(1);
+    expect(await store.log.length()).toBe(2);
+    // With the move's own guarantee, nothing is looked up: a new id is appended as it is.
+    await store.change(shot.id, {
+      events: () => [cancelled('c-2')],
+      idsUniqueToMove: true,
+      source: '/test',
+      now,
+    });
+    expect((await store.history(shot.id)).map((h) => h.event.id).slice(1)).toEqual(['c-1', 'c-2']);
+  });
+
   it('refuses an illegal move and writes nothing', async () => {
     const { shot } = await store.create(aShotRequest(), opts);
     const before = await store.log.length();

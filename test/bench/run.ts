@@ -20,8 +20,8 @@ const size = Number(process.env.BENCH_SHOTS ?? 1000);
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const simShots = Number(process.env.BENCH_SIM_SHOTS ?? 10_000);
-const clusterPartitions = Number(process.env.BENCH_CLUSTER_PARTITIONS ?? 12);
-const clusterShows = Number(process.env.BENCH_CLUSTER_SHOWS ?? 36);
+const clusterPartitions = Number(process.env.BENCH_CLUSTER_PARTITIONS ?? 24);
+const clusterShows = Number(process.env.BENCH_CLUSTER_SHOWS ?? 72);
 
 /**
  * The same end-to-end run on a Redis Cluster of three masters (no replicas: they would take the CPU

@@ -1,4 +1,4 @@
-import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { errorMessage, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { EventLogKeys, RedisClient } from './keys';
 import { type RawBufferEntry, type StoredEvent, toStoredEvent, typeOfStored } from './stream-entry';
 
@@ -253,7 +253,7 @@ export class GroupConsumer {
       event = parseEvent(json);
     } catch (error) {
       // A malformed or unknown event will never parse: retrying cannot help.
-      await this.deadLetter(stored, `cannot be parsed: ${(error as Error).message}`, deliveries);
+      await this.deadLetter(stored, `cannot be parsed: ${errorMessage(error)}`, deliveries);
       this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
       return false;
     }
@@ -265,7 +265,7 @@ export class GroupConsumer {
         consumer: this.options.consumer,
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const deadLettered = deliveries >= this.maxDeliveries;
       if (deadLettered) await this.deadLetter(stored, message, deliveries);
       // Otherwise it stays pending and is claimed again after claimIdleMs, by us or another consumer.
@@ -313,6 +313,6 @@ export async function ensureGroup(
   try {
     await redis.xgroup('CREATE', stream, group, startAt, 'MKSTREAM');
   } catch (error) {
-    if (!/BUSYGROUP/.test((error as Error).message)) throw error;
+    if (!/BUSYGROUP/.test(errorMessage(error))) throw error;
   }
 }

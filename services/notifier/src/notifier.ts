@@ -1,4 +1,4 @@
-import { parseEvent } from '@shotcaller/contracts';
+import { errorMessage, parseEvent } from '@shotcaller/contracts';
 import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import { bullPrefix, queueNames } from '@shotcaller/shots';
@@ -105,9 +105,9 @@ export class Notifier {
     // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
     this.worker
       .run()
-      .catch((error: Error) =>
+      .catch((error: unknown) =>
         this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
+          { err: errorMessage(error), queue: this.worker.name },
           'queue worker stopped on an error',
         ),
       );

@@ -1,4 +1,4 @@
-import type { Route, ShotcallerEvent, ShotState } from '@shotcaller/contracts';
+import { errorMessage, type Route, type ShotcallerEvent, type ShotState } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -12,8 +12,6 @@ import {
 } from '@shotcaller/shots';
 import type { Queue } from 'bullmq';
 import type { RouteDecider } from './route-decider';
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface RouterOptions {
   redis: RedisClient;

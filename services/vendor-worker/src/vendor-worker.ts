@@ -1,4 +1,4 @@
-import { shotCodeOf } from '@shotcaller/contracts';
+import { errorMessage, shotCodeOf } from '@shotcaller/contracts';
 import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -45,9 +45,9 @@ export class VendorWorker {
     // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
     this.worker
       .run()
-      .catch((error: Error) =>
+      .catch((error: unknown) =>
         this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
+          { err: errorMessage(error), queue: this.worker.name },
           'queue worker stopped on an error',
         ),
       );

@@ -94,10 +94,15 @@ export class GroupConsumer {
   }
 
   private async run(): Promise<void> {
-    // Our own pending entries first: a restart under the same name resumes where it stopped.
-    await this.readOwnPending();
+    let resumed = false;
     while (this.running) {
       try {
+        // Our own pending entries first: a restart under the same name resumes where it stopped. Inside
+        // the try, so that Redis refusing it is reported and tried again, not a loop that dies unseen.
+        if (!resumed) {
+          await this.readOwnPending();
+          resumed = true;
+        }
         if (Date.now() - this.lastClaimAt >= Math.min(this.claimIdleMs, 5_000)) await this.claimStalled();
         // Buffer replies: a compact event must arrive byte for byte (see compact-json.ts).
         const reply = (await withBufferReads(this.blocking!).xreadgroupBuffer(

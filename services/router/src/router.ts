@@ -151,11 +151,18 @@ export class Router {
     if (!routable.has(shot.state)) return 'not-routable';
 
     // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
+    // Failing to is no reason to stop routing: a worker skips a job that is not its shot's work job.
     if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
+      const jobId = shot.workJobId;
       await this.options
         .queueFor(shot.route, shot.provider)
-        .remove(shot.workJobId)
-        .catch(() => 0);
+        .remove(jobId)
+        .catch((error: unknown) =>
+          this.options.logger.warn(
+            { shotId, jobId, err: errorMessage(error) },
+            'superseded work job not withdrawn; its worker will skip it',
+          ),
+        );
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
     // A submitted shot goes through routing to queued (or held) in one write; a crash before the write

@@ -84,7 +84,7 @@ export class Router {
       ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
       onError: (error, info) =>
         options.logger.warn(
-          { err: errorMessage(error), entryId: info.entryId, deadLettered: info.deadLettered },
+          { err: errorMessage(error), ...info },
           info.deadLettered ? 'routing gave up on an event' : 'routing failed; the event will be retried',
         ),
     });

@@ -106,8 +106,8 @@ const kitsuSync: RoleStarter = async (ctx) => {
       // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
       maxDeliveries: Math.max(config.events.maxDeliveries, 20),
       blockMs: config.events.blockMs,
-      onError: (error) =>
-        ctx.logger('kitsu-sync').warn({ err: errorMessage(error) }, 'Kitsu comment not posted yet'),
+      onError: (error, info) =>
+        ctx.logger('kitsu-sync').warn({ err: errorMessage(error), ...info }, 'Kitsu comment not posted yet'),
     });
   });
   for (const sync of syncs) await sync.start();
@@ -565,7 +565,8 @@ const budget: RoleStarter = async (ctx) => {
     claimIdleMs: config.events.claimIdleMs,
     maxDeliveries: config.events.maxDeliveries,
     blockMs: config.events.blockMs,
-    onError: (error) => ctx.logger('budget').warn({ err: errorMessage(error) }, 'budget event not applied'),
+    onError: (error, info) =>
+      ctx.logger('budget').warn({ err: errorMessage(error), ...info }, 'budget event not applied'),
   });
   await tracker.start();
   return { name: 'budget', stop: () => tracker.stop() };

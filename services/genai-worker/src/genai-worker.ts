@@ -101,6 +101,10 @@ export class GenaiWorker {
     this.worker.on('failed', (job, error) =>
       options.logger.warn({ shotId: job?.data.shotId, err: error.message }, 'genai task failed'),
     );
+    // BullMQ keeps trying after these (a lost connection, a refused command); without a listener they reach stderr bare.
+    this.worker.on('error', (error) =>
+      options.logger.warn({ queue: this.worker.name, err: error.message }, 'genai queue worker error'),
+    );
   }
 
   start(): void {

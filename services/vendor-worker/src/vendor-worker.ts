@@ -39,6 +39,10 @@ export class VendorWorker {
     this.worker.on('failed', (job, error) =>
       options.logger.warn({ jobId: job?.id, err: error.message }, 'vendor ticket not started'),
     );
+    // BullMQ keeps trying after these (a lost connection, a refused command); without a listener they reach stderr bare.
+    this.worker.on('error', (error) =>
+      options.logger.warn({ queue: this.worker.name, err: error.message }, 'vendor queue worker error'),
+    );
   }
 
   start(): void {

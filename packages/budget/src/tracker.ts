@@ -1,4 +1,4 @@
-import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
+import { type ConsumerOptions, EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import { BudgetProjection } from './projection';
 
 export interface BudgetTrackerOptions {
@@ -8,7 +8,8 @@ export interface BudgetTrackerOptions {
   claimIdleMs?: number;
   maxDeliveries?: number;
   blockMs?: number;
-  onError?: (error: unknown) => void;
+  /** Told about every failed event, with its entry and event ids, for logging. */
+  onError?: ConsumerOptions['onError'];
 }
 
 /** The budget role: a consumer group on the event log applying every event to the ledger. Several may run at once. */

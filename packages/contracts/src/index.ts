@@ -1,5 +1,6 @@
 export * from './api';
 export * from './compliance';
+export * from './error-message';
 export * from './errors';
 export * from './event-catalogue';
 export * from './event-envelope';

@@ -30,6 +30,7 @@ export interface RedisClusterOptions {
 
 async function pings(port: number): Promise<boolean> {
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A probe of a server that may not be up yet: connect() rejects with the same error, and the caller retries.
   client.on('error', () => {});
   try {
     await client.connect();
@@ -43,6 +44,7 @@ async function pings(port: number): Promise<boolean> {
 
 async function clusterOk(port: number, size: number): Promise<boolean> {
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A probe of a server that may not be up yet: connect() rejects with the same error, and the caller retries.
   client.on('error', () => {});
   try {
     await client.connect();

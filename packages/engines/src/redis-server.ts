@@ -32,6 +32,7 @@ async function answersPing(port: number): Promise<boolean> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  // A probe of a server that may not be up yet: connect() rejects with the same error, and the caller retries.
   client.on('error', () => {});
   try {
     await client.connect();

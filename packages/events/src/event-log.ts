@@ -1,4 +1,4 @@
-import { type EventEnvelope, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { type EventEnvelope, errorMessage, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { compactEvent } from './compact-json';
 import { type ConsumerOptions, GroupConsumer } from './group-consumer';
 import { type EventLogKeys, eventLogKeys, type RedisClient } from './keys';
@@ -159,7 +159,7 @@ export class EventLog {
     try {
       raw = (await this.redis.xinfo('GROUPS', this.keys.stream)) as unknown[];
     } catch (error) {
-      if (/no such key/i.test((error as Error).message)) return [];
+      if (/no such key/i.test(errorMessage(error))) return [];
       throw error;
     }
     return raw.map((g) => {

@@ -1,4 +1,4 @@
-import { parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import { errorMessage, parseEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { EventLogKeys, RedisClient } from './keys';
 import { type RawBufferEntry, type StoredEvent, toStoredEvent, typeOfStored } from './stream-entry';
 
@@ -94,10 +94,15 @@ export class GroupConsumer {
   }
 
   private async run(): Promise<void> {
-    // Our own pending entries first: a restart under the same name resumes where it stopped.
-    await this.readOwnPending();
+    let resumed = false;
     while (this.running) {
       try {
+        // Our own pending entries first: a restart under the same name resumes where it stopped. Inside
+        // the try, so that Redis refusing it is reported and tried again, not a loop that dies unseen.
+        if (!resumed) {
+          await this.readOwnPending();
+          resumed = true;
+        }
         if (Date.now() - this.lastClaimAt >= Math.min(this.claimIdleMs, 5_000)) await this.claimStalled();
         // Buffer replies: a compact event must arrive byte for byte (see compact-json.ts).
         const reply = (await withBufferReads(this.blocking!).xreadgroupBuffer(
@@ -253,7 +258,7 @@ export class GroupConsumer {
       event = parseEvent(json);
     } catch (error) {
       // A malformed or unknown event will never parse: retrying cannot help.
-      await this.deadLetter(stored, `cannot be parsed: ${(error as Error).message}`, deliveries);
+      await this.deadLetter(stored, `cannot be parsed: ${errorMessage(error)}`, deliveries);
       this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
       return false;
     }
@@ -265,7 +270,7 @@ export class GroupConsumer {
         consumer: this.options.consumer,
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const deadLettered = deliveries >= this.maxDeliveries;
       if (deadLettered) await this.deadLetter(stored, message, deliveries);
       // Otherwise it stays pending and is claimed again after claimIdleMs, by us or another consumer.
@@ -313,6 +318,6 @@ export async function ensureGroup(
   try {
     await redis.xgroup('CREATE', stream, group, startAt, 'MKSTREAM');
   } catch (error) {
-    if (!/BUSYGROUP/.test((error as Error).message)) throw error;
+    if (!/BUSYGROUP/.test(errorMessage(error))) throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ShotRequest } from '@shotcaller/contracts';
+import { errorMessage, type ShotRequest } from '@shotcaller/contracts';
 import { describeRefusal } from './comfyui-protocol';
 import { ObjectInfo, validateWorkflow } from './comfyui-validate';
 import { type ProviderConfig, parseProviderConfig } from './create-adapter';
@@ -37,7 +37,7 @@ async function get(url: string, headers: Record<string, string>): Promise<Respon
     return await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return new Error(cause?.code ?? cause?.message ?? (error as Error).message);
+    return new Error(cause?.code ?? cause?.message ?? errorMessage(error));
   }
 }
 
@@ -110,13 +110,13 @@ async function checkWorkflow(
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return fail(`cannot read it: ${(error as Error).message}`);
+    return fail(`cannot read it: ${errorMessage(error)}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return fail(`not JSON: ${(error as Error).message}`);
+    return fail(`not JSON: ${errorMessage(error)}`);
   }
   if (parsed && typeof parsed === 'object' && 'nodes' in parsed && 'links' in parsed)
     return fail(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '@shotcaller/contracts';
 import { v4 as uuidv4 } from 'uuid';
 import WebSocket from 'ws';
 import type {
@@ -89,7 +90,7 @@ export class ComfyUiAdapter implements GenaiAdapter {
       try {
         await socket.open();
       } catch (error) {
-        throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${(error as Error).message}`);
+        throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${errorMessage(error)}`);
       }
       const promptId = await this.queuePrompt(prompt, clientId);
       watch.identify(promptId, Date.now());
@@ -109,7 +110,7 @@ export class ComfyUiAdapter implements GenaiAdapter {
       try {
         outputs = await this.download(files, task);
       } catch (error) {
-        throw new ProviderUnavailable((error as Error).message, usage);
+        throw new ProviderUnavailable(errorMessage(error), usage);
       }
       return {
         outputs,
@@ -174,7 +175,7 @@ export class ComfyUiAdapter implements GenaiAdapter {
             unreachableSince ??= now;
             if (now - unreachableSince >= unreachableMs)
               throw new ProviderUnavailable(
-                `lost ComfyUI at ${this.base} while prompt ${promptId} ran: ${(error as Error).message}`,
+                `lost ComfyUI at ${this.base} while prompt ${promptId} ran: ${errorMessage(error)}`,
                 usage(),
               );
           }
@@ -231,7 +232,7 @@ export class ComfyUiAdapter implements GenaiAdapter {
     try {
       response = await this.post('/prompt', { prompt, client_id: clientId });
     } catch (error) {
-      throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${(error as Error).message}`);
+      throw new ProviderUnavailable(`cannot reach ComfyUI at ${this.base}: ${errorMessage(error)}`);
     }
     const body: unknown = await response.json().catch(() => ({}));
     const nodes = prompt as Record<string, { class_type?: unknown }>;

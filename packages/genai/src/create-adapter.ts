@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import { z } from 'zod';
 import type { GenaiAdapter } from './adapter';
 import { ComfyUiAdapter } from './comfyui-adapter';
@@ -57,7 +57,7 @@ export function createAdapter(input: unknown, options: { previewScale: number })
       } catch (error) {
         throw new ProviderMisconfigured(
           p.name,
-          `cannot read workflow ${p.workflowFile}: ${(error as Error).message}`,
+          `cannot read workflow ${p.workflowFile}: ${errorMessage(error)}`,
         );
       }
       return new ComfyUiAdapter({

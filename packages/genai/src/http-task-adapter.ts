@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frameCount } from '@shotcaller/contracts';
+import { errorMessage, frameCount } from '@shotcaller/contracts';
 import { z } from 'zod';
 import type {
   GenaiAdapter,
@@ -128,7 +128,7 @@ export class HttpTaskAdapter implements GenaiAdapter {
             outputs = await this.download(urls, task, options.signal);
           } catch (error) {
             if (options.signal.aborted) throw new GenerationCancelled(task.taskId, usage());
-            throw new ProviderUnavailable((error as Error).message, usage());
+            throw new ProviderUnavailable(errorMessage(error), usage());
           }
           return {
             outputs,
@@ -187,7 +187,7 @@ export class HttpTaskAdapter implements GenaiAdapter {
         });
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new ProviderUnavailable(`cannot reach ${this.name}: ${(error as Error).message}`);
+        throw new ProviderUnavailable(`cannot reach ${this.name}: ${errorMessage(error)}`);
       }
       const text = await response.text();
       if (response.status === 429 && waits < this.config.maxRateLimitWaits) {

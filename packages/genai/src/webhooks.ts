@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import { Webhook } from 'standardwebhooks';
 
 /** A webhook whose signature, timestamp or headers do not check out: answer 401 and act on nothing. */
@@ -29,7 +29,7 @@ export function verifyReplicateWebhook(
   try {
     return new Webhook(secret).verify(body, picked) as Record<string, unknown>;
   } catch (error) {
-    throw new WebhookRejected(`Replicate webhook refused: ${(error as Error).message}`);
+    throw new WebhookRejected(`Replicate webhook refused: ${errorMessage(error)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts';
 import { z } from 'zod';
 import { KitsuNotFound, KitsuRequestFailed, KitsuShapeInvalid, KitsuUnreachable } from './errors';
 import {
@@ -36,7 +37,7 @@ export class KitsuClient {
     try {
       return await fetch(`${this.base}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
-      throw new KitsuUnreachable(this.base, `${what}: ${(error as Error).message}`);
+      throw new KitsuUnreachable(this.base, `${what}: ${errorMessage(error)}`);
     }
   }
 

@@ -1,5 +1,11 @@
 import { formatMoney, type ShotcallerEvent } from '@shotcaller/contracts';
-import { deploymentPrefix, eventLogKeys, GroupConsumer, type RedisClient } from '@shotcaller/events';
+import {
+  type ConsumerOptions,
+  deploymentPrefix,
+  eventLogKeys,
+  GroupConsumer,
+  type RedisClient,
+} from '@shotcaller/events';
 import type { ShotStore } from '@shotcaller/shots';
 import { z } from 'zod';
 import type { KitsuClient } from './kitsu-client';
@@ -90,7 +96,8 @@ export interface KitsuSyncOptions {
   claimIdleMs?: number;
   maxDeliveries?: number;
   blockMs?: number;
-  onError?: (error: unknown) => void;
+  /** Told about every failed event, with its entry and event ids, for logging. */
+  onError?: ConsumerOptions['onError'];
 }
 
 /**
@@ -114,7 +121,7 @@ export class KitsuSync {
       claimIdleMs: options.claimIdleMs ?? 30_000,
       maxDeliveries: options.maxDeliveries ?? 20,
       blockMs: options.blockMs ?? 1_000,
-      ...(options.onError ? { onError: (e) => options.onError!(e) } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
     });
   }
 

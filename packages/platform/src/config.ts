@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, parseOrThrow, ShotcallerError } from '@shotcaller/contracts';
 import { ProvenanceConfig } from '@shotcaller/provenance';
 import { StorageConfig } from '@shotcaller/storage';
 import { parse as parseYaml } from 'yaml';
@@ -529,7 +529,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ShotcallerConfig {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ConfigFileUnreadable(file, (error as Error).message);
+      throw new ConfigFileUnreadable(file, errorMessage(error));
     }
     const parsed: unknown = parseYaml(text);
     if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { errorMessage } from '@shotcaller/contracts';
 import { JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
 import { SigningFailed } from './errors';
 import { embeds, formatOfName, sniffFormat } from './formats';
@@ -43,7 +44,7 @@ export async function signAsset(
     return { binding: 'sidecar', format, bytes, sidecar };
   } catch (error) {
     if (error instanceof SigningFailed) throw error;
-    throw new SigningFailed(`${facts.title} could not be signed: ${(error as Error).message}`);
+    throw new SigningFailed(`${facts.title} could not be signed: ${errorMessage(error)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
+import { errorMessage } from '@shotcaller/contracts';
 import { CoseAlgorithmIdentifier, type Signer } from '@trustnxt/c2pa-ts/cose';
 import type { ProvenanceConfig } from './config';
 import { developmentCertificate, readDevelopmentCertificate } from './dev-certificate';
@@ -82,7 +83,7 @@ function parseChain(pem: string, where: string): x509.X509Certificate[] {
     return blocks.map((b) => new x509.X509Certificate(b));
   } catch (error) {
     throw new ProvenanceConfigInvalid(
-      `${where} holds a certificate that cannot be parsed: ${(error as Error).message}`,
+      `${where} holds a certificate that cannot be parsed: ${errorMessage(error)}`,
     );
   }
 }
@@ -138,7 +139,7 @@ function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ProvenanceConfigInvalid(
-      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   EventEnvelope,
   type EventType,
+  errorMessage,
   type ListShotsQuery,
   Problem,
   type Route,
@@ -271,7 +272,7 @@ export class ShotcallerClient {
       if (signal?.aborted) throw error;
       throw new ApiUnreachable(
         this.baseUrl,
-        (error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message,
+        (error as Error).cause ? String((error as { cause: unknown }).cause) : errorMessage(error),
       );
     }
   }

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } f
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { errorMessage } from '@shotcaller/contracts';
 import type { ArtifactStore, PutSource, StoredObject } from './artifact-store';
 import type { PathMapping } from './config';
 import { HashMismatch, NotInStore, ObjectNotFound, StorageUnavailable } from './errors';
@@ -256,7 +257,7 @@ export class FileStore implements ArtifactStore {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       throw new StorageUnavailable(
         this.description,
-        `${unavailable[code] ?? (error as Error).message} (${code || 'error'}) at ${this.root}`,
+        `${unavailable[code] ?? errorMessage(error)} (${code || 'error'}) at ${this.root}`,
       );
     }
   }

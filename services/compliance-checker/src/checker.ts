@@ -5,7 +5,13 @@ import {
   type ConsentRegistry,
   type RaisedAlert,
 } from '@shotcaller/compliance';
-import { makeEvent, type PrecheckResult, type ShotcallerEvent, shotCodeOf } from '@shotcaller/contracts';
+import {
+  errorMessage,
+  makeEvent,
+  type PrecheckResult,
+  type ShotcallerEvent,
+  shotCodeOf,
+} from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
@@ -63,7 +69,7 @@ export class ComplianceChecker {
       ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
       ...(options.blockMs ? { blockMs: options.blockMs } : {}),
       onError: (error, info) =>
-        options.logger.warn({ err: (error as Error).message, ...info }, 'compliance event not handled'),
+        options.logger.warn({ err: errorMessage(error), ...info }, 'compliance event not handled'),
     });
   }
 

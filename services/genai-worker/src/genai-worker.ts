@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type EventDraft,
+  errorMessage,
   eventFromDraft,
   type Money,
   makeEvent,
@@ -100,15 +101,19 @@ export class GenaiWorker {
     this.worker.on('failed', (job, error) =>
       options.logger.warn({ shotId: job?.data.shotId, err: error.message }, 'genai task failed'),
     );
+    // BullMQ keeps trying after these (a lost connection, a refused command); without a listener they reach stderr bare.
+    this.worker.on('error', (error) =>
+      options.logger.warn({ queue: this.worker.name, err: error.message }, 'genai queue worker error'),
+    );
   }
 
   start(): void {
     // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
     this.worker
       .run()
-      .catch((error: Error) =>
+      .catch((error: unknown) =>
         this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
+          { err: errorMessage(error), queue: this.worker.name },
           'queue worker stopped on an error',
         ),
       );
@@ -253,7 +258,7 @@ export class GenaiWorker {
       const message =
         outcome === 'timed-out'
           ? `the task ran longer than ${this.options.taskTimeoutMs ?? 30 * 60_000} ms and was stopped`
-          : (error as Error).message;
+          : errorMessage(error);
       await this.recordCharged(shot, job, outcome, message, error);
       if (outcome === 'cancelled') return 'cancelled';
       // A timed-out task is stopped and retried like any passing failure.
@@ -313,8 +318,8 @@ export class GenaiWorker {
         .then(() => {
           reported = true;
         })
-        .catch((error: Error) =>
-          logger.warn({ shotId: shot.id, taskId, err: error.message }, 'progress not published'),
+        .catch((error: unknown) =>
+          logger.warn({ shotId: shot.id, taskId, err: errorMessage(error) }, 'progress not published'),
         );
     };
     return {
@@ -330,8 +335,8 @@ export class GenaiWorker {
         if (reported)
           await store
             .clearProgress(shot.id)
-            .catch((error: Error) =>
-              logger.warn({ shotId: shot.id, err: error.message }, 'progress not cleared'),
+            .catch((error: unknown) =>
+              logger.warn({ shotId: shot.id, err: errorMessage(error) }, 'progress not cleared'),
             );
       },
     };
@@ -379,9 +384,9 @@ export class GenaiWorker {
           if (s?.state !== 'in-progress' || s.workJobId !== taskId) abort.abort();
         })
         // A Redis blip skips one look; the next interval looks again.
-        .catch((error: Error) =>
+        .catch((error: unknown) =>
           this.options.logger.warn(
-            { shotId, err: error.message },
+            { shotId, err: errorMessage(error) },
             'could not check the shot; will look again',
           ),
         );

@@ -1,4 +1,4 @@
-import { ShotcallerError, type ShotcallerEvent } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError, type ShotcallerEvent } from '@shotcaller/contracts';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { emailMessage, webhookPayload } from './messages';
@@ -44,7 +44,7 @@ export async function deliver(
         signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
       });
     } catch (error) {
-      throw new DeliveryFailed(target.id, (error as Error).message);
+      throw new DeliveryFailed(target.id, errorMessage(error));
     }
     await response.body?.cancel();
     if (!response.ok) throw new DeliveryFailed(target.id, `HTTP ${response.status}`);
@@ -62,6 +62,6 @@ export async function deliver(
       messageId: `<${event.id}.${target.id}@shotcaller>`,
     });
   } catch (error) {
-    throw new DeliveryFailed(target.id, (error as Error).message);
+    throw new DeliveryFailed(target.id, errorMessage(error));
   }
 }

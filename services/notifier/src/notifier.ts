@@ -1,4 +1,4 @@
-import { parseEvent } from '@shotcaller/contracts';
+import { errorMessage, parseEvent } from '@shotcaller/contracts';
 import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import { bullPrefix, queueNames } from '@shotcaller/shots';
@@ -81,6 +81,10 @@ export class Notifier {
         'notification not delivered',
       ),
     );
+    // BullMQ keeps trying after these (a lost connection, a refused command); without a listener they reach stderr bare.
+    this.worker.on('error', (error) =>
+      options.logger.warn({ queue: this.worker.name, err: error.message }, 'notify queue worker error'),
+    );
     this.consumer = new EventLog(options.redis, { deployment: config.deployment }).consumer({
       group: 'notifier',
       consumer: options.consumerName,
@@ -97,6 +101,13 @@ export class Notifier {
           }));
         if (jobs.length > 0) await this.queue.addBulk(jobs);
       },
+      onError: (error, info) =>
+        options.logger.warn(
+          { err: errorMessage(error), ...info },
+          info.deadLettered
+            ? 'notifier gave up on an event'
+            : 'event not queued for notification; it will be retried',
+        ),
     });
   }
 
@@ -105,9 +116,9 @@ export class Notifier {
     // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
     this.worker
       .run()
-      .catch((error: Error) =>
+      .catch((error: unknown) =>
         this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
+          { err: errorMessage(error), queue: this.worker.name },
           'queue worker stopped on an error',
         ),
       );

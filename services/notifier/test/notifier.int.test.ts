@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { makeEvent } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { Notifier } from '@shotcaller/notifier';
-import { createLogger, loadConfig } from '@shotcaller/platform';
+import { createLogger, type Logger, loadConfig } from '@shotcaller/platform';
 import { eventually, testRedis } from '@shotcaller/testkit';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
@@ -94,16 +95,25 @@ async function smtpServer() {
   return { port: (server.server.address() as AddressInfo).port, mails };
 }
 
-async function startNotifier(redis: Redis, deployment: string, notify: Record<string, unknown>) {
+async function startNotifier(
+  redis: Redis,
+  deployment: string,
+  notify: Record<string, unknown>,
+  options: { connection?: Redis; logger?: Logger; claimIdleMs?: number } = {},
+) {
   const config = loadConfig({
     env: {},
-    overrides: { deployment, notify: { attempts: 6, backoffMs: 50, ...notify } },
+    overrides: {
+      deployment,
+      notify: { attempts: 6, backoffMs: 50, ...notify },
+      ...(options.claimIdleMs ? { events: { claimIdleMs: options.claimIdleMs } } : {}),
+    },
   });
   const notifier = new Notifier({
     redis,
-    connection: redis,
+    connection: options.connection ?? redis,
     config,
-    logger: createLogger({ role: 'notifier', level: 'silent' }),
+    logger: options.logger ?? createLogger({ role: 'notifier', level: 'silent' }),
     consumerName: 'n1',
   });
   await notifier.start();
@@ -135,9 +145,19 @@ const alert = (n: number) =>
   );
 
 function setup() {
-  const { redis, deployment } = testRedis();
+  const { redis, deployment, url } = testRedis();
   cleanups.push(() => redis.disconnect());
-  return { redis, deployment, log: new EventLog(redis, { deployment }) };
+  return { redis, deployment, url, log: new EventLog(redis, { deployment }) };
+}
+
+/** A logger whose lines the test reads back. */
+function capturedLogger() {
+  const out = new PassThrough();
+  const lines: Array<Record<string, unknown>> = [];
+  out.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().trim().split('\n')) lines.push(JSON.parse(line));
+  });
+  return { logger: createLogger({ role: 'notifier', destination: out }), lines };
 }
 
 describe('the notifier', () => {
@@ -176,6 +196,47 @@ describe('the notifier', () => {
     expect(hook.deliveries.map((d) => d.status)).toEqual([500, 500, 500, 204]);
     // The same webhook id on every attempt, so a receiver can dedupe.
     expect(new Set(hook.deliveries.map((d) => d.headers['webhook-id'])).size).toBe(1);
+  });
+
+  it('logs an event it could not queue, and delivers it once Redis takes the job', async () => {
+    const { redis, deployment, url, log } = setup();
+    const hook = await receiver();
+    // The queue's connection may do anything but run scripts, which is how BullMQ adds and takes jobs.
+    const user = `notifier-${deployment}`;
+    await redis.acl('SETUSER', user, 'on', '>secret', '~*', '&*', '+@all', '-@scripting');
+    cleanups.push(async () => {
+      await redis.acl('DELUSER', user);
+    });
+    const restricted = new Redis(url, { username: user, password: 'secret', maxRetriesPerRequest: null });
+    cleanups.push(() => restricted.disconnect());
+    const { logger, lines } = capturedLogger();
+    await startNotifier(
+      redis,
+      deployment,
+      { webhooks: [{ id: 'desk', url: hook.url, secret }] },
+      { connection: restricted, logger, claimIdleMs: 300 },
+    );
+    const event = alert(7);
+    await log.append(event);
+    await eventually(
+      () => lines,
+      (all) =>
+        all.some((l) => l.eventId === event.id && l.deadLettered === false && /NOPERM/.test(String(l.err))),
+      'the refused event logged with its id',
+    );
+    expect(hook.accepted).toHaveLength(0);
+    await eventually(
+      () => lines,
+      (all) => all.some((l) => l.msg === 'notify queue worker error' && /NOPERM/.test(String(l.err))),
+      'the refused worker logged',
+    );
+
+    await redis.acl('SETUSER', user, '+@scripting');
+    await eventually(
+      () => hook.accepted.length,
+      (n) => n === 1,
+      'the alert delivered once the queue takes jobs',
+    );
   });
 
   it('sends an event appended twice only once', async () => {

@@ -1,4 +1,4 @@
-import type { Route, ShotcallerEvent, ShotState } from '@shotcaller/contracts';
+import { errorMessage, type Route, type ShotcallerEvent, type ShotState } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -12,8 +12,6 @@ import {
 } from '@shotcaller/shots';
 import type { Queue } from 'bullmq';
 import type { RouteDecider } from './route-decider';
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface RouterOptions {
   redis: RedisClient;
@@ -86,7 +84,7 @@ export class Router {
       ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
       onError: (error, info) =>
         options.logger.warn(
-          { err: errorMessage(error), entryId: info.entryId, deadLettered: info.deadLettered },
+          { err: errorMessage(error), ...info },
           info.deadLettered ? 'routing gave up on an event' : 'routing failed; the event will be retried',
         ),
     });
@@ -153,11 +151,18 @@ export class Router {
     if (!routable.has(shot.state)) return 'not-routable';
 
     // A reroute supersedes work already queued on the other route: withdraw it if no worker has it yet.
+    // Failing to is no reason to stop routing: a worker skips a job that is not its shot's work job.
     if (shot.state === 'rerouted' && shot.route && shot.workJobId) {
+      const jobId = shot.workJobId;
       await this.options
         .queueFor(shot.route, shot.provider)
-        .remove(shot.workJobId)
-        .catch(() => 0);
+        .remove(jobId)
+        .catch((error: unknown) =>
+          this.options.logger.warn(
+            { shotId, jobId, err: errorMessage(error) },
+            'superseded work job not withdrawn; its worker will skip it',
+          ),
+        );
     }
     const { decision, precheck } = await this.options.decider.decide(shot, now);
     // A submitted shot goes through routing to queued (or held) in one write; a crash before the write

@@ -112,6 +112,6 @@ function report(error: unknown, io: Io): number {
     io.err(`error (${error.code}): ${error.message}`);
     return error.code === 'missing_token' ? exitCodes.usage : exitCodes.failed;
   }
-  io.err(`error: ${(error as Error).stack ?? String(error)}`);
+  io.err(`error: ${(error instanceof Error && error.stack) || String(error)}`);
   return exitCodes.failed;
 }

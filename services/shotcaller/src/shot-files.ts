@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import {
+  errorMessage,
   type FieldIssue,
   parsePerformerList,
   ShotcallerError,
@@ -118,7 +119,7 @@ function readCsv(file: string, text: string): ShotEntry[] {
       trim: false,
     }) as never;
   } catch (error) {
-    throw new ShotFileUnreadable(file, (error as Error).message);
+    throw new ShotFileUnreadable(file, errorMessage(error));
   }
   return records.map(({ record, info }) => ({
     file,
@@ -159,7 +160,7 @@ export function readShotFiles(files: readonly string[]): ShotEntry[] {
     } catch (error) {
       throw new ShotFileUnreadable(
         file,
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message,
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error),
       );
     }
     entries.push(

@@ -1,4 +1,4 @@
-import { shotCodeOf } from '@shotcaller/contracts';
+import { errorMessage, shotCodeOf } from '@shotcaller/contracts';
 import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
@@ -39,15 +39,19 @@ export class VendorWorker {
     this.worker.on('failed', (job, error) =>
       options.logger.warn({ jobId: job?.id, err: error.message }, 'vendor ticket not started'),
     );
+    // BullMQ keeps trying after these (a lost connection, a refused command); without a listener they reach stderr bare.
+    this.worker.on('error', (error) =>
+      options.logger.warn({ queue: this.worker.name, err: error.message }, 'vendor queue worker error'),
+    );
   }
 
   start(): void {
     // run() settles only when the worker stops; a rejection means it stopped on an error, which must be seen.
     this.worker
       .run()
-      .catch((error: Error) =>
+      .catch((error: unknown) =>
         this.options.logger.error(
-          { err: error.message, queue: this.worker.name },
+          { err: errorMessage(error), queue: this.worker.name },
           'queue worker stopped on an error',
         ),
       );

@@ -1,4 +1,4 @@
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { TrackerChange, TrackerTicket, VendorTracker } from './tracker';
@@ -86,7 +86,7 @@ export class WebhookTracker implements VendorTracker {
           signal: AbortSignal.timeout(this.config.timeoutMs),
         });
       } catch (error) {
-        throw new WebhookTrackerFailed(vendorId, (error as Error).message);
+        throw new WebhookTrackerFailed(vendorId, errorMessage(error));
       }
       await response.body?.cancel();
       if (!response.ok) throw new WebhookTrackerFailed(vendorId, `HTTP ${response.status}`);

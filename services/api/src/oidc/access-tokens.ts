@@ -1,4 +1,4 @@
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import type { OidcConfig } from '@shotcaller/platform';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { Identity } from '../auth';
@@ -53,7 +53,7 @@ export class AccessTokenVerifier {
     } catch (error) {
       if (error instanceof ShotcallerError) throw error;
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError))
-        throw new IdentityProviderUnreachable(this.settings.issuer, `its keys: ${(error as Error).message}`);
+        throw new IdentityProviderUnreachable(this.settings.issuer, `its keys: ${errorMessage(error)}`);
       throw refusal(error);
     }
     return identityFromClaims(payload, this.settings, 'oidc-access-token');

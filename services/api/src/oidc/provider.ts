@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts';
 import type { OidcConfig } from '@shotcaller/platform';
 import * as client from 'openid-client';
 import { IdentityProviderUnreachable } from '../errors';
@@ -25,7 +26,7 @@ export class OidcProvider {
         )
         .catch((error: unknown) => {
           this.discovered = undefined;
-          throw new IdentityProviderUnreachable(issuer, (error as Error).message);
+          throw new IdentityProviderUnreachable(issuer, errorMessage(error));
         });
     }
     return this.discovered;

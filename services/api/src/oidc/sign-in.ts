@@ -1,4 +1,4 @@
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import type { OidcConfig } from '@shotcaller/platform';
 import * as client from 'openid-client';
 import { SignInFailed } from '../errors';
@@ -55,7 +55,7 @@ export class DashboardSignIn {
       return { claims: { ...claims }, ...(tokens.id_token ? { idToken: tokens.id_token } : {}) };
     } catch (error) {
       if (error instanceof ShotcallerError) throw error;
-      throw new SignInFailed(`The provider’s answer was refused: ${(error as Error).message}; sign in again`);
+      throw new SignInFailed(`The provider’s answer was refused: ${errorMessage(error)}; sign in again`);
     }
   }
 

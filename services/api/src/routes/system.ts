@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import type { ApiMetrics } from '../metrics';
@@ -35,10 +36,7 @@ export function systemRoutes(deps: {
         503: { description: 'Not ready', schema: Health },
       },
       handler: async ({ reply }) => {
-        const redis = await deps.redis.ping().then(
-          (r) => (r === 'PONG' ? 'ok' : r),
-          (e: Error) => e.message,
-        );
+        const redis = await deps.redis.ping().then((r) => (r === 'PONG' ? 'ok' : r), errorMessage);
         reply.code(redis === 'ok' ? 200 : 503);
         return { status: redis === 'ok' ? 'ok' : 'unavailable', checks: { redis } };
       },

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { errorMessage } from '@shotcaller/contracts';
 import { loadConfig } from '@shotcaller/platform';
 import {
   type CredentialsReport,
@@ -68,7 +69,7 @@ export async function verifyFile(
     return refused(
       path,
       'file.unreadable',
-      `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `cannot read it (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
     );
   }
 }

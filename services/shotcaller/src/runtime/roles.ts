@@ -9,7 +9,7 @@ import {
   ProviderProfile,
   ruleCatalogueVersion,
 } from '@shotcaller/compliance';
-import { frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
+import { errorMessage, frameCount, makeEvent, parseOrThrow } from '@shotcaller/contracts';
 import { EventLog, eventSource } from '@shotcaller/events';
 import type { SigningIdentity } from '@shotcaller/provenance';
 import { priceUsage } from '@shotcaller/routing';
@@ -106,8 +106,8 @@ const kitsuSync: RoleStarter = async (ctx) => {
       // Kitsu may be down for a while: keep retrying longer than other consumers before dead-lettering.
       maxDeliveries: Math.max(config.events.maxDeliveries, 20),
       blockMs: config.events.blockMs,
-      onError: (error) =>
-        ctx.logger('kitsu-sync').warn({ err: (error as Error).message }, 'Kitsu comment not posted yet'),
+      onError: (error, info) =>
+        ctx.logger('kitsu-sync').warn({ err: errorMessage(error), ...info }, 'Kitsu comment not posted yet'),
     });
   });
   for (const sync of syncs) await sync.start();
@@ -128,7 +128,7 @@ const kitsuSync: RoleStarter = async (ctx) => {
         ...(watch.sequence ? { sequence: watch.sequence } : {}),
         onPass: (outcomes, error) => {
           if (error)
-            log.warn({ err: (error as Error).message }, 'Kitsu watch pass failed; trying again next time');
+            log.warn({ err: errorMessage(error) }, 'Kitsu watch pass failed; trying again next time');
           for (const o of outcomes ?? [])
             if (o.outcome === 'created' || o.outcome === 'updated')
               log.info({ shot: o.shot, outcome: o.outcome }, 'imported from Kitsu');
@@ -232,7 +232,9 @@ function startStorageCleanup(ctx: RoleContext, store: Awaited<ReturnType<typeof 
         .then(
           (removed) => removed.length > 0 && ctx.logger('api').info({ removed }, 'storage leftovers removed'),
         )
-        .catch((error: Error) => ctx.logger('api').warn({ err: error.message }, 'storage cleanup failed')),
+        .catch((error: unknown) =>
+          ctx.logger('api').warn({ err: errorMessage(error) }, 'storage cleanup failed'),
+        ),
     cleanupEveryMs,
   );
   timer.unref();
@@ -272,8 +274,8 @@ function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
   };
   const timer = setInterval(
     () =>
-      void trim().catch((error: Error) =>
-        ctx.logger('api').warn({ err: error.message }, 'event log trim failed'),
+      void trim().catch((error: unknown) =>
+        ctx.logger('api').warn({ err: errorMessage(error) }, 'event log trim failed'),
       ),
     Math.min(Math.max(Math.floor(retentionMs / 2), 1_000), 60_000),
   );
@@ -563,8 +565,8 @@ const budget: RoleStarter = async (ctx) => {
     claimIdleMs: config.events.claimIdleMs,
     maxDeliveries: config.events.maxDeliveries,
     blockMs: config.events.blockMs,
-    onError: (error) =>
-      ctx.logger('budget').warn({ err: (error as Error).message }, 'budget event not applied'),
+    onError: (error, info) =>
+      ctx.logger('budget').warn({ err: errorMessage(error), ...info }, 'budget event not applied'),
   });
   await tracker.start();
   return { name: 'budget', stop: () => tracker.stop() };

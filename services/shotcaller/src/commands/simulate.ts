@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { formatMoney } from '@shotcaller/contracts';
-import { formatWhole, type LabourFigures, tenths } from '@shotcaller/reports';
+import { formatWhole, labourComparisonRows } from '@shotcaller/reports';
 import { type Comparison, SimulationReport, simulationCsv } from '@shotcaller/simulation';
 import type { Command } from 'commander';
 import { json, table } from '../output';
@@ -74,25 +74,12 @@ export function renderSimulation(report: SimulationReport): string {
     );
   }
   const whole = (n: number) => formatWhole(n, report.currency || 'USD');
-  const labourRow = (what: string, pick: (f: LabourFigures) => string | number) => [
-    what,
-    pick(report.labour.actual),
-    pick(report.labour.candidate),
-  ];
   out.push(
     '',
     'LABOUR (estimates recorded at routing on the actual side, the candidate rate cards on the other; docs/labour-impact.md)',
     table(
       ['', 'actual', 'candidate'],
-      [
-        labourRow('shots to AI', (f) => f.aiShots),
-        labourRow('vendor estimate not spent (est.)', (f) => whole(f.vendorWouldBeCost)),
-        labourRow('vendor artist-days not contracted (est.)', (f) => tenths(f.vendorArtistDaysNotContracted)),
-        labourRow('artist-days on AI shots (est.)', (f) => tenths(f.genaiArtistDays)),
-        labourRow('shots to vendors', (f) => f.vendorShots),
-        labourRow('vendor artist-days contracted (est.)', (f) => tenths(f.vendorArtistDays)),
-        labourRow('held', (f) => f.heldShots),
-      ],
+      labourComparisonRows(whole, report.labour.actual, report.labour.candidate),
     ),
   );
   out.push(

@@ -19,6 +19,7 @@ export {
   LineVersion,
   type VersionComparison,
 } from './budget-versions';
+export { type BurnPoint, burnPoints, burnSeries } from './burn';
 export { compareRoutes, nearestRank } from './compare';
 export { BudgetLineNotFound, BudgetVersionNotFound, ReportingCurrencyConflict } from './errors';
 export { Fact, factOf } from './facts';

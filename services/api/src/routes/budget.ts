@@ -3,6 +3,7 @@ import {
   BudgetLineNotFound,
   BudgetProjection,
   BudgetVersionNotFound,
+  burnSeries,
   compareRoutes,
   costReportCsv,
   ReportingCurrencyConflict,
@@ -192,16 +193,9 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           }
         missingRates.sort((a, b) => a.at.localeCompare(b.at));
         alerts.sort((a, b) => a.at.localeCompare(b.at));
-        let total = 0;
-        const burn = spend.map((s) => {
-          total += s.amount.amountMinor;
-          return { at: s.at, actual: total, currency: s.amount.currency };
-        });
-        // A chart needs a few hundred points at most; keep the last of each step.
-        const step = Math.max(1, Math.ceil(burn.length / 300));
         return {
           show: query.show,
-          burn: burn.filter((_, i) => i % step === step - 1 || i === burn.length - 1),
+          burn: burnSeries(spend),
           alerts,
           missingRates,
         };

@@ -9,7 +9,10 @@ import type { Limiters, LimitKind } from './rate-limits';
 
 export interface ResponseSpec {
   description: string;
-  /** The JSON document sent with this status: what the handler returns is parsed by it before it is sent. */
+  /**
+   * The JSON document sent with this status: what the handler returns is parsed by it before it is sent
+   * (a handler that answers in another format, e.g. a report as CSV, sends that reply itself).
+   */
   schema?: z.ZodType;
   /** A body that is not JSON (CSV, a stream): the handler sends it as it is. */
   contentType?: string;
@@ -159,7 +162,7 @@ export function registerRoutes(
         const query = spec.query ? parseOrThrow(spec.query, request.query ?? {}, 'query') : undefined;
         const params = spec.params ? parseOrThrow(spec.params, request.params ?? {}, 'path') : undefined;
         const result = await spec.handler({ principal, body, query, params, request, reply });
-        // A handler that sent its own reply (a redirect, a stream) has nothing left to check.
+        // A handler that sent its own reply (a redirect, a stream, a report as CSV) has nothing left to check.
         if (result === reply || reply.sent) return result;
         return sendable(spec, reply.statusCode, result);
       },

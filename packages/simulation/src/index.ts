@@ -12,3 +12,4 @@ export { foldHistories, type ShotHistory } from './shot-history';
 export { type SimulationInput, simulate } from './simulate';
 export { readSnapshot } from './snapshot';
 export { turnaroundHistory } from './turnaround';
+export { budgetLineRow, budgetLinesHead, comparisonHead, comparisonRow } from './what-if-tables';

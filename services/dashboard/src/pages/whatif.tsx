@@ -1,5 +1,11 @@
 import type { SimulationComparison as Comparison, SimulationReport as Report } from '@shotcaller/contracts';
 import { labourComparisonRows } from '@shotcaller/reports/labour-table';
+import {
+  budgetLineRow,
+  budgetLinesHead,
+  comparisonHead,
+  comparisonRow,
+} from '@shotcaller/simulation/what-if-tables';
 import { useState } from 'preact/hooks';
 import { type Api, money } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
@@ -26,26 +32,8 @@ export function WhatIfPage({ api }: { api: Api }) {
     }
   };
   const m = (n: number) => money(n, report?.currency || 'USD');
-  const compareRows = (rows: Comparison[]) =>
-    rows.map((r) => ({
-      key: r.key,
-      cells: [
-        r.key,
-        r.actual.shots,
-        m(r.actual.cost),
-        r.candidate.shots,
-        m(r.candidate.cost),
-        m(r.difference),
-      ],
-    }));
-  const compareHead = [
-    '',
-    'shots as routed',
-    'cost as routed',
-    'shots under candidate',
-    'cost under candidate',
-    'difference',
-  ];
+  const compareRows = (rows: Comparison[]) => rows.map((r) => ({ key: r.key, cells: comparisonRow(r, m) }));
+  const compareHead = ['', ...comparisonHead];
 
   return (
     <section>
@@ -96,18 +84,8 @@ export function WhatIfPage({ api }: { api: Api }) {
           <section class="card">
             <h2>Budget lines</h2>
             <Table
-              head={['line', 'budget', 'as routed', 'under candidate', 'would cross', 'would clear']}
-              rows={report.budgetLines.map((l) => ({
-                key: l.lineId,
-                cells: [
-                  l.lineId,
-                  m(l.budget),
-                  m(l.actual),
-                  m(l.candidate),
-                  l.wouldCross.map((t) => `${t}%`).join(' '),
-                  l.wouldClear.map((t) => `${t}%`).join(' '),
-                ],
-              }))}
+              head={budgetLinesHead}
+              rows={report.budgetLines.map((l) => ({ key: l.lineId, cells: budgetLineRow(l, m) }))}
             />
             <p>
               Compliance: {report.compliance.actualHolds} held as routed, {report.compliance.candidateHolds}{' '}

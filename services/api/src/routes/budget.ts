@@ -16,6 +16,7 @@ import {
   CurrencyCode,
   draftEvent,
   type EventDraft,
+  eventCatalogue,
   eventFromDraft,
   makeEvent,
   ProviderSpend,
@@ -210,7 +211,12 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       permission: 'budget:write',
       params: LineParams,
       body: LineBody,
-      responses: { 200: { description: 'The line as the ledger keeps it' } },
+      responses: {
+        200: {
+          description: 'The line as the ledger keeps it',
+          schema: eventCatalogue['io.shotcaller.budget.line.configured.v1'],
+        },
+      },
       handler: async ({ principal, params, body }) => {
         assertShow(principal, body.show);
         // A show reports in one currency, its lines': a line in another would make its roll-up impossible.
@@ -306,7 +312,9 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       tag: 'budget',
       permission: 'admin:import',
       limit: 'expensive',
-      responses: { 200: { description: 'How many events were replayed' } },
+      responses: {
+        200: { description: 'How many events were replayed', schema: z.object({ replayed: z.int() }) },
+      },
       handler: async () => {
         let replayed = 0;
         for (const k of partitions.all) replayed += await projections[k]!.rebuild(logs[k]!);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ProviderProfile } from '@shotcaller/compliance';
 import { makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
 import { repoRoot } from '@shotcaller/engines';
-import { EventLog } from '@shotcaller/events';
+import { EventLog, eventSource } from '@shotcaller/events';
 import { decideShot, parsePolicy, parseRateCards } from '@shotcaller/routing';
 import { readSnapshot, simulate } from '@shotcaller/simulation';
 import { aShotRequest } from '@shotcaller/testkit';
@@ -33,7 +33,7 @@ export async function simulationOfRecordedShots(redis: Redis, n: number) {
   const deployment = `bench-sim-${Date.now()}`;
   const log = new EventLog(redis, { deployment });
   const now = new Date();
-  const source = `/shotcaller/${deployment}/bench`;
+  const source = eventSource(deployment, 'bench');
   let batch: ShotcallerEvent[] = [];
   for (let i = 0; i < n; i++) {
     const request = aShotRequest({

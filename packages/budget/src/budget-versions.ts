@@ -1,4 +1,4 @@
-import { Money } from '@shotcaller/contracts';
+import { type BudgetVersionComparison, Money } from '@shotcaller/contracts';
 import { z } from 'zod';
 import type { FxRates, MissingRate } from './fx';
 
@@ -24,17 +24,7 @@ export const CurrentVersion = z.object({
 export type CurrentVersion = z.infer<typeof CurrentVersion>;
 
 /** A version beside the line's EFC: its amount as recorded, in the reporting currency, and the variance. */
-export interface VersionComparison {
-  version: string;
-  current: boolean;
-  amount: Money;
-  at: string;
-  /** In the line's (reporting) currency, at the rate of the version's day; null when that rate is missing. */
-  budget: number | null;
-  /** budget − EFC; null when the budget could not be converted. */
-  variance: number | null;
-  missingRate?: MissingRate;
-}
+export type VersionComparison = BudgetVersionComparison;
 
 /** A version's amount in the line's currency, or the rate that is missing. */
 export function versionBudget(

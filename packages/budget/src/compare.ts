@@ -1,22 +1,5 @@
+import type { RouteComparison } from '@shotcaller/contracts';
 import type { LedgerRow } from './ledger-row';
-
-export interface RouteComparison {
-  route: 'genai' | 'vendor';
-  shots: number;
-  frames: number;
-  /** The reporting currency of the figures. */
-  currency: string;
-  /** The currencies the route's costs were billed in, before conversion. */
-  originalCurrencies: string[];
-  /** Shots with a cost whose rate is missing: left out of cost per shot and per frame. */
-  unconvertedShots: number;
-  /** Of approved or cancelled shots: what they finally cost. */
-  closedShots: number;
-  costPerShot: number | null;
-  costPerFrame: number | null;
-  /** Hours from submission to approval, nearest-rank percentiles; null when no shot is approved yet. */
-  turnaroundHours: { median: number | null; p90: number | null; approved: number };
-}
 
 /** Nearest-rank percentile (the smallest value with at least p% of values at or below it). */
 export function nearestRank(sorted: readonly number[], p: number): number | null {

@@ -1,11 +1,13 @@
-import { type FxRate, type Money, minorUnitDigits, ShotcallerError } from '@shotcaller/contracts';
+import {
+  type FxRate,
+  type MissingFxRate,
+  type Money,
+  minorUnitDigits,
+  ShotcallerError,
+} from '@shotcaller/contracts';
 
 /** A rate that the table does not have, on or within the look-back before the cost's date. */
-export interface MissingRate {
-  from: string;
-  to: string;
-  date: string;
-}
+export type MissingRate = MissingFxRate;
 
 /** A converted amount no longer fits a JavaScript safe integer: the figure would be silently wrong. */
 export class AmountTooLarge extends ShotcallerError {

@@ -19,7 +19,8 @@ export {
   LineVersion,
   type VersionComparison,
 } from './budget-versions';
-export { compareRoutes, nearestRank, type RouteComparison } from './compare';
+export { type BurnPoint, burnPoints, burnSeries } from './burn';
+export { compareRoutes, nearestRank } from './compare';
 export { BudgetLineNotFound, BudgetVersionNotFound, ReportingCurrencyConflict } from './errors';
 export { Fact, factOf } from './facts';
 export {
@@ -37,10 +38,10 @@ export { budgetKeys } from './keys';
 export { type LedgerChange, type LineDelta, type LineTotals, ledgerChange } from './ledger-change';
 export { foldFacts, foldRow, LedgerRow, type RowMoney } from './ledger-row';
 export { BudgetProjection } from './projection';
-export { type ProviderSpend, providerSpend } from './provider-spend';
+export { providerSpend } from './provider-spend';
 export { type RateCardsLike, type RateSuggestion, suggestRateCards } from './rate-card-correction';
 export { costReportCsv, reportColumns, toMajor } from './report-csv';
-export { type RollupBy, type RollupRow, rollup, type Totals } from './rollup';
+export { type RollupBy, type RollupRow, rollup } from './rollup';
 export { seedBudgetLines, seedFxRates } from './seed-events';
 export { decodeFacts, encodeFact, LedgerUnreadable, type StoredFact } from './stored-facts';
 export { type BudgetTrackerOptions, startBudgetTracker } from './tracker';

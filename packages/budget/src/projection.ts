@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type FxRate, type Money, makeEvent, type ShotcallerEvent } from '@shotcaller/contracts';
+import {
+  type BudgetLineVersions,
+  type FxRate,
+  type Money,
+  makeEvent,
+  type ProviderSpend,
+  type ShotcallerEvent,
+} from '@shotcaller/contracts';
 import {
   appendEventLuaFunction,
   EventLog,
@@ -9,7 +16,7 @@ import {
 } from '@shotcaller/events';
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
-import { compareVersions, type LineVersion, type VersionComparison, versionBudget } from './budget-versions';
+import { compareVersions, type LineVersion, versionBudget } from './budget-versions';
 import { factOf } from './facts';
 import type { FxRates } from './fx';
 import { FxStore, type HeldRate } from './fx-store';
@@ -23,7 +30,7 @@ import {
 } from './ledger-change';
 import { type FoldedRow, foldFacts, type LedgerRow, type RowMoney } from './ledger-row';
 import { LineVersionStore } from './line-version-store';
-import { type ProviderSpend, providerSpend } from './provider-spend';
+import { providerSpend } from './provider-spend';
 import { decodeFacts, encodeFact, type StoredFact } from './stored-facts';
 
 const lua = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
@@ -355,18 +362,7 @@ export class BudgetProjection {
   }
 
   /** Every version of a show's lines beside each line's EFC, in the line's currency. */
-  async versionComparisons(
-    show: string,
-    efcOf: (lineId: string) => number,
-  ): Promise<
-    Array<{
-      lineId: string;
-      currency: string;
-      efc: number;
-      currentVersion: string | null;
-      versions: VersionComparison[];
-    }>
-  > {
+  async versionComparisons(show: string, efcOf: (lineId: string) => number): Promise<BudgetLineVersions[]> {
     const [lines, { money }] = await Promise.all([this.lines(show), this.currentMoney()]);
     const out = [];
     for (const line of lines) {

@@ -1,20 +1,5 @@
-import { CurrencyMismatch } from '@shotcaller/contracts';
+import { CurrencyMismatch, type ProviderSpend } from '@shotcaller/contracts';
 import type { Fact } from './facts';
-
-type Lost = 'failed' | 'cancelled' | 'timed-out';
-
-/** What one genai provider was paid, and how much of it went on attempts that delivered nothing. */
-export interface ProviderSpend {
-  provider: string;
-  currency: string;
-  /** Attempts the provider charged for, delivered or not. */
-  attempts: number;
-  /** All usage, minor units. */
-  actual: number;
-  /** Of `actual`: usage of attempts that failed, were cancelled or timed out. */
-  failedAttempts: number;
-  byOutcome: Record<Lost, { attempts: number; amount: number }>;
-}
 
 /** Genai usage facts summed by provider, delivered and lost attempts apart; sorted by provider. */
 export function providerSpend(facts: readonly Fact[]): ProviderSpend[] {

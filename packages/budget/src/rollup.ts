@@ -1,33 +1,9 @@
-import { CurrencyMismatch, type Money } from '@shotcaller/contracts';
+import { type BudgetRollupRow, CurrencyMismatch, type Money } from '@shotcaller/contracts';
 import type { BudgetLine } from './budget-lines';
 import type { LedgerRow } from './ledger-row';
 
-export interface Totals {
-  shots: number;
-  frames: number;
-  estimate: number;
-  committed: number;
-  actual: number;
-  /** Of `actual`: what genai attempts that delivered nothing cost. */
-  failedAttempts: number;
-  etc: number;
-  efc: number;
-}
-
-export interface RollupRow extends Totals {
-  key: string;
-  /** The reporting currency: the budget lines'. */
-  currency: string;
-  /** The currencies its costs were billed in. */
-  originalCurrencies: string[];
-  /** Shots with a cost whose rate is missing, and those costs as billed, left out of the figures. */
-  unconvertedShots: number;
-  unconvertedCommitted: Money[];
-  unconvertedActual: Money[];
-  /** Only where the key is a budget line. */
-  budget?: number;
-  variance?: number;
-}
+/** One row of the roll-up; the API sends it as it is. */
+export type RollupRow = BudgetRollupRow;
 
 export type RollupBy = 'show' | 'episode' | 'sequence' | 'route' | 'line';
 

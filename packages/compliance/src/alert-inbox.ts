@@ -19,6 +19,14 @@ export class AlertClosed extends ShotcallerError {
   }
 }
 
+/** An event that moves an alert on: an acknowledgement, or a resolution (resolved or waived). */
+export type AlertChange = Extract<
+  ShotcallerEvent,
+  {
+    type: 'io.shotcaller.compliance.alert.acknowledged.v1' | 'io.shotcaller.compliance.alert.resolved.v1';
+  }
+>;
+
 /** The compliance inbox: alerts projected from their events (raised, acknowledged, resolved or waived). */
 export class AlertInbox {
   private readonly key: string;
@@ -40,6 +48,40 @@ export class AlertInbox {
     'io.shotcaller.compliance.alert.resolved.v1',
   ]);
 
+  /** Resolved and waived alerts are closed: nobody acknowledges, resolves or waives them again. */
+  static isClosed(alert: Alert): boolean {
+    return alert.status === 'resolved' || alert.status === 'waived';
+  }
+
+  /** Throws {@link AlertClosed} unless the alert is open (raised or acknowledged). */
+  static assertOpen(alert: Alert): void {
+    if (AlertInbox.isClosed(alert)) throw new AlertClosed(alert.alertId, alert.status);
+  }
+
+  /**
+   * The alert after an acknowledgement or a resolution, with its trail entry. Acknowledging does not
+   * reopen a closed alert (the event may arrive late, after a resolution); a resolution closes it.
+   */
+  static next(alert: Alert, event: AlertChange): Alert {
+    if (event.type === 'io.shotcaller.compliance.alert.acknowledged.v1')
+      return {
+        ...alert,
+        status: alert.status === 'raised' ? 'acknowledged' : alert.status,
+        trail: [
+          ...alert.trail,
+          { at: event.time, by: event.data.by, action: 'acknowledged', note: event.data.note },
+        ],
+      };
+    return {
+      ...alert,
+      status: event.data.resolution,
+      trail: [
+        ...alert.trail,
+        { at: event.time, by: event.data.by, action: event.data.resolution, note: event.data.reason },
+      ],
+    };
+  }
+
   /** Applies an alert event; a replayed event leaves the alert as it was. */
   async apply(event: ShotcallerEvent): Promise<void> {
     if (event.type === 'io.shotcaller.compliance.alert.raised.v1') {
@@ -58,20 +100,9 @@ export class AlertInbox {
       event.type !== 'io.shotcaller.compliance.alert.resolved.v1'
     )
       return;
-    const alert = await this.get(event.data.alertId);
-    if (!alert || (await this.redis.sismember(this.applied, event.id)) === 1) return;
-    if (event.type === 'io.shotcaller.compliance.alert.acknowledged.v1') {
-      if (alert.status === 'raised') alert.status = 'acknowledged';
-      alert.trail.push({ at: event.time, by: event.data.by, action: 'acknowledged', note: event.data.note });
-    } else {
-      alert.status = event.data.resolution;
-      alert.trail.push({
-        at: event.time,
-        by: event.data.by,
-        action: event.data.resolution,
-        note: event.data.reason,
-      });
-    }
+    const before = await this.get(event.data.alertId);
+    if (!before || (await this.redis.sismember(this.applied, event.id)) === 1) return;
+    const alert = AlertInbox.next(before, event);
     await this.redis
       .multi()
       .hset(this.key, alert.alertId, JSON.stringify(alert))

@@ -1,24 +1,8 @@
-import { MissingEvidence, type PrecheckResult, Severity } from '@shotcaller/contracts';
-import { z } from 'zod';
+import { ComplianceAlert, type PrecheckResult } from '@shotcaller/contracts';
 
-/** An alert as the compliance officer's inbox keeps it: the raised data plus where it is in its lifecycle. */
-export const Alert = z.object({
-  alertId: z.string(),
-  ruleId: z.string(),
-  severity: Severity,
-  title: z.string(),
-  source: z.string(),
-  message: z.string(),
-  shotId: z.string().optional(),
-  /** The shot as people name it (`NTH/EP01/COL/COL_0070`); absent from alerts raised before it was added. */
-  shotCode: z.string().optional(),
-  show: z.string().optional(),
-  missing: z.array(MissingEvidence),
-  status: z.enum(['raised', 'acknowledged', 'resolved', 'waived']),
-  raisedAt: z.string(),
-  trail: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), note: z.string() })),
-});
-export type Alert = z.infer<typeof Alert>;
+/** An alert as the compliance officer's inbox keeps it (the API sends it as it is). */
+export const Alert = ComplianceAlert;
+export type Alert = ComplianceAlert;
 
 export type RaisedAlert = Omit<Alert, 'status' | 'raisedAt' | 'trail' | 'show'>;
 

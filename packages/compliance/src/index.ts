@@ -1,4 +1,4 @@
-export { AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
+export { type AlertChange, AlertClosed, AlertInbox, AlertNotFound } from './alert-inbox';
 export { Alert, type AlertShot, alertForRevocation, alertsForHold, type RaisedAlert } from './alerts';
 export { catalogue, ruleCatalogueVersion } from './catalogue';
 export { CompliancePartitions } from './compliance-partitions';

@@ -1,7 +1,3 @@
-export { isoWeek } from './iso-week';
-export { labourColumns, labourImpactCsv } from './labour-csv';
-export { groupFigures, sumFigures } from './labour-figures';
-export { labourBases, labourImpact } from './labour-impact';
 export {
   LabourFigures,
   LabourImpactReport,
@@ -10,7 +6,12 @@ export {
   LabourSide,
   RecordedEstimate,
   ReturnCause,
-} from './labour-report';
-export { formatWhole, tenths, wholeUnits } from './precision';
+} from '@shotcaller/contracts';
+export { isoWeek } from './iso-week';
+export { labourColumns, labourImpactCsv } from './labour-csv';
+export { groupFigures, sumFigures } from './labour-figures';
+export { labourBases, labourImpact } from './labour-impact';
+export { labourComparisonRows, labourGroupColumns, tenths, type WholeMoney } from './labour-table';
+export { formatWhole, wholeUnits } from './precision';
 export { readShowEvents } from './read-events';
 export { foldShots, labourShotOf, recordedEstimate, type ShotFold } from './shot-labour';

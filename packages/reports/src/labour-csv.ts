@@ -1,5 +1,6 @@
-import type { LabourImpactReport, LabourShot } from './labour-report';
-import { formatWhole, tenths, wholeUnits } from './precision';
+import type { LabourImpactReport, LabourShot } from '@shotcaller/contracts';
+import { tenths } from './labour-table';
+import { formatWhole, wholeUnits } from './precision';
 
 const cell = (v: string | number | null | undefined) => {
   const s = v === null || v === undefined ? '' : String(v);

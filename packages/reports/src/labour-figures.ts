@@ -1,4 +1,4 @@
-import type { LabourFigures, LabourShot } from './labour-report';
+import type { LabourFigures, LabourShot } from '@shotcaller/contracts';
 
 // Artist-days are recorded to hundredths: summing them as whole hundredths keeps float noise out.
 const hundredths = (d: number | null) => (d === null ? 0 : Math.round(d * 100));

@@ -1,6 +1,6 @@
+import type { LabourImpactReport, LabourScope } from '@shotcaller/contracts';
 import { Complexity, CurrencyMismatch, type ShotcallerEvent } from '@shotcaller/contracts';
 import { groupFigures, sumFigures } from './labour-figures';
-import type { LabourImpactReport, LabourScope } from './labour-report';
 import { foldShots } from './shot-labour';
 
 const inScope = (r: { show: string; episode?: string; sequence: string }, scope: LabourScope) =>

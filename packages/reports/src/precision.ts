@@ -6,11 +6,6 @@ export function wholeUnits(minor: number, currency: string): number {
   return Math.sign(minor) * Math.floor(Math.abs(minor) / per + 0.5);
 }
 
-/** Artist-days (or hours) to one decimal: a blended day rate supports no finer reading. */
-export function tenths(n: number): string {
-  return (Math.round(n * 10) / 10).toFixed(1);
-}
-
 /** Whole major units for people, e.g. `USD 1,234,567`. */
 export function formatWhole(minor: number, currency: string): string {
   return `${currency} ${wholeUnits(minor, currency).toLocaleString('en')}`;

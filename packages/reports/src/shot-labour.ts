@@ -1,7 +1,13 @@
-import type { RouteEstimate, RoutingDecision, ShotcallerEvent, ShotRequest } from '@shotcaller/contracts';
+import type {
+  LabourShot,
+  RecordedEstimate,
+  RouteEstimate,
+  RoutingDecision,
+  ShotcallerEvent,
+  ShotRequest,
+} from '@shotcaller/contracts';
 import { frameCount } from '@shotcaller/contracts';
 import { isoWeek } from './iso-week';
-import type { LabourShot, RecordedEstimate } from './labour-report';
 
 /** One shot's story as far as labour goes, folded from its events in log order. */
 interface ShotState {

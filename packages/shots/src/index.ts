@@ -7,7 +7,14 @@ export {
   ShotNotFound,
 } from './errors';
 export { shotKeys } from './keys';
-export { assertTransition, canTransition, finalStates, transitions } from './lifecycle';
+export {
+  assertTransition,
+  canTransition,
+  finalStates,
+  isStoppable,
+  stoppableStates,
+  transitions,
+} from './lifecycle';
 export {
   bullPrefix,
   createQueue,

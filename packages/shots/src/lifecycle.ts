@@ -24,6 +24,18 @@ export const transitions: Readonly<Record<ShotState, readonly ShotState[]>> = {
 /** States a shot never leaves. */
 export const finalStates: readonly ShotState[] = ['approved', 'cancelled'];
 
+/**
+ * States in which a shot's work is queued, running or awaiting review: work that a compliance finding
+ * (a revoked consent) stops there and holds. Before `queued` no work has started; after review the
+ * shot is done or gone back for another route, which the pre-check sees again.
+ */
+export const stoppableStates: readonly ShotState[] = ['queued', 'in-progress', 'delivered', 'in-review'];
+
+/** Whether work in `state` can be stopped and the shot held. */
+export function isStoppable(state: ShotState): boolean {
+  return stoppableStates.includes(state);
+}
+
 export function canTransition(from: ShotState, to: ShotState): boolean {
   return transitions[from].includes(to);
 }

@@ -4,6 +4,8 @@ import {
   canTransition,
   finalStates,
   IllegalTransition,
+  isStoppable,
+  stoppableStates,
   transitions,
 } from '@shotcaller/shots';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +52,15 @@ describe('the shot lifecycle', () => {
     for (const state of Object.keys(transitions) as ShotState[]) {
       if (!finalStates.includes(state)) expect(canTransition(state, 'cancelled')).toBe(true);
     }
+  });
+
+  it('can hold a shot in every state its work can be stopped in', () => {
+    for (const state of stoppableStates) expect(canTransition(state, 'held')).toBe(true);
+  });
+
+  it('stops work only once it is queued and until it is reviewed', () => {
+    const notWorking: ShotState[] = ['submitted', 'routing', 'held', 'approved', 'rejected', 'cancelled'];
+    expect(notWorking.filter(isStoppable)).toEqual([]);
+    expect(isStoppable('in-progress')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { toMajor } from '@shotcaller/budget';
-import type { SimulationReport } from './report';
+import type { SimulationReport } from '@shotcaller/contracts';
 
 export const simulationColumns = [
   'shot_id',

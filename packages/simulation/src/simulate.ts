@@ -1,10 +1,15 @@
 import type { BudgetLine } from '@shotcaller/budget';
 import type { ProviderProfile, Rule } from '@shotcaller/compliance';
+import type {
+  SimulationComparison as Comparison,
+  SimulatedOutcome as Outcome,
+  SimulatedShot,
+  SimulationReport,
+} from '@shotcaller/contracts';
 import { type ApprovalRecord, type ConsentRecord, CurrencyMismatch, type Money } from '@shotcaller/contracts';
 import { type LabourShot, labourShotOf, sumFigures } from '@shotcaller/reports';
 import { decideShot, type RateCards, type RoutingPolicy } from '@shotcaller/routing';
 import type { z } from 'zod';
-import type { Comparison, Outcome, SimulatedShot, SimulationReport } from './report';
 import type { ShotHistory } from './shot-history';
 import { turnaroundHistory } from './turnaround';
 

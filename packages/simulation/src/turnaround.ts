@@ -1,6 +1,6 @@
 import { nearestRank } from '@shotcaller/budget';
+import type { SimulatedTurnaround as Turnaround } from '@shotcaller/contracts';
 import type { z } from 'zod';
-import type { Turnaround } from './report';
 import type { ShotHistory } from './shot-history';
 
 const round = (h: number | null) => (h === null ? null : Math.round(h * 100) / 100);

@@ -23,6 +23,23 @@ export class Unauthenticated extends ShotcallerError {
   }
 }
 
+/** A handler returned a document its route's response schema refuses: a bug of the server, not the caller. */
+export class ResponseOffSchema extends ShotcallerError {
+  readonly code = 'response_off_schema';
+  constructor(
+    readonly route: string,
+    readonly status: number,
+    readonly issues: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super(
+      `The answer of ${route} (${status}) does not match its documented schema: ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path || '(the document)'} ${i.message}`)
+        .join('; ')}. This is a bug in Shotcaller; the server log has it`,
+    );
+  }
+}
+
 /** A caller the provider vouched for, whose claims the configured mapping turns into no role at all. */
 export class NoRoleFromClaims extends ShotcallerError {
   readonly code = 'no_role_from_claims';

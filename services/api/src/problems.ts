@@ -55,6 +55,7 @@ const statusOf: Record<string, number> = {
   reporting_currency_conflict: 409,
   budget_line_not_found: 404,
   budget_version_not_found: 404,
+  response_off_schema: 500,
 };
 
 const titles: Record<number, string> = {

@@ -14,7 +14,7 @@ import {
 } from '@shotcaller/contracts';
 import { EventLog, eventSource, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
-import { IllegalTransition, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
+import { IllegalTransition, isStoppable, pending, type ShotRecord, type ShotStore } from '@shotcaller/shots';
 
 /** What the checker reacts to: holds, consents, approvals, and its own alerts' events. */
 const handledTypes: ReadonlySet<ShotcallerEvent['type']> = new Set([
@@ -37,9 +37,6 @@ export interface ComplianceCheckerOptions {
   blockMs?: number;
   clock?: () => Date;
 }
-
-/** States in which AI work that relied on a revoked consent is stopped and held. */
-const stoppable = new Set(['queued', 'in-progress', 'delivered', 'in-review']);
 
 /**
  * The compliance role: a consumer group on the event log. It raises an alert for every hold, releases a
@@ -167,7 +164,8 @@ export class ComplianceChecker {
     for (const shotId of await this.options.registry.shotsRelyingOn(consentId)) {
       const shot = await this.options.store.get(shotId);
       if (!shot || shot.state === 'cancelled') continue;
-      const holdable = shot.route === 'genai' && stoppable.has(shot.state);
+      // Only AI work relies on a performer's consent; the lifecycle says which work can still be stopped.
+      const holdable = shot.route === 'genai' && isStoppable(shot.state);
       if (holdable) {
         const precheck: PrecheckResult = {
           outcome: 'hold',

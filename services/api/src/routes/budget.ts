@@ -3,13 +3,25 @@ import {
   BudgetLineNotFound,
   BudgetProjection,
   BudgetVersionNotFound,
+  burnSeries,
   compareRoutes,
   costReportCsv,
   ReportingCurrencyConflict,
   rollup,
   toMinor,
 } from '@shotcaller/budget';
-import { CurrencyCode, draftEvent, type EventDraft, eventFromDraft, makeEvent } from '@shotcaller/contracts';
+import {
+  BudgetHistory,
+  BudgetView,
+  CurrencyCode,
+  draftEvent,
+  type EventDraft,
+  eventCatalogue,
+  eventFromDraft,
+  makeEvent,
+  ProviderSpend,
+  RouteComparison,
+} from '@shotcaller/contracts';
 import { EventLog, eventSource, type Partitions, type RedisClient } from '@shotcaller/events';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
@@ -20,47 +32,9 @@ const ShowQuery = z.strictObject({ show: z.string().min(1, 'name the show, e.g. 
 const LineParams = z.strictObject({ id: BudgetLineInput.shape.id });
 const LineBody = BudgetLineInput.omit({ id: true });
 
-const MoneyView = z.object({ amountMinor: z.int(), currency: z.string() });
-const RollupRow = z.object({
-  key: z.string(),
-  currency: z.string().describe('the reporting currency: the budget lines’'),
-  originalCurrencies: z.array(z.string()).describe('the currencies the costs were billed in'),
-  unconvertedShots: z.int().describe('shots with a cost whose exchange rate is missing'),
-  unconvertedCommitted: z.array(MoneyView).describe('committed left out of the figures for want of a rate'),
-  unconvertedActual: z.array(MoneyView).describe('actual left out of the figures for want of a rate'),
-  shots: z.int(),
-  frames: z.int(),
-  estimate: z.int(),
-  committed: z.int(),
-  actual: z.int(),
-  failedAttempts: z.int(),
-  etc: z.int(),
-  efc: z.int(),
-  budget: z.int().optional(),
-  variance: z.int().optional(),
-});
 const VersionName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 _.,()-]{0,79}$/, 'must be a name such as "bid" or "revised after EP03"');
-const VersionComparison = z.object({
-  version: z.string(),
-  current: z.boolean(),
-  amount: MoneyView,
-  at: z.string(),
-  budget: z
-    .int()
-    .nullable()
-    .describe('in the reporting currency at the rate of the version’s day; null if that rate is missing'),
-  variance: z.int().nullable().describe('budget − EFC'),
-  missingRate: z.object({ from: z.string(), to: z.string(), date: z.string() }).optional(),
-});
-const LineVersions = z.object({
-  lineId: z.string(),
-  currency: z.string(),
-  efc: z.int(),
-  currentVersion: z.string().nullable(),
-  versions: z.array(VersionComparison),
-});
 const VersionParams = z.strictObject({ id: BudgetLineInput.shape.id, version: VersionName });
 const VersionBody = z.strictObject({
   show: BudgetLineInput.shape.show,
@@ -77,60 +51,8 @@ const SelectBody = z.strictObject({
 const CsvQuery = ShowQuery.extend({
   version: VersionName.optional().describe('compare with this version rather than the current budget'),
 });
-const BudgetView = z.object({
-  show: z.string(),
-  reportingCurrency: z.string().nullable(),
-  versions: z.array(LineVersions).describe('each line’s budget versions against its EFC'),
-  lines: z.array(RollupRow),
-  byRoute: z.array(RollupRow),
-  byEpisode: z.array(RollupRow),
-  bySequence: z.array(RollupRow),
-  total: z.array(RollupRow),
-});
-
-const Lost = z.object({ attempts: z.int(), amount: z.int() });
-const ProviderSpendView = z.object({
-  show: z.string(),
-  providers: z.array(
-    z.object({
-      provider: z.string(),
-      currency: z.string(),
-      attempts: z.int(),
-      actual: z.int(),
-      failedAttempts: z.int(),
-      byOutcome: z.object({ failed: Lost, cancelled: Lost, 'timed-out': Lost }),
-    }),
-  ),
-});
-
-const BudgetHistory = z.object({
-  show: z.string(),
-  burn: z.array(z.object({ at: z.string(), actual: z.int(), currency: z.string() })),
-  alerts: z.array(
-    z.object({
-      at: z.string(),
-      lineId: z.string(),
-      show: z.string(),
-      thresholdPercent: z.number(),
-      direction: z.enum(['up', 'down']),
-      measure: z.string(),
-      value: z.object({ amountMinor: z.int(), currency: z.string() }),
-      budget: z.object({ amountMinor: z.int(), currency: z.string() }),
-    }),
-  ),
-  missingRates: z
-    .array(
-      z.object({
-        at: z.string(),
-        lineId: z.string(),
-        shotId: z.string(),
-        from: z.string(),
-        to: z.string(),
-        date: z.string(),
-      }),
-    )
-    .describe('costs that could not be converted for want of a rate, as accountants were alerted'),
-});
+const ProviderSpendView = z.object({ show: z.string(), providers: z.array(ProviderSpend) });
+const RouteComparisonView = z.object({ show: z.string(), routes: z.array(RouteComparison) });
 
 function assertShow(principal: Principal, show: string): void {
   if (!canSeeShow(principal, show)) throw new Forbidden(`This token may not see show ${show}`);
@@ -223,7 +145,7 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       tag: 'budget',
       permission: 'budget:read',
       query: ShowQuery,
-      responses: { 200: { description: 'One row per route' } },
+      responses: { 200: { description: 'One row per route', schema: RouteComparisonView } },
       handler: async ({ principal, query }) => {
         assertShow(principal, query.show);
         return { show: query.show, routes: compareRoutes(await projectionOf(query.show).rows(query.show)) };
@@ -259,8 +181,8 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           projectionOf(query.show).spending(query.show),
           projectionOf(query.show).lines(query.show),
         ]);
-        const alerts: z.infer<typeof BudgetHistory>['alerts'] = [];
-        const missingRates: z.infer<typeof BudgetHistory>['missingRates'] = [];
+        const alerts: BudgetHistory['alerts'] = [];
+        const missingRates: BudgetHistory['missingRates'] = [];
         for (const line of lines)
           for (const { event } of await logOf(query.show).bySubject(line.id)) {
             if (event.type === 'io.shotcaller.budget.threshold.crossed.v1')
@@ -272,16 +194,9 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
           }
         missingRates.sort((a, b) => a.at.localeCompare(b.at));
         alerts.sort((a, b) => a.at.localeCompare(b.at));
-        let total = 0;
-        const burn = spend.map((s) => {
-          total += s.amount.amountMinor;
-          return { at: s.at, actual: total, currency: s.amount.currency };
-        });
-        // A chart needs a few hundred points at most; keep the last of each step.
-        const step = Math.max(1, Math.ceil(burn.length / 300));
         return {
           show: query.show,
-          burn: burn.filter((_, i) => i % step === step - 1 || i === burn.length - 1),
+          burn: burnSeries(spend),
           alerts,
           missingRates,
         };
@@ -296,7 +211,12 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       permission: 'budget:write',
       params: LineParams,
       body: LineBody,
-      responses: { 200: { description: 'The line as the ledger keeps it' } },
+      responses: {
+        200: {
+          description: 'The line as the ledger keeps it',
+          schema: eventCatalogue['io.shotcaller.budget.line.configured.v1'],
+        },
+      },
       handler: async ({ principal, params, body }) => {
         assertShow(principal, body.show);
         // A show reports in one currency, its lines': a line in another would make its roll-up impossible.
@@ -392,7 +312,9 @@ export function budgetRoutes(deps: { redis: RedisClient; partitions: Partitions 
       tag: 'budget',
       permission: 'admin:import',
       limit: 'expensive',
-      responses: { 200: { description: 'How many events were replayed' } },
+      responses: {
+        200: { description: 'How many events were replayed', schema: z.object({ replayed: z.int() }) },
+      },
       handler: async () => {
         let replayed = 0;
         for (const k of partitions.all) replayed += await projections[k]!.rebuild(logs[k]!);

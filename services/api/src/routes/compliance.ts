@@ -1,6 +1,6 @@
 import {
   Alert,
-  AlertClosed,
+  AlertInbox,
   applyRuleConfig,
   type CompliancePartitions,
   catalogue,
@@ -80,8 +80,7 @@ export function complianceRoutes(deps: {
       responses: { 200: { description: 'The alert', schema: Alert } },
       handler: async ({ principal, params, body }) => {
         const { alert, k } = await visibleAlert(principal, params.id);
-        if (alert.status === 'resolved' || alert.status === 'waived')
-          throw new AlertClosed(alert.alertId, alert.status);
+        AlertInbox.assertOpen(alert);
         return deps.registry.recordAlertEvent(
           k,
           makeEvent(
@@ -107,8 +106,7 @@ export function complianceRoutes(deps: {
       responses: { 200: { description: 'The alert', schema: Alert } },
       handler: async ({ principal, params, body }) => {
         const { alert, k } = await visibleAlert(principal, params.id);
-        if (alert.status === 'resolved' || alert.status === 'waived')
-          throw new AlertClosed(alert.alertId, alert.status);
+        AlertInbox.assertOpen(alert);
         return deps.registry.recordAlertEvent(
           k,
           makeEvent(

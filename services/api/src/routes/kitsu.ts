@@ -47,7 +47,7 @@ export function kitsuRoutes(deps: {
   kitsu?: { client: KitsuClient; mapping: KitsuMapping };
 }): RouteSpec[] {
   return [
-    route<z.infer<typeof ImportBody>>({
+    route({
       method: 'POST',
       url: '/v1/kitsu/import',
       summary:

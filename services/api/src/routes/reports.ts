@@ -34,7 +34,7 @@ export function reportRoutes(deps: {
   keyspaceOfShow: (show: string) => string;
 }): RouteSpec[] {
   return [
-    route<unknown, z.infer<typeof LabourQuery>>({
+    route({
       method: 'GET',
       url: '/v1/reports/labour-impact',
       summary:
@@ -59,10 +59,11 @@ export function reportRoutes(deps: {
         );
         if (format === 'csv') {
           const name = [query.show, query.episode, query.sequence, 'labour-impact'].filter(Boolean).join('-');
-          reply
+          // Not the schema's document: sent as it is.
+          return reply
             .header('content-type', 'text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${name}.csv"`);
-          return labourImpactCsv(report);
+            .header('content-disposition', `attachment; filename="${name}.csv"`)
+            .send(labourImpactCsv(report));
         }
         return report;
       },

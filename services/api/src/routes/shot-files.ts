@@ -174,7 +174,7 @@ export function shotFileRoutes(deps: {
       : {}),
   };
   return [
-    route<unknown, unknown, z.infer<typeof Params>>({
+    route({
       method: 'GET',
       url: '/v1/shots/:id/outputs',
       summary: 'Where to fetch each AI output frame of a shot and its Content Credentials, with their hashes',
@@ -216,7 +216,7 @@ export function shotFileRoutes(deps: {
         };
       },
     }),
-    route<unknown, unknown, z.infer<typeof OutputParams>>({
+    route({
       method: 'GET',
       url: '/v1/shots/:id/outputs/:index',
       summary: 'One AI output frame of a shot, by its index; from an S3 store, a redirect to a presigned URL',
@@ -236,7 +236,7 @@ export function shotFileRoutes(deps: {
         return send(output.uri, reply);
       },
     }),
-    route<unknown, unknown, z.infer<typeof OutputParams>>({
+    route({
       method: 'GET',
       url: '/v1/shots/:id/outputs/:index/sidecar',
       summary: 'The `.c2pa` sidecar of an AI output whose format cannot carry its Content Credentials inside',
@@ -258,7 +258,7 @@ export function shotFileRoutes(deps: {
         return reply.send(bytes);
       },
     }),
-    route<unknown, unknown, z.infer<typeof OutputParams>>({
+    route({
       method: 'GET',
       url: '/v1/shots/:id/outputs/:index/credentials',
       summary:
@@ -303,7 +303,7 @@ export function shotFileRoutes(deps: {
         );
       },
     }),
-    route<unknown, unknown, z.infer<typeof Params>>({
+    route({
       method: 'GET',
       url: '/v1/shots/:id/manifest',
       summary:

@@ -16,7 +16,7 @@ import {
   toFieldIssues,
   ValidationFailed,
 } from '@shotcaller/contracts';
-import { type Actor, ShotNotFound, type ShotPartitions } from '@shotcaller/shots';
+import { type Actor, ShotNotFound, type ShotPartitions, type ShotRecord } from '@shotcaller/shots';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
@@ -48,6 +48,29 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
     if (!canSeeShow(principal, shot.show)) throw new ShotNotFound(id);
     return shot;
   };
+
+  /** A steering route: a POST on a shot the caller may see, running a command, answering the shot as it now is. */
+  const steer = <B>(s: {
+    action: string;
+    summary: string;
+    body?: z.ZodType<B>;
+    answer: string;
+    run(id: string, body: B, actor: Actor): Promise<ShotRecord>;
+  }): RouteSpec =>
+    route({
+      method: 'POST',
+      url: `/v1/shots/:id/${s.action}`,
+      summary: s.summary,
+      tag: 'shots',
+      permission: 'shots:steer',
+      params: ShotParams,
+      body: s.body,
+      responses: { 200: { description: s.answer, schema: Shot } },
+      handler: async ({ principal, params, body }) => {
+        await visibleShot(principal, params.id);
+        return s.run(params.id, body, actorOf(principal, source));
+      },
+    });
 
   return [
     route({
@@ -157,74 +180,40 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
         return { ...shot, history: history.map((h) => h.event), ...(current ? { progress } : {}) };
       },
     }),
-    route({
-      method: 'POST',
-      url: '/v1/shots/:id/override',
+    // The TD's steering: one route shape, a command apiece.
+    steer({
+      action: 'override',
       summary: 'Force a route, with a reason (audited); a compliance hold cannot be forced onto genai',
-      tag: 'shots',
-      permission: 'shots:steer',
-      params: ShotParams,
       body: OverrideRequest,
-      responses: { 200: { description: 'The shot, rerouted', schema: Shot } },
-      handler: async ({ principal, params, body }) => {
-        await visibleShot(principal, params.id);
-        return commands.override(params.id, body.route, body.reason, actorOf(principal, source));
-      },
+      answer: 'The shot, rerouted',
+      run: (id, body, actor) => commands.override(id, body.route, body.reason, actor),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/shots/:id/cancel',
+    steer({
+      action: 'cancel',
       summary: 'Cancel a shot that is not final',
-      tag: 'shots',
-      permission: 'shots:steer',
-      params: ShotParams,
       body: CancelRequest,
-      responses: { 200: { description: 'The cancelled shot', schema: Shot } },
-      handler: async ({ principal, params, body }) => {
-        await visibleShot(principal, params.id);
-        return commands.cancel(params.id, body.reason, actorOf(principal, source));
-      },
+      answer: 'The cancelled shot',
+      run: (id, body, actor) => commands.cancel(id, body.reason, actor),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/shots/:id/retry',
+    steer({
+      action: 'retry',
       summary: 'Route a failed or rejected shot again, as a new attempt',
-      tag: 'shots',
-      permission: 'shots:steer',
-      params: ShotParams,
-      responses: { 200: { description: 'The shot, resubmitted', schema: Shot } },
-      handler: async ({ principal, params }) => {
-        await visibleShot(principal, params.id);
-        return commands.retry(params.id, actorOf(principal, source));
-      },
+      answer: 'The shot, resubmitted',
+      run: (id, _body, actor) => commands.retry(id, actor),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/shots/:id/approve',
+    steer({
+      action: 'approve',
       summary: 'Approve delivered work',
-      tag: 'shots',
-      permission: 'shots:steer',
-      params: ShotParams,
       body: ReviewRequest,
-      responses: { 200: { description: 'The approved shot', schema: Shot } },
-      handler: async ({ principal, params, body }) => {
-        await visibleShot(principal, params.id);
-        return commands.approve(params.id, body.note, actorOf(principal, source));
-      },
+      answer: 'The approved shot',
+      run: (id, body, actor) => commands.approve(id, body.note, actor),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/shots/:id/reject',
+    steer({
+      action: 'reject',
       summary: 'Reject delivered work; rejected AI work is rerouted to a vendor',
-      tag: 'shots',
-      permission: 'shots:steer',
-      params: ShotParams,
       body: RejectRequest,
-      responses: { 200: { description: 'The shot after rejection', schema: Shot } },
-      handler: async ({ principal, params, body }) => {
-        await visibleShot(principal, params.id);
-        return commands.reject(params.id, body.note, actorOf(principal, source));
-      },
+      answer: 'The shot after rejection',
+      run: (id, body, actor) => commands.reject(id, body.note, actor),
     }),
     route({
       method: 'POST',

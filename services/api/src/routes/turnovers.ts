@@ -59,7 +59,7 @@ export function turnoverRoutes(deps: {
   const { tickets, shots } = deps;
   const logOf = (show: string) => shots.storeOfShow(show).log;
   return [
-    route<z.infer<typeof ImportBody>>({
+    route({
       method: 'POST',
       url: '/v1/turnovers',
       summary:
@@ -116,7 +116,7 @@ export function turnoverRoutes(deps: {
         );
       },
     }),
-    route<unknown, z.infer<typeof HistoryQuery>>({
+    route({
       method: 'GET',
       url: '/v1/turnovers',
       summary: "A show's turnover reports, newest first: the history of its cut",

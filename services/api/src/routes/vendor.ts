@@ -151,7 +151,7 @@ export function vendorRoutes(deps: {
         ),
       }),
     }),
-    route<unknown, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'GET',
       url: '/v1/vendor/tickets/:id',
       summary: 'A ticket’s full state: bids, award, deliveries, review rounds, invoice',
@@ -164,7 +164,7 @@ export function vendorRoutes(deps: {
         return tickets().state(shot.show, shot.id);
       },
     }),
-    route<z.infer<typeof BidBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/bids',
       summary: 'Bid on a ticket (vendor)',
@@ -184,7 +184,7 @@ export function vendorRoutes(deps: {
         return recorded;
       },
     }),
-    route<z.infer<typeof UploadBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/uploads',
       summary:
@@ -216,7 +216,7 @@ export function vendorRoutes(deps: {
         return { uploads };
       },
     }),
-    route<unknown, unknown, { token: string }>({
+    route({
       method: 'PUT',
       url: '/v1/uploads/:token',
       summary:
@@ -237,7 +237,7 @@ export function vendorRoutes(deps: {
         return { uri: stored.uri, sha256: stored.sha256, bytes: stored.bytes };
       },
     }),
-    route<z.infer<typeof DeliveryBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/deliveries',
       summary:
@@ -270,7 +270,7 @@ export function vendorRoutes(deps: {
         return state;
       },
     }),
-    route<z.infer<typeof InvoiceBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/invoices',
       summary: 'Invoice the approved work (the awarded vendor); closes the ticket',
@@ -290,7 +290,7 @@ export function vendorRoutes(deps: {
         return state;
       },
     }),
-    route<z.infer<typeof AwardBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/award',
       summary: 'Award the ticket to a bid; over the budget line’s remainder it needs overBudgetApprovedBy',
@@ -304,7 +304,7 @@ export function vendorRoutes(deps: {
         return tickets().award(shot.show, shot.id, { ...body, by: actorName(principal) });
       },
     }),
-    route<z.infer<typeof ReviewBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/review',
       summary: 'Review the delivered version: approve, or request changes with notes',
@@ -318,7 +318,7 @@ export function vendorRoutes(deps: {
         return tickets().review(shot.show, shot.id, { ...body, by: actorName(principal) });
       },
     }),
-    route<z.infer<typeof CancelBody>, unknown, z.infer<typeof TicketParams>>({
+    route({
       method: 'POST',
       url: '/v1/vendor/tickets/:id/cancel',
       summary: 'Cancel the ticket (and its shot)',

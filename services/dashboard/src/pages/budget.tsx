@@ -1,79 +1,15 @@
+import type {
+  RouteComparison as Comparison,
+  BudgetHistory as History,
+  ProviderSpend,
+  BudgetView as Rollup,
+  BudgetRollupRow as Row,
+} from '@shotcaller/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
 import { debounce, follow } from '../live';
 import { AccuracyPanel } from './budget-accuracy';
-
-interface Row {
-  key: string;
-  currency: string;
-  unconvertedShots?: number;
-  unconvertedActual?: Array<{ amountMinor: number; currency: string }>;
-  unconvertedCommitted?: Array<{ amountMinor: number; currency: string }>;
-  shots: number;
-  estimate: number;
-  committed: number;
-  actual: number;
-  etc: number;
-  efc: number;
-  budget?: number;
-  variance?: number;
-}
-interface LineVersions {
-  lineId: string;
-  currency: string;
-  efc: number;
-  versions: Array<{
-    version: string;
-    current: boolean;
-    amount: { amountMinor: number; currency: string };
-    budget: number | null;
-    variance: number | null;
-  }>;
-}
-interface Rollup {
-  show: string;
-  reportingCurrency?: string | null;
-  versions?: LineVersions[];
-  lines: Row[];
-  byRoute: Row[];
-  total: Row[];
-}
-interface Comparison {
-  route: string;
-  shots: number;
-  currency: string;
-  costPerShot: number | null;
-  costPerFrame: number | null;
-  turnaroundHours: { median: number | null; p90: number | null; approved: number };
-}
-interface ProviderSpend {
-  provider: string;
-  currency: string;
-  attempts: number;
-  actual: number;
-  failedAttempts: number;
-  byOutcome: Record<'failed' | 'cancelled' | 'timed-out', { attempts: number; amount: number }>;
-}
-interface History {
-  burn: Array<{ at: string; actual: number; currency: string }>;
-  alerts: Array<{
-    at: string;
-    lineId: string;
-    thresholdPercent: number;
-    direction: string;
-    measure: string;
-    value: { amountMinor: number; currency: string };
-  }>;
-  missingRates?: Array<{
-    at: string;
-    lineId: string;
-    shotId: string;
-    from: string;
-    to: string;
-    date: string;
-  }>;
-}
 
 function RollupTable({ rows, label }: { rows: Row[]; label: string }) {
   return (

@@ -1,42 +1,8 @@
+import type { LabourFigures, LabourImpactReport as Report } from '@shotcaller/contracts';
+import { labourGroupColumns, tenths } from '@shotcaller/reports/labour-table';
 import { useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
-
-/** The sums of one group, as `GET /v1/reports/labour-impact` gives them (minor units, artist-days). */
-export interface LabourFigures {
-  key: string;
-  aiShots: number;
-  aiFrames: number;
-  vendorWouldBeCost: number;
-  vendorArtistDaysNotContracted: number;
-  genaiArtistCost: number;
-  genaiArtistDays: number;
-  actualArtistHours: number;
-  aiShotsWithActual: number;
-  aiShotsWithoutLabourBasis: number;
-  aiShotsPreviouslyAtVendor: number;
-  vendorShots: number;
-  vendorEstimateCost: number;
-  vendorArtistDays: number;
-  returnedShots: number;
-  heldShots: number;
-}
-interface Report {
-  currency: string;
-  upTo: string | null;
-  totals: LabourFigures;
-  bySequence: LabourFigures[];
-  byCategory: LabourFigures[];
-  byComplexity: LabourFigures[];
-  byWeek: LabourFigures[];
-  shots: Array<{
-    shotId: string;
-    shot: string;
-    returned: { at: string; cause: string; reason: string } | null;
-  }>;
-  leftOut: { cancelled: number; notYetRouted: number };
-  bases: Array<{ figure: string; basis: string }>;
-}
 
 /** Estimates are shown in whole currency units: the rate cards behind them are a model, not a price. */
 export const whole = (minor: number, currency: string) => {
@@ -44,21 +10,6 @@ export const whole = (minor: number, currency: string) => {
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   return `${currency} ${Math.round(minor / 10 ** digits).toLocaleString('en')}`;
 };
-/** Artist-days and hours to a tenth: a blended day rate supports no finer reading. */
-export const tenths = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
-
-const head = [
-  '',
-  'AI shots',
-  'vendor estimate not spent (est.)',
-  'vendor artist-days not contracted (est.)',
-  'artist time on AI (est.)',
-  'artist-days on AI (est.)',
-  'artist hours recorded',
-  'vendor shots',
-  'returned from AI',
-  'held',
-];
 
 /** Labour impact: for accountants and compliance officers, what routing to AI took from vendors and crews. */
 export function LabourPage({ api }: { api: Api }) {
@@ -100,22 +51,10 @@ export function LabourPage({ api }: { api: Api }) {
   };
 
   const c = report?.currency || 'USD';
+  const columns = labourGroupColumns((n) => whole(n, c));
+  const head = ['', ...columns.map(([heading]) => heading)];
   const rows = (groups: LabourFigures[]) =>
-    groups.map((g) => ({
-      key: g.key,
-      cells: [
-        g.key,
-        g.aiShots,
-        whole(g.vendorWouldBeCost, c),
-        tenths(g.vendorArtistDaysNotContracted),
-        whole(g.genaiArtistCost, c),
-        tenths(g.genaiArtistDays),
-        g.aiShotsWithActual > 0 ? `${tenths(g.actualArtistHours)} (${g.aiShotsWithActual} shots)` : '',
-        g.vendorShots,
-        g.returnedShots,
-        g.heldShots,
-      ],
-    }));
+    groups.map((g) => ({ key: g.key, cells: [g.key, ...columns.map(([, cell]) => cell(g))] }));
   const t = report?.totals;
   const returned = report?.shots.filter((s) => s.returned) ?? [];
 

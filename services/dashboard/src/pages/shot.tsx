@@ -1,3 +1,4 @@
+import type { ShotState } from '@shotcaller/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote } from '../components';
@@ -5,7 +6,7 @@ import { debounce, follow } from '../live';
 import type { Shot } from '../types';
 
 type Action = 'override' | 'cancel' | 'retry' | 'approve' | 'reject';
-const actionsFor: Record<string, Action[]> = {
+const actionsFor: Partial<Record<ShotState, Action[]>> = {
   submitted: ['cancel'],
   routing: ['cancel'],
   held: ['override', 'cancel'],
@@ -95,7 +96,7 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
         e.type === 'io.shotcaller.genai.task.completed.v1',
     )
     .at(-1);
-  const count = (done?.data.outputs as unknown[] | undefined)?.length ?? 0;
+  const count = (done?.data as { outputs?: unknown[] } | undefined)?.outputs?.length ?? 0;
   const [frames, setFrames] = useState<Array<{ url: string; credentials?: Credentials }>>([]);
   const [manifest, setManifest] = useState<string>();
   useEffect(() => {

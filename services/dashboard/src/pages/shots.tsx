@@ -1,3 +1,4 @@
+import type { ShotState } from '@shotcaller/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { ErrorNote, ShowField } from '../components';
@@ -5,7 +6,7 @@ import { debounce, follow } from '../live';
 import type { Shot } from '../types';
 import { TurnoverPanel } from './turnover-report';
 
-const columns = [
+const columns: ShotState[] = [
   'submitted',
   'routing',
   'held',

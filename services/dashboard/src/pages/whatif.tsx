@@ -1,54 +1,15 @@
+import type { SimulationComparison as Comparison, SimulationReport as Report } from '@shotcaller/contracts';
+import { labourComparisonRows } from '@shotcaller/reports/labour-table';
+import {
+  budgetLineRow,
+  budgetLinesHead,
+  comparisonHead,
+  comparisonRow,
+} from '@shotcaller/simulation/what-if-tables';
 import { useState } from 'preact/hooks';
 import { type Api, money } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
-import { type LabourFigures, tenths, whole } from './labour';
-
-interface Sum {
-  shots: number;
-  cost: number;
-}
-interface Comparison {
-  key: string;
-  actual: Sum;
-  candidate: Sum;
-  difference: number;
-}
-interface Outcome {
-  route: string;
-  decidedBy?: string;
-  cost: { amountMinor: number; currency: string };
-  basis: string;
-}
-interface Report {
-  candidatePolicy: { id: string };
-  currency: string;
-  snapshot: { upTo: string };
-  shots: Array<{
-    shotId: string;
-    shot: string;
-    category: string;
-    actual: Outcome;
-    candidate: Outcome;
-    routeChanged: boolean;
-  }>;
-  totals: Comparison;
-  byRoute: Comparison[];
-  bySequence: Comparison[];
-  budgetLines: Array<{
-    lineId: string;
-    budget: number;
-    actual: number;
-    candidate: number;
-    wouldCross: number[];
-    wouldClear: number[];
-  }>;
-  compliance: {
-    actualHolds: number;
-    candidateHolds: number;
-    newHolds: Array<{ shot: string; ruleIds: string[] }>;
-  };
-  labour: { actual: LabourFigures; candidate: LabourFigures };
-}
+import { whole } from './labour';
 
 /** What-if: an accountant picks a policy file and sees the show replayed under it, beside what happened. */
 export function WhatIfPage({ api }: { api: Api }) {
@@ -71,26 +32,8 @@ export function WhatIfPage({ api }: { api: Api }) {
     }
   };
   const m = (n: number) => money(n, report?.currency || 'USD');
-  const compareRows = (rows: Comparison[]) =>
-    rows.map((r) => ({
-      key: r.key,
-      cells: [
-        r.key,
-        r.actual.shots,
-        m(r.actual.cost),
-        r.candidate.shots,
-        m(r.candidate.cost),
-        m(r.difference),
-      ],
-    }));
-  const compareHead = [
-    '',
-    'shots as routed',
-    'cost as routed',
-    'shots under candidate',
-    'cost under candidate',
-    'difference',
-  ];
+  const compareRows = (rows: Comparison[]) => rows.map((r) => ({ key: r.key, cells: comparisonRow(r, m) }));
+  const compareHead = ['', ...comparisonHead];
 
   return (
     <section>
@@ -141,18 +84,8 @@ export function WhatIfPage({ api }: { api: Api }) {
           <section class="card">
             <h2>Budget lines</h2>
             <Table
-              head={['line', 'budget', 'as routed', 'under candidate', 'would cross', 'would clear']}
-              rows={report.budgetLines.map((l) => ({
-                key: l.lineId,
-                cells: [
-                  l.lineId,
-                  m(l.budget),
-                  m(l.actual),
-                  m(l.candidate),
-                  l.wouldCross.map((t) => `${t}%`).join(' '),
-                  l.wouldClear.map((t) => `${t}%`).join(' '),
-                ],
-              }))}
+              head={budgetLinesHead}
+              rows={report.budgetLines.map((l) => ({ key: l.lineId, cells: budgetLineRow(l, m) }))}
             />
             <p>
               Compliance: {report.compliance.actualHolds} held as routed, {report.compliance.candidateHolds}{' '}
@@ -167,26 +100,11 @@ export function WhatIfPage({ api }: { api: Api }) {
             <Table
               testId="whatif-labour"
               head={['', 'as routed', 'under candidate']}
-              rows={(
-                [
-                  ['shots to AI', (f) => f.aiShots],
-                  [
-                    'vendor estimate not spent (est.)',
-                    (f) => whole(f.vendorWouldBeCost, report.currency || 'USD'),
-                  ],
-                  [
-                    'vendor artist-days not contracted (est.)',
-                    (f) => tenths(f.vendorArtistDaysNotContracted),
-                  ],
-                  ['artist-days on AI shots (est.)', (f) => tenths(f.genaiArtistDays)],
-                  ['shots to vendors', (f) => f.vendorShots],
-                  ['vendor artist-days contracted (est.)', (f) => tenths(f.vendorArtistDays)],
-                  ['held', (f) => f.heldShots],
-                ] as Array<[string, (f: LabourFigures) => string | number]>
-              ).map(([what, pick]) => ({
-                key: what,
-                cells: [what, pick(report.labour.actual), pick(report.labour.candidate)],
-              }))}
+              rows={labourComparisonRows(
+                (n) => whole(n, report.currency || 'USD'),
+                report.labour.actual,
+                report.labour.candidate,
+              ).map((cells) => ({ key: String(cells[0]), cells }))}
             />
             <p>
               As routed: the estimates recorded at routing; under the candidate: its rate cards. See the

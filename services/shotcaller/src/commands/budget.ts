@@ -1,36 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { formatMoney } from '@shotcaller/contracts';
+import { type BudgetRollupRow, BudgetView, formatMoney } from '@shotcaller/contracts';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { json, table } from '../output';
 import type { CommandContext } from './shots';
 
-const MoneyView = z.object({ amountMinor: z.int(), currency: z.string() });
-const Row = z.object({
-  key: z.string(),
-  currency: z.string(),
-  unconvertedShots: z.int().default(0),
-  unconvertedActual: z.array(MoneyView).default([]),
-  unconvertedCommitted: z.array(MoneyView).default([]),
-  shots: z.int(),
-  estimate: z.int(),
-  committed: z.int(),
-  actual: z.int(),
-  etc: z.int(),
-  efc: z.int(),
-  budget: z.int().optional(),
-  variance: z.int().optional(),
-});
-const View = z
-  .object({
-    show: z.string(),
-    reportingCurrency: z.string().nullable().default(null),
-    lines: z.array(Row),
-    byRoute: z.array(Row),
-    total: z.array(Row),
-  })
-  .loose();
 const Rates = z.object({
   rates: z.array(
     z.object({
@@ -93,11 +68,11 @@ export function registerBudgetCommands(program: Command, ctx: CommandContext): v
     .action(async (opts: { show: string }) => {
       const { data } = await ctx
         .client()
-        .request('GET', `/v1/budgets?show=${encodeURIComponent(opts.show)}`, View);
+        .request('GET', `/v1/budgets?show=${encodeURIComponent(opts.show)}`, BudgetView);
       if (ctx.asJson()) return ctx.io.out(json(data));
       const m = (n: number | undefined, c: string) =>
         n === undefined ? '' : formatMoney({ amountMinor: n, currency: c });
-      const rows = (rs: z.infer<typeof Row>[]) =>
+      const rows = (rs: BudgetRollupRow[]) =>
         rs.map((r) => [
           r.key,
           r.shots,

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompliancePartitions } from '@shotcaller/compliance';
-import { ConsentRecord, formatMoney, type Money, type ShotView as Shot } from '@shotcaller/contracts';
+import {
+  type BudgetRollupRow,
+  BudgetView,
+  ConsentRecord,
+  formatMoney,
+  type Money,
+  type ShotView as Shot,
+} from '@shotcaller/contracts';
 import { EventLog, type RedisClient } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { C2PA_SPEC_VERSION, verifyOptionsFor } from '@shotcaller/provenance';
@@ -309,19 +316,6 @@ function summary(shots: Shot[], credentials: Map<string, CheckedCredentials>): s
   return out.join('\n');
 }
 
-const Row = z.object({
-  key: z.string(),
-  currency: z.string(),
-  shots: z.int(),
-  estimate: z.int(),
-  committed: z.int(),
-  actual: z.int(),
-  etc: z.int(),
-  efc: z.int(),
-  budget: z.int().optional(),
-  variance: z.int().optional(),
-});
-
 /** Pesos per dollar on the demo's day and the six before it (a weekend or holiday still finds one). */
 function demoRates(today: Date): string {
   const lines = ['date,from,to,rate'];
@@ -353,26 +347,6 @@ async function recordBudgetVersions(client: ShotcallerClient): Promise<void> {
   });
 }
 
-const Versions = z.object({
-  reportingCurrency: z.string().nullable(),
-  versions: z.array(
-    z.object({
-      lineId: z.string(),
-      efc: z.int(),
-      currency: z.string(),
-      versions: z.array(
-        z.object({
-          version: z.string(),
-          current: z.boolean(),
-          amount: z.object({ amountMinor: z.int(), currency: z.string() }),
-          budget: z.int().nullable(),
-          variance: z.int().nullable(),
-        }),
-      ),
-    }),
-  ),
-});
-
 /** Whether the budget and compliance consumers have applied every event so far. */
 function caughtUp(groups: Awaited<ReturnType<EventLog['groups']>>): boolean {
   return ['budget', 'compliance'].every((name) =>
@@ -389,17 +363,10 @@ async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: 
       throw new Error('The budget and compliance consumers did not catch up within 30 seconds');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { data } = await client.request(
-    'GET',
-    '/v1/budgets?show=NTH',
-    z
-      .object({ lines: z.array(Row), byRoute: z.array(Row) })
-      .loose()
-      .and(Versions),
-  );
+  const { data } = await client.request('GET', '/v1/budgets?show=NTH', BudgetView);
   const m = (n: number | undefined, c: string) =>
     n === undefined ? '' : formatMoney({ amountMinor: n, currency: c });
-  const rows = (rs: z.infer<typeof Row>[]) =>
+  const rows = (rs: BudgetRollupRow[]) =>
     rs.map((r) => [
       r.key,
       r.shots,

@@ -1,4 +1,10 @@
-import { formatWhole, type LabourFigures, LabourImpactReport, tenths } from '@shotcaller/reports';
+import {
+  formatWhole,
+  type LabourFigures,
+  LabourImpactReport,
+  labourGroupColumns,
+  tenths,
+} from '@shotcaller/reports';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { json, table } from '../output';
@@ -10,31 +16,9 @@ export function renderLabourImpact(report: LabourImpactReport): string {
   const m = (n: number) => formatWhole(n, c);
   const t = report.totals;
   const { scope } = report;
-  const head = [
-    '',
-    'AI shots',
-    'vendor estimate not spent (est.)',
-    'vendor artist-days not contracted (est.)',
-    'artist time on AI (est.)',
-    'artist-days on AI (est.)',
-    'artist hours recorded',
-    'vendor shots',
-    'of them returned from AI',
-    'held',
-  ];
-  const rows = (groups: LabourFigures[]) =>
-    groups.map((g) => [
-      g.key,
-      g.aiShots,
-      m(g.vendorWouldBeCost),
-      tenths(g.vendorArtistDaysNotContracted),
-      m(g.genaiArtistCost),
-      tenths(g.genaiArtistDays),
-      g.aiShotsWithActual > 0 ? `${tenths(g.actualArtistHours)} (${g.aiShotsWithActual} shots)` : '',
-      g.vendorShots,
-      g.returnedShots,
-      g.heldShots,
-    ]);
+  const columns = labourGroupColumns(m);
+  const head = ['', ...columns.map(([heading]) => heading)];
+  const rows = (groups: LabourFigures[]) => groups.map((g) => [g.key, ...columns.map(([, cell]) => cell(g))]);
   const returned = report.shots.filter((s) => s.returned);
   const out = [
     `Labour impact of routing for ${scope.show}${scope.episode ? ` / ${scope.episode}` : ''}${scope.sequence ? ` / ${scope.sequence}` : ''}, ${scope.from ?? 'from the start'} to ${scope.to ?? 'now'}${report.upTo ? ` (log read up to event ${report.upTo})` : ''}`,

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { formatMoney } from '@shotcaller/contracts';
-import { formatWhole, type LabourFigures, tenths } from '@shotcaller/reports';
-import { type Comparison, SimulationReport, simulationCsv } from '@shotcaller/simulation';
+import { formatWhole, labourComparisonRows } from '@shotcaller/reports';
+import {
+  budgetLineRow,
+  budgetLinesHead,
+  type Comparison,
+  comparisonHead,
+  comparisonRow,
+  SimulationReport,
+  simulationCsv,
+} from '@shotcaller/simulation';
 import type { Command } from 'commander';
 import { json, table } from '../output';
 import type { CommandContext } from './shots';
@@ -10,23 +18,8 @@ import type { CommandContext } from './shots';
 export function renderSimulation(report: SimulationReport): string {
   const m = (n: number) => formatMoney({ amountMinor: n, currency: report.currency || 'USD' });
   const signed = (n: number) => (n > 0 ? `+${m(n)}` : n < 0 ? `-${m(-n)}` : m(0));
-  const compareRows = (rows: Comparison[]) =>
-    rows.map((r) => [
-      r.key,
-      r.actual.shots,
-      m(r.actual.cost),
-      r.candidate.shots,
-      m(r.candidate.cost),
-      signed(r.difference),
-    ]);
-  const compareHead = [
-    '',
-    'shots (actual)',
-    'cost (actual)',
-    'shots (candidate)',
-    'cost (candidate)',
-    'difference',
-  ];
+  const compareRows = (rows: Comparison[]) => rows.map((r) => comparisonRow(r, m, signed));
+  const compareHead = ['', ...comparisonHead];
   const changed = report.shots.filter((s) => s.routeChanged);
   const out = [
     `What-if for ${report.show}${report.scope.episode ? ` / ${report.scope.episode}` : ''}${report.scope.sequence ? ` / ${report.scope.sequence}` : ''} under policy ${report.candidatePolicy.id} (${report.candidatePolicy.version.slice(0, 12)}), log read up to ${report.snapshot.upTo}`,
@@ -61,38 +54,18 @@ export function renderSimulation(report: SimulationReport): string {
       '',
       'BUDGET LINES',
       table(
-        ['line', 'budget', 'actual', 'candidate', 'would cross', 'would clear'],
-        report.budgetLines.map((l) => [
-          l.lineId,
-          m(l.budget),
-          m(l.actual),
-          m(l.candidate),
-          l.wouldCross.map((t) => `${t}%`).join(' '),
-          l.wouldClear.map((t) => `${t}%`).join(' '),
-        ]),
+        budgetLinesHead,
+        report.budgetLines.map((l) => budgetLineRow(l, m)),
       ),
     );
   }
   const whole = (n: number) => formatWhole(n, report.currency || 'USD');
-  const labourRow = (what: string, pick: (f: LabourFigures) => string | number) => [
-    what,
-    pick(report.labour.actual),
-    pick(report.labour.candidate),
-  ];
   out.push(
     '',
     'LABOUR (estimates recorded at routing on the actual side, the candidate rate cards on the other; docs/labour-impact.md)',
     table(
       ['', 'actual', 'candidate'],
-      [
-        labourRow('shots to AI', (f) => f.aiShots),
-        labourRow('vendor estimate not spent (est.)', (f) => whole(f.vendorWouldBeCost)),
-        labourRow('vendor artist-days not contracted (est.)', (f) => tenths(f.vendorArtistDaysNotContracted)),
-        labourRow('artist-days on AI shots (est.)', (f) => tenths(f.genaiArtistDays)),
-        labourRow('shots to vendors', (f) => f.vendorShots),
-        labourRow('vendor artist-days contracted (est.)', (f) => tenths(f.vendorArtistDays)),
-        labourRow('held', (f) => f.heldShots),
-      ],
+      labourComparisonRows(whole, report.labour.actual, report.labour.candidate),
     ),
   );
   out.push(

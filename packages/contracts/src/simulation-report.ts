@@ -1,26 +1,28 @@
-import { MissingEvidence, Money, RuleMatch } from '@shotcaller/contracts';
-import { LabourFigures } from '@shotcaller/reports';
 import { z } from 'zod';
+import { MissingEvidence } from './compliance';
+import { LabourFigures } from './labour-report';
+import { Money } from './money';
+import { RuleMatch } from './routing-decision';
 
-export const RouteOrHold = z.enum(['genai', 'vendor', 'held', 'unrouted']);
+export const SimulatedRoute = z.enum(['genai', 'vendor', 'held', 'unrouted']);
 /** Which figure a cost is: money actually spent, a rate-card estimate, or nothing while the shot is held. */
-export const FigureBasis = z.enum(['actual', 'estimate', 'held', 'unrouted']);
+export const SimulatedFigureBasis = z.enum(['actual', 'estimate', 'held', 'unrouted']);
 
-export const Turnaround = z.object({
+export const SimulatedTurnaround = z.object({
   medianHours: z.number().nullable(),
   p90Hours: z.number().nullable(),
   /** Where the figures come from: measured shots of this route and category, of this route, or the rate card. */
   basis: z.enum(['history-category', 'history-route', 'rate-card', 'none']),
 });
 
-export const Outcome = z.object({
-  route: RouteOrHold,
+export const SimulatedOutcome = z.object({
+  route: SimulatedRoute,
   provider: z.string().optional(),
   decidedBy: z.string().optional(),
   rules: z.array(RuleMatch),
   cost: Money,
-  basis: FigureBasis,
-  turnaround: Turnaround,
+  basis: SimulatedFigureBasis,
+  turnaround: SimulatedTurnaround,
 });
 
 export const SimulatedShot = z.object({
@@ -29,15 +31,20 @@ export const SimulatedShot = z.object({
   episode: z.string().optional(),
   sequence: z.string(),
   category: z.string(),
-  actual: Outcome,
-  candidate: Outcome,
+  actual: SimulatedOutcome,
+  candidate: SimulatedOutcome,
   routeChanged: z.boolean(),
 });
 export type SimulatedShot = z.infer<typeof SimulatedShot>;
 
 const Sum = z.object({ shots: z.int(), cost: z.int() });
-export const Comparison = z.object({ key: z.string(), actual: Sum, candidate: Sum, difference: z.int() });
-export type Comparison = z.infer<typeof Comparison>;
+export const SimulationComparison = z.object({
+  key: z.string(),
+  actual: Sum,
+  candidate: Sum,
+  difference: z.int(),
+});
+export type SimulationComparison = z.infer<typeof SimulationComparison>;
 
 export const SimulationReport = z.object({
   show: z.string(),
@@ -48,9 +55,9 @@ export const SimulationReport = z.object({
   currency: z.string(),
   shots: z.array(SimulatedShot),
   skipped: z.array(z.object({ shotId: z.string(), reason: z.string() })),
-  totals: Comparison,
-  bySequence: z.array(Comparison),
-  byRoute: z.array(Comparison),
+  totals: SimulationComparison,
+  bySequence: z.array(SimulationComparison),
+  byRoute: z.array(SimulationComparison),
   budgetLines: z.array(
     z.object({
       lineId: z.string(),

@@ -1,5 +1,5 @@
-import { Route } from '@shotcaller/contracts';
 import { z } from 'zod';
+import { Route } from './routing-decision';
 
 /** Where a shot's work ended up as of the end of the period. */
 export const LabourSide = z.enum(['ai', 'vendor', 'held']);

@@ -110,8 +110,8 @@ await Promise.all(closure.map(compile));
 
 // Bundled now rather than by each temporal-worker at start (webpack, seconds of CPU, tens of MB).
 // The vendor package looks for this file beside its compiled index (ticketWorkflows()).
-const vendor = all.get('@shotcaller/vendor');
-if (!vendor) throw new Error('@shotcaller/vendor not found in the workspace');
+const vendor = all.get('@shotcaller/vendor-tickets');
+if (!vendor) throw new Error('@shotcaller/vendor-tickets not found in the workspace');
 const { code } = await bundleWorkflowCode({
   workflowsPath: join(vendor.dir, 'src/workflows/index.ts'),
   logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },

@@ -1,5 +1,5 @@
 /**
- * Records the histories the ticket workflow's replay test replays (packages/vendor/test/histories):
+ * Records the histories the ticket workflow's replay test replays (packages/vendor-tickets/test/histories):
  * real tickets, run by a real Temporal dev server and Shotcaller's own roles, through each path a
  * running ticket can be on. `pnpm record-ticket-histories` runs it; see docs/vendor-tickets.md
  * ("Changing the ticket workflow") for when to record, and why from the code that is running.
@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
-import { type BidInput, TicketClient } from '@shotcaller/vendor';
+import { type BidInput, TicketClient } from '@shotcaller/vendor-tickets';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { spawnRole, stopProcess } from '../support/role-process';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
-const histories = new URL('../../packages/vendor/test/histories/', import.meta.url);
+const histories = new URL('../../packages/vendor-tickets/test/histories/', import.meta.url);
 const sha = (c: string) => c.repeat(64);
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 const bid = (vendorId: string, amountMinor: number, turnaroundDays: number): BidInput => ({

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { temporalBinary } from '@shotcaller/engines';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
-import { TicketClient, TicketInput } from '@shotcaller/vendor';
+import { TicketClient, TicketInput } from '@shotcaller/vendor-tickets';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';

@@ -9,7 +9,7 @@ import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
 import type { SigningIdentity, X509Certificate } from '@shotcaller/provenance';
 import type { ShotPartitions } from '@shotcaller/shots';
 import { type ArtifactStore, createArtifactStore, presignedOrigin, UploadTokens } from '@shotcaller/storage';
-import type { TicketClient } from '@shotcaller/vendor';
+import type { TicketClient } from '@shotcaller/vendor-tickets';
 import type { Queue } from 'bullmq';
 import Fastify, {
   type FastifyBaseLogger,

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import { ShotStore } from '@shotcaller/shots';
-import { createTicketActivities, ticketWorkflows, type VendorTrackers } from '@shotcaller/vendor';
+import { createTicketActivities, ticketWorkflows, type VendorTrackers } from '@shotcaller/vendor-tickets';
 import {
   bundleWorkflowCode,
   NativeConnection,

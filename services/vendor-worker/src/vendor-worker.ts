@@ -9,7 +9,7 @@ import {
   type ShotStore,
   ticketIdOf,
 } from '@shotcaller/shots';
-import { type TicketClient, TicketInput, type TicketTermsInput } from '@shotcaller/vendor';
+import { type TicketClient, TicketInput, type TicketTermsInput } from '@shotcaller/vendor-tickets';
 import { type ConnectionOptions, UnrecoverableError, Worker } from 'bullmq';
 
 export interface VendorWorkerOptions {

@@ -7,7 +7,7 @@ import {
   TurnoverMapping,
   turnoverHistory,
 } from '@shotcaller/turnovers';
-import { type TicketClient, TicketClosed, TicketNotFound } from '@shotcaller/vendor';
+import { type TicketClient, TicketClosed, TicketNotFound } from '@shotcaller/vendor-tickets';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';

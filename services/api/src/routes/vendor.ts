@@ -23,7 +23,7 @@ import {
   TicketRefused,
   TicketState,
   UploadRequest,
-} from '@shotcaller/vendor';
+} from '@shotcaller/vendor-tickets';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
 import { type RouteSpec, route } from '../route-spec';

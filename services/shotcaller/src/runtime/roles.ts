@@ -357,7 +357,7 @@ const api: RoleStarter = async (ctx) => {
 
 async function ticketClient(ctx: RoleContext) {
   const { Client, Connection } = await import('@temporalio/client');
-  const { TicketClient } = await import('@shotcaller/vendor');
+  const { TicketClient } = await import('@shotcaller/vendor-tickets');
   const connection = await Connection.connect({ address: ctx.temporalAddress! });
   const client = new Client({ connection, namespace: ctx.config.temporal.namespace });
   const tickets = new TicketClient(client, {
@@ -400,7 +400,7 @@ const vendorWorker: RoleStarter = async (ctx) => {
 const temporalWorker: RoleStarter = async (ctx) => {
   const { config, redis } = ctx;
   const { TemporalWorker } = await import('@shotcaller/temporal-worker');
-  const { createTrackers } = await import('@shotcaller/vendor');
+  const { createTrackers } = await import('@shotcaller/vendor-tickets');
   const worker = await TemporalWorker.start({
     address: ctx.temporalAddress!,
     namespace: config.temporal.namespace,

@@ -41,7 +41,7 @@ describe.runIf(process.env.SHOTCALLER_PROGRAM === 'compiled')('the packaged prog
     const files = [packaged, ...ours].flatMap(filesUnder);
     expect(files.filter((f) => /\.tsx?$/.test(f))).toEqual([]);
     expect(files.some((f) => f.endsWith('/events/dist/commands/append-event.lua'))).toBe(true);
-    expect(files.some((f) => f.endsWith('vendor/dist/workflow-bundle.js'))).toBe(true);
+    expect(files.some((f) => f.endsWith('/vendor-tickets/dist/workflow-bundle.js'))).toBe(true);
     expect(files.some((f) => f.endsWith('dashboard/dist/index.html'))).toBe(true);
   });
 

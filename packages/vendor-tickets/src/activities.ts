@@ -1,18 +1,14 @@
 import { BudgetProjection } from '@shotcaller/budget';
-import { type EventType, type Money, makeEvent, type ShotState } from '@shotcaller/contracts';
+import { type EventDraft, eventFromDraft, type Money, type ShotState } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
 import { eventSource } from '@shotcaller/events';
-import { IllegalTransition, pending, type ShotStore } from '@shotcaller/shots';
+import { IllegalTransition, type ShotStore } from '@shotcaller/shots';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TicketInput, TicketState } from './ticket';
 import type { TrackerChange, VendorTrackers } from './trackers/tracker';
 
 /** An event the workflow asks to append, under an id it derived, so a retried activity appends once. */
-export interface TicketEvent {
-  id: string;
-  type: EventType;
-  data: Record<string, unknown>;
-}
+export type TicketEvent = EventDraft & { id: string };
 
 export interface RecordRequest {
   shotId: string;
@@ -44,14 +40,7 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
     const { show } = await store.require(shotId);
     const time = clock();
     return events.map((e) =>
-      makeEvent(e.type, e.data as never, {
-        id: e.id,
-        source,
-        subject: shotId,
-        correlationId: shotId,
-        show,
-        time,
-      }),
+      eventFromDraft(e, { source, subject: shotId, correlationId: shotId, show, time }),
     );
   };
 
@@ -74,7 +63,7 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
       try {
         await store.change(request.shotId, {
           to: request.to,
-          events: () => all.map((e) => pending(e.type, e.data as never, e.id)),
+          events: () => all,
           source,
           now: clock(),
         });

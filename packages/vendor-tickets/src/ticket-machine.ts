@@ -1,6 +1,6 @@
-import type { Money } from '@shotcaller/contracts';
+import type { EventDataInput, EventType, Money } from '@shotcaller/contracts';
 import { ApplicationFailure } from '@temporalio/common';
-import type { RecordRequest } from './activities';
+import type { RecordRequest, TicketEvent } from './activities';
 import { lowestBidWithinBudget, overBudget } from './auto-award';
 import type {
   AwardInput,
@@ -436,11 +436,12 @@ export class TicketMachine {
   }
 
   /** An event under an id derived from the ticket and the step, so a retried or replayed step appends once. */
-  private event<T extends EventType>(type: T, step: string, data: Record<string, unknown>) {
-    return { id: `${this.id}/${step}`, type, data };
+  private event<T extends EventType>(type: T, step: string, data: EventDataInput<T>): TicketEvent {
+    // A generic T is not narrowed to one member of the union: the one place that is asserted.
+    return { id: `${this.id}/${step}`, type, data } as TicketEvent;
   }
 
-  private record(type: EventType, step: string, data: Record<string, unknown>): TicketStep {
+  private record<T extends EventType>(type: T, step: string, data: EventDataInput<T>): TicketStep {
     return { record: { shotId: this.input.shotId, events: [this.event(type, step, data)] } };
   }
 
@@ -473,7 +474,5 @@ export type RefusalType =
   | 'TicketForbidden'
   | 'TicketNotFound'
   | 'OverBudget';
-
-type EventType = RecordRequest['events'][number]['type'];
 
 const iso = (ms: number) => new Date(ms).toISOString();

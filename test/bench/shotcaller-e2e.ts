@@ -37,7 +37,8 @@ export function singleRedis(redis: Redis, url: string): BenchTarget {
   return { redis: { url }, partitions: 1, shows: ['NTH'], servers: [redis], client: redis };
 }
 
-async function sum(servers: readonly Redis[], read: (r: Redis) => Promise<number>): Promise<number[]> {
+/** A figure read from each server, in the order of `servers`. */
+async function perServer(servers: readonly Redis[], read: (r: Redis) => Promise<number>): Promise<number[]> {
   return Promise.all(servers.map(read));
 }
 
@@ -187,8 +188,8 @@ export async function shotcallerThroughput(target: BenchTarget, n: number, mode:
   const { running, client } = await shotcaller(target, deployment, mode);
   const watcher = ledgerWatcher(target, deployment);
   try {
-    const memoryBefore = await sum(target.servers, usedMemory);
-    const commandsBefore = await sum(target.servers, totalCommands);
+    const memoryBefore = await perServer(target.servers, usedMemory);
+    const commandsBefore = await perServer(target.servers, totalCommands);
     const started = performance.now();
     for (let i = 0; i < n; i += 250) {
       const reply = await client.submitBatch(
@@ -198,10 +199,10 @@ export async function shotcallerThroughput(target: BenchTarget, n: number, mode:
     }
     await watcher.until(n, 300_000);
     const seconds = (performance.now() - started) / 1000;
-    const commands = (await sum(target.servers, totalCommands)).map((c, i) => c - commandsBefore[i]!);
+    const commands = (await perServer(target.servers, totalCommands)).map((c, i) => c - commandsBefore[i]!);
     // Retained once the pipeline is idle: the consumer groups' last acknowledgements are in.
     await new Promise((r) => setTimeout(r, 1_000));
-    const memory = (await sum(target.servers, usedMemory)).map((m, i) => m - memoryBefore[i]!);
+    const memory = (await perServer(target.servers, usedMemory)).map((m, i) => m - memoryBefore[i]!);
     const retained = await retainedBytes(target.servers, deployment);
     const total = commands.reduce((a, b) => a + b, 0);
     return {

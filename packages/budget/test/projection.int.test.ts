@@ -15,6 +15,22 @@ function setup() {
   return { redis, deployment, log: new EventLog(redis, { deployment }) };
 }
 
+/** A line's totals when its only shot has this row. */
+const totalsOfOneShot = (row: {
+  estimate: number;
+  committed: number;
+  actual: number;
+  etc: number;
+  efc: number;
+}) => ({
+  shots: 1,
+  estimate: row.estimate,
+  committed: row.committed,
+  actual: row.actual,
+  etc: row.etc,
+  efc: row.efc,
+});
+
 const line = (yaml: string) => parseBudgetLines(`lines:\n  - ${yaml}\n`, 'lines.yaml')[0]!;
 
 async function crossings(log: EventLog) {
@@ -49,15 +65,7 @@ describe('the budget projection', () => {
     await late;
     const row = (await projection.row(p.shotId))!;
     expect({ committed: row.committed, actual: row.actual }).toEqual({ committed: 0, actual: 9_600 });
-    const totals = await projection.lineTotals(p.lineId);
-    expect(totals).toEqual({
-      shots: 1,
-      estimate: row.estimate,
-      committed: row.committed,
-      actual: row.actual,
-      etc: row.etc,
-      efc: row.efc,
-    });
+    expect(await projection.lineTotals(p.lineId)).toEqual(totalsOfOneShot(row));
     // Each fact stored once: the refused write left nothing behind.
     const stored = (await redis.get(projection.keys.shotFacts(p.shotId)))!;
     expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
@@ -73,14 +81,7 @@ describe('the budget projection', () => {
     for (const [i, event] of p.events.entries()) await (i % 2 === 0 ? b : a).apply(event);
     const row = (await a.row(p.shotId))!;
     expect({ committed: row.committed, actual: row.actual, efc: row.efc }).toEqual(p.expected);
-    expect(await a.lineTotals(p.lineId)).toEqual({
-      shots: 1,
-      estimate: row.estimate,
-      committed: row.committed,
-      actual: row.actual,
-      etc: row.etc,
-      efc: row.efc,
-    });
+    expect(await a.lineTotals(p.lineId)).toEqual(totalsOfOneShot(row));
   });
 
   it('flags money it has no rate for, alerts once, and converts it once the rate comes, corrected or not', async () => {

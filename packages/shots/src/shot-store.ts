@@ -20,9 +20,9 @@ import {
   type RedisClient,
   shotIdPrefixOfKeyspace,
 } from '@shotcaller/events';
-import { IdempotencyConflict, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
+import { IdempotencyConflict, IllegalTransition, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
-import { assertTransition, canTransition } from './lifecycle';
+import { assertTransition, canTransition, transitions } from './lifecycle';
 import { newestFirst } from './newest-first';
 import { withShotScripts } from './scripts';
 import { ShotRecord } from './shot-record';
@@ -42,6 +42,12 @@ export interface ChangeOptions {
    * submitted shot through routing to queued in one step.
    */
   via?: ShotState;
+  /**
+   * The states the caller judged the move from. A shot another writer moved elsewhere meanwhile is an
+   * IllegalTransition, not the move applied afresh: a router that decided to hold a submitted shot must
+   * not hold it again once a racing router has (held → routing → held is a legal path, for consent).
+   */
+  from?: readonly ShotState[];
   /** The shot as the caller just read it, which spares a read; a stale one costs a retry, nothing more. */
   current?: ShotRecord;
   patch?: (shot: ShotRecord) => Partial<ShotRecord>;
@@ -186,6 +192,8 @@ export class ShotStore {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = attempt === 0 && options.current ? options.current : await this.require(id);
       const to = options.to ?? current.state;
+      if (options.from && !options.from.includes(current.state))
+        throw new IllegalTransition(id, current.state, to, transitions[current.state]);
       if (options.to !== undefined) {
         const via = options.via !== undefined && !canTransition(current.state, to) ? options.via : undefined;
         if (via !== undefined) assertTransition(id, current.state, via);

@@ -124,6 +124,36 @@ describe('the shot store', () => {
     expect(types.filter((t) => t === 'io.shotcaller.shot.cancelled.v1')).toHaveLength(1);
   });
 
+  it('refuses a move judged from a state the shot has since left, even where the lifecycle allows it', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    // Two routers read the submitted shot and both decide to hold it: held → routing → held is legal
+    // (consent arrives), so only `from` keeps the second from holding it again.
+    const hold = () =>
+      store.change(shot.id, {
+        to: 'held',
+        via: 'routing',
+        from: ['submitted', 'routing', 'rerouted'],
+        current: shot,
+        events: (s) => [
+          pending('io.shotcaller.shot.held.v1', {
+            shotId: s.id,
+            precheck: { outcome: 'hold', findings: [], consentIds: [], approvalIds: [] },
+            reason: 'no consent',
+          }),
+        ],
+        source: '/test',
+        now,
+      });
+    const results = await Promise.allSettled([hold(), hold()]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(IllegalTransition);
+    expect(refused.reason.message).toMatch(/is held and cannot become held/);
+    const types = (await store.history(shot.id)).map((h) => h.event.type);
+    expect(types.filter((t) => t === 'io.shotcaller.shot.held.v1')).toHaveLength(1);
+    expect((await store.require(shot.id)).version).toBe(shot.version + 1);
+  });
+
   it('pages through a show newest first, and hides shows the caller may not see', async () => {
     for (let i = 0; i < 7; i++) {
       await store.create(aShotRequest({ show: 'NTH' }), { ...opts, now: new Date(now.getTime() + i * 1000) });

@@ -172,6 +172,7 @@ export class Router {
       await store.change(shot.id, {
         to: 'held',
         via: 'routing',
+        from: [...routable],
         current: shot,
         patch: () => ({
           decision,
@@ -195,6 +196,7 @@ export class Router {
     const { shot: queued } = await store.change(shot.id, {
       to: 'queued',
       via: 'routing',
+      from: [...routable],
       current: shot,
       patch: (s) => ({
         decision,

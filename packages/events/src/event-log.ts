@@ -6,7 +6,7 @@ import { awaitReplicas } from './replica-acks';
 import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
 import { type RawBufferEntry, type RawEntry, toStoredEvent } from './stream-entry';
-import { compareStreamIds } from './stream-id';
+import { compareStreamIds, isStreamId } from './stream-id';
 
 export interface AppendResult {
   entryId: string;
@@ -99,7 +99,10 @@ export class EventLog {
 
   /** The events about one subject (a shot id), oldest first. */
   async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
-    let ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
+    // A shot's index is the shot's own hash (see shots' keys.ts): its other fields are no entry ids.
+    let ids = Object.values(await this.redis.hgetall(this.keys.subject(subject)))
+      .filter(isStreamId)
+      .sort(compareStreamIds);
     // A shot whose events an older version indexed in a list: read that instead, no migration needed.
     if (ids.length === 0) ids = await this.redis.lrange(this.keys.legacySubject(subject), 0, -1);
     if (ids.length === 0) return [];

@@ -198,6 +198,50 @@ describe('the event log', () => {
     );
   });
 
+  it('hands a batch over whole, and one by one when that fails, so a poison event is dead-lettered alone', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => aUsageEvent(i));
+    const poison = events[6]!;
+    await log.appendMany(events);
+    const batches: number[] = [];
+    const single = new Set<string>();
+    await consume(
+      'budget',
+      'a',
+      async (e) => {
+        if (e.id === poison.id) throw new Error('rate card for provider "local" is missing');
+        single.add(e.id);
+      },
+      {
+        maxDeliveries: 2,
+        claimIdleMs: 100,
+        batchSize: 50,
+        batchHandler: async (batch: readonly { id: string }[]) => {
+          batches.push(batch.length);
+          if (batch.some((e) => e.id === poison.id)) throw new Error('one of these is poison');
+        },
+      },
+    ).start();
+    await eventually(
+      () => log.deadLetters('budget'),
+      (d) => d.length === 1,
+      'the poison event dead-lettered',
+    );
+    // The whole batch was tried together first; its other nine events went on one by one.
+    expect(batches[0]).toBe(10);
+    expect([...single].sort()).toEqual(
+      events
+        .filter((e) => e !== poison)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect((await log.deadLetters('budget'))[0]).toMatchObject({ eventId: poison.id, deliveries: 2 });
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0,
+      'nothing left pending',
+    );
+  });
+
   it('dead-letters an event that does not match the catalogue without calling the handler', async () => {
     const bad = { ...aUsageEvent(1), data: { shotId: 'x' } };
     await log.append(bad as never);

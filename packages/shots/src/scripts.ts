@@ -9,6 +9,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     scCreateShot(...keysAndArgs: Array<string | Buffer>): Result<[string, number], Context>;
     scTransitionShot(...keysAndArgs: Array<string | Buffer>): Result<string[], Context>;
+    scMoveShotKey(from: string, to: string): Result<number, Context>;
   }
 }
 
@@ -16,8 +17,9 @@ const installed = new WeakSet<RedisClient>();
 
 export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
-    redis.defineCommand('scCreateShot', { numberOfKeys: 8, lua: lua('create-shot') });
-    redis.defineCommand('scTransitionShot', { numberOfKeys: 5, lua: lua('transition-shot') });
+    redis.defineCommand('scCreateShot', { numberOfKeys: 6, lua: lua('create-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 4, lua: lua('transition-shot') });
+    redis.defineCommand('scMoveShotKey', { numberOfKeys: 2, lua: lua('move-shot-key') });
     installed.add(redis);
   }
   return redis;

@@ -1,6 +1,6 @@
 -- Creates a shot and appends its submitted event in one step, unless its idempotency key was used.
 -- Shots are indexed per show only (no deployment-wide index), so a show's keys can share a partition.
--- The shot's hash is also its event index (event id -> stream entry; see keys.ts), so the shot and its
+-- The shot's hash is also its event index (see lib-append-event.lua and keys.ts), so the shot and its
 -- first event's index entry are one HSET.
 -- KEYS[1] idempotency hash, KEYS[2] shot hash, KEYS[3] shows with shots, KEYS[4] shots of the show,
 -- KEYS[5] shots of the show in the state, KEYS[6] stream
@@ -13,7 +13,7 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
 end
 -- The submitted event's id is minted with the shot, and the key check above guards the pair: no look-up.
 local entry = add_entry(KEYS[6], ARGV[7], ARGV[9], ARGV[3])
-redis.call('HSET', KEYS[2], 'state', ARGV[4], 'record', ARGV[5], 'version', 1, ARGV[7], entry)
+redis.call('HSET', KEYS[2], 'state', ARGV[4], 'record', ARGV[5], 'version', 1, '', pack_entry(ARGV[7], entry))
 redis.call('SADD', KEYS[3], ARGV[10])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])

@@ -1,7 +1,7 @@
-import type { EventDataInput, EventType, Money } from '@shotcaller/contracts';
+import type { EventDataInput, EventType, MissingFxRate } from '@shotcaller/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RecordRequest, TicketEvent } from './activities';
-import { lowestBidWithinBudget, overBudget } from './auto-award';
+import { type AwardBudget, autoAwardPick, awardVerdict, bidsWithoutRate } from './award-budget';
 import type {
   AwardInput,
   Bid,
@@ -21,9 +21,6 @@ export interface TicketStep {
   record?: RecordRequest;
   tracker?: { status: string; note: string };
 }
-
-/** What the budget line has left for the shot; undefined when the shot has no line. */
-export type Remaining = Money | undefined;
 
 /** Who awarded a bid, and who approved an overrun: an award message less the bid it names. */
 export type AwardDecision = Omit<AwardInput, 'bidId'>;
@@ -89,10 +86,7 @@ export class TicketMachine {
     if (this.awarding) throw this.refusal(`Ticket ${this.id} is being awarded; bids are closed`);
     if (!this.state.vendors.includes(bid.vendorId))
       throw this.refusal(`Vendor ${bid.vendorId} was not invited to bid on ${this.id}`, 'TicketForbidden');
-    if (bid.amount.currency !== this.input.estimate.currency)
-      throw this.refusal(
-        `Bids on ${this.id} are in ${this.input.estimate.currency}, not ${bid.amount.currency}`,
-      );
+    // A vendor bids in its own currency: the award's budget check prices the bid in the line's.
   }
 
   bid(input: BidInput, now: number): { bid: Bid; step: TicketStep } {
@@ -134,17 +128,21 @@ export class TicketMachine {
     this.awarding = false;
   }
 
-  /** Awards `bid` against what the line has left; over it, only with `overBudgetApprovedBy` naming who approved. */
+  /**
+   * Awards `bid` against what the line has left, priced in the line's currency; over it, only with
+   * `overBudgetApprovedBy` naming who approved. A bid that cannot be priced (its rate is missing) is not
+   * awarded against a line at all: nobody can say whether it overruns.
+   */
   award(
     bid: Bid,
     { by, overBudgetApprovedBy, reason }: AwardDecision,
-    remaining: Remaining,
+    budget: AwardBudget,
     now: number,
   ): TicketStep {
-    const over = overBudget(bid.amount, remaining);
+    const { over, remaining, priced } = this.checkAgainstLine(bid, budget);
     if (over && !overBudgetApprovedBy)
       throw this.refusal(
-        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units) is over what budget line ${this.input.budgetLine} has left (${remaining?.amountMinor} ${remaining?.currency}); award it with overBudgetApprovedBy naming who approved the overrun`,
+        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units${priced ? `, ${priced}` : ''}) is over what budget line ${this.input.budgetLine} has left (${remaining?.amountMinor} ${remaining?.currency}); award it with overBudgetApprovedBy naming who approved the overrun`,
         'OverBudget',
       );
     const dueAt = iso(now + bid.turnaroundDays * this.input.terms.dayMs);
@@ -180,7 +178,7 @@ export class TicketMachine {
                   amount,
                   remaining,
                   approvedBy: overBudgetApprovedBy!,
-                  reason: reason || `award of ${this.id} to ${vendorId}`,
+                  reason: reason || `award of ${this.id} to ${vendorId}${priced ? ` (${priced})` : ''}`,
                 }),
               ]
             : []),
@@ -211,18 +209,27 @@ export class TicketMachine {
   }
 
   /** The bid the auto-award rule takes now, if any, and if nothing has been decided meanwhile. */
-  autoAwardPick(remaining: Remaining): Bid | undefined {
-    const pick = lowestBidWithinBudget(this.state.bids, remaining);
+  autoAwardPick(budget: AwardBudget): Bid | undefined {
+    const pick = autoAwardPick(this.state.bids, budget);
     return pick && this.bidding && !this.awarding ? pick : undefined;
   }
 
-  /** The deadline at `deadline` passed undecided: say so, to the production and the vendors. */
-  escalate(deadline: number): TicketStep {
+  /**
+   * The deadline at `deadline` passed undecided: say so, to the production and the vendors. `budget` is
+   * what the auto-award read, if it ran: bids it could not price are named, with the rate they lack.
+   */
+  escalate(deadline: number, budget?: AwardBudget): TicketStep {
     this.state.escalations += 1;
+    const unpriced = bidsWithoutRate(this.state.bids, budget).map(
+      ({ bid, missing }) => `${bid.bidId} has ${missingRate(missing)}`,
+    );
     const reason =
       this.state.bids.length === 0
         ? `No bids by ${iso(deadline)}`
-        : `${this.state.bids.length} bid(s) waiting for an award since ${iso(deadline)}`;
+        : `${this.state.bids.length} bid(s) waiting for an award since ${iso(deadline)}` +
+          (unpriced.length > 0
+            ? `; not auto-awarded, since ${unpriced.join(' and ')}: record the rate, or award a bid by hand`
+            : '');
     return {
       ...this.record('io.shotcaller.vendor.bids.escalated.v1', `escalated-${this.state.escalations}`, {
         ...this.ids,
@@ -453,6 +460,25 @@ export class TicketMachine {
       );
   }
 
+  /** How `bid` stands against its line, or the refusal of a bid that cannot be priced in the line's currency. */
+  private checkAgainstLine(bid: Bid, budget: AwardBudget) {
+    const verdict = awardVerdict(bid, budget);
+    if (verdict.kind === 'no-rate')
+      throw this.refusal(
+        `Bid ${bid.bidId} is in ${bid.amount.currency} and the ledger has ${verdict.missing ? missingRate(verdict.missing) : `no price for it in ${verdict.remaining.currency}`}, so it cannot be checked against what budget line ${this.input.budgetLine} has left: record the rate (PUT /v1/fx-rates, or shotcaller budget rates import), then award it again`,
+        'RateMissing',
+      );
+    if (verdict.kind === 'too-large')
+      throw this.refusal(
+        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units) is too large to convert into ${verdict.remaining.currency} exactly; the vendor should check its amount and bid again`,
+      );
+    const { converted, over, remaining } = verdict;
+    const priced =
+      converted &&
+      `${converted.amount.amountMinor} ${converted.amount.currency} minor units at the rate of ${converted.date}`;
+    return { over, remaining, priced };
+  }
+
   private checkAwardedVendor(vendorId: string): void {
     if (this.state.award?.vendorId !== vendorId)
       throw this.refusal(
@@ -473,6 +499,9 @@ export type RefusalType =
   | 'TicketClosed'
   | 'TicketForbidden'
   | 'TicketNotFound'
-  | 'OverBudget';
+  | 'OverBudget'
+  | 'RateMissing';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+const missingRate = (r: MissingFxRate) => `no ${r.from}→${r.to} rate for ${r.date}`;

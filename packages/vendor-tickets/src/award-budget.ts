@@ -1,4 +1,5 @@
 import type { MissingFxRate, Money } from '@shotcaller/contracts';
+import { missingRate, refusal } from './refusal';
 import type { Bid, BidPrice, BudgetCheck } from './ticket';
 
 // The budget rules of an award, in two generations. Tickets that read their budget before bids could
@@ -115,4 +116,23 @@ export function awardVerdict(bid: Bid, budget: AwardBudget): AwardVerdict {
     remaining,
     ...(bid.amount.currency === remaining.currency ? {} : { converted: { amount: price.amount, date } }),
   };
+}
+
+/** How `bid` stands against its line, or the refusal of a bid that cannot be priced in the line's currency. */
+export function checkAgainstLine(bid: Bid, budget: AwardBudget, budgetLine: string) {
+  const verdict = awardVerdict(bid, budget);
+  if (verdict.kind === 'no-rate')
+    throw refusal(
+      `Bid ${bid.bidId} is in ${bid.amount.currency} and the ledger has ${verdict.missing ? missingRate(verdict.missing) : `no price for it in ${verdict.remaining.currency}`}, so it cannot be checked against what budget line ${budgetLine} has left: record the rate (PUT /v1/fx-rates, or shotcaller budget rates import), then award it again`,
+      'RateMissing',
+    );
+  if (verdict.kind === 'too-large')
+    throw refusal(
+      `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units) is too large to convert into ${verdict.remaining.currency} exactly; the vendor should check its amount and bid again`,
+    );
+  const { converted, over, remaining } = verdict;
+  const priced =
+    converted &&
+    `${converted.amount.amountMinor} ${converted.amount.currency} minor units at the rate of ${converted.date}`;
+  return { over, remaining, priced };
 }

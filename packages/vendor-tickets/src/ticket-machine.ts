@@ -1,7 +1,7 @@
 import type { EventDataInput, EventType, MissingFxRate } from '@shotcaller/contracts';
-import { ApplicationFailure } from '@temporalio/common';
 import type { RecordRequest, TicketEvent } from './activities';
-import { type AwardBudget, autoAwardPick, awardVerdict, bidsWithoutRate } from './award-budget';
+import { type AwardBudget, autoAwardPick, bidsWithoutRate, checkAgainstLine } from './award-budget';
+import { missingRate, refusal } from './refusal';
 import type {
   AwardInput,
   Bid,
@@ -83,9 +83,9 @@ export class TicketMachine {
   checkBid(bid: BidInput): void {
     // The ticket is visible to vendors as soon as it is opened in their tracker, before the workflow records it.
     this.checkPhase(['opening', 'bidding'], 'a bid');
-    if (this.awarding) throw this.refusal(`Ticket ${this.id} is being awarded; bids are closed`);
+    if (this.awarding) throw refusal(`Ticket ${this.id} is being awarded; bids are closed`);
     if (!this.state.vendors.includes(bid.vendorId))
-      throw this.refusal(`Vendor ${bid.vendorId} was not invited to bid on ${this.id}`, 'TicketForbidden');
+      throw refusal(`Vendor ${bid.vendorId} was not invited to bid on ${this.id}`, 'TicketForbidden');
     // A vendor bids in its own currency: the award's budget check prices the bid in the line's.
   }
 
@@ -108,9 +108,9 @@ export class TicketMachine {
 
   checkAward(award: Pick<AwardInput, 'bidId'>): void {
     this.checkPhase(['opening', 'bidding'], 'an award');
-    if (this.awarding) throw this.refusal(`Ticket ${this.id} is already being awarded`);
+    if (this.awarding) throw refusal(`Ticket ${this.id} is already being awarded`);
     if (!this.state.bids.some((b) => b.bidId === award.bidId))
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} has no bid ${award.bidId}; its bids are ${this.state.bids.map((b) => b.bidId).join(', ') || 'none yet'}`,
         'TicketNotFound',
       );
@@ -119,7 +119,7 @@ export class TicketMachine {
   /** An award begins (the budget line is read next); returns the bid. Ends with `award` or `awardEnded`. */
   awardStarted(bidId: string): Bid {
     const bid = this.state.bids.find((b) => b.bidId === bidId);
-    if (!bid) throw this.refusal(`Ticket ${this.id} has no bid ${bidId}`, 'TicketNotFound');
+    if (!bid) throw refusal(`Ticket ${this.id} has no bid ${bidId}`, 'TicketNotFound');
     this.awarding = true;
     return bid;
   }
@@ -139,9 +139,9 @@ export class TicketMachine {
     budget: AwardBudget,
     now: number,
   ): TicketStep {
-    const { over, remaining, priced } = this.checkAgainstLine(bid, budget);
+    const { over, remaining, priced } = checkAgainstLine(bid, budget, this.input.budgetLine);
     if (over && !overBudgetApprovedBy)
-      throw this.refusal(
+      throw refusal(
         `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units${priced ? `, ${priced}` : ''}) is over what budget line ${this.input.budgetLine} has left (${remaining?.amountMinor} ${remaining?.currency}); award it with overBudgetApprovedBy naming who approved the overrun`,
         'OverBudget',
       );
@@ -277,7 +277,7 @@ export class TicketMachine {
   checkReview(review: Pick<ReviewInput, 'outcome' | 'notes'>): void {
     this.checkPhase(['in-review'], 'a review');
     if (review.outcome === 'changes-requested' && !review.notes.trim())
-      throw this.refusal('Say what to change: a review that requests changes needs notes');
+      throw refusal('Say what to change: a review that requests changes needs notes');
   }
 
   /** A review of the latest version: approved moves on to the invoice, changes requested back to work. */
@@ -347,10 +347,10 @@ export class TicketMachine {
     this.checkPhase(['invoicing'], 'an invoice');
     this.checkAwardedVendor(invoice.vendorId);
     if (this.state.invoice)
-      throw this.refusal(`Ticket ${this.id} already has invoice ${this.state.invoice.invoiceId}`);
+      throw refusal(`Ticket ${this.id} already has invoice ${this.state.invoice.invoiceId}`);
     const awarded = this.state.award!.amount.currency;
     if (invoice.amount.currency !== awarded)
-      throw this.refusal(`The award was in ${awarded}; invoice in the same currency`);
+      throw refusal(`The award was in ${awarded}; invoice in the same currency`);
   }
 
   invoice(invoice: InvoiceInput, now: number): TicketStep {
@@ -371,11 +371,11 @@ export class TicketMachine {
   /** Notes and cancellation are taken in any phase until the ticket closes or is being cancelled. */
   checkOpen(): void {
     if (this.state.phase === 'closed')
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} is closed (${this.state.outcome}); it takes no more messages`,
         'TicketClosed',
       );
-    if (this.state.cancelled) throw this.refusal(`Ticket ${this.id} is being cancelled`, 'TicketClosed');
+    if (this.state.cancelled) throw refusal(`Ticket ${this.id} is being cancelled`, 'TicketClosed');
   }
 
   note(note: NoteInput, now: number): TicketStep {
@@ -455,53 +455,20 @@ export class TicketMachine {
   private checkPhase(phases: TicketPhase[], what: string): void {
     this.checkOpen();
     if (!phases.includes(this.state.phase))
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} is ${this.state.phase}: ${what} is only taken while ${phases.join(' or ')}`,
       );
   }
 
-  /** How `bid` stands against its line, or the refusal of a bid that cannot be priced in the line's currency. */
-  private checkAgainstLine(bid: Bid, budget: AwardBudget) {
-    const verdict = awardVerdict(bid, budget);
-    if (verdict.kind === 'no-rate')
-      throw this.refusal(
-        `Bid ${bid.bidId} is in ${bid.amount.currency} and the ledger has ${verdict.missing ? missingRate(verdict.missing) : `no price for it in ${verdict.remaining.currency}`}, so it cannot be checked against what budget line ${this.input.budgetLine} has left: record the rate (PUT /v1/fx-rates, or shotcaller budget rates import), then award it again`,
-        'RateMissing',
-      );
-    if (verdict.kind === 'too-large')
-      throw this.refusal(
-        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units) is too large to convert into ${verdict.remaining.currency} exactly; the vendor should check its amount and bid again`,
-      );
-    const { converted, over, remaining } = verdict;
-    const priced =
-      converted &&
-      `${converted.amount.amountMinor} ${converted.amount.currency} minor units at the rate of ${converted.date}`;
-    return { over, remaining, priced };
-  }
-
   private checkAwardedVendor(vendorId: string): void {
     if (this.state.award?.vendorId !== vendorId)
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} was awarded to ${this.state.award?.vendorId}, not ${vendorId}`,
         'TicketForbidden',
       );
   }
 
   /** A refusal the caller gets back as is: non-retryable, typed for TicketClient to map to its errors. */
-  private refusal(message: string, type: RefusalType = 'TicketRefused'): ApplicationFailure {
-    return ApplicationFailure.nonRetryable(message, type);
-  }
 }
 
-/** The kinds of refusal, as TicketClient maps them (TicketClosed → 409, TicketForbidden → 403, …). */
-export type RefusalType =
-  | 'TicketRefused'
-  | 'TicketClosed'
-  | 'TicketForbidden'
-  | 'TicketNotFound'
-  | 'OverBudget'
-  | 'RateMissing';
-
 const iso = (ms: number) => new Date(ms).toISOString();
-
-const missingRate = (r: MissingFxRate) => `no ${r.from}→${r.to} rate for ${r.date}`;

@@ -1,4 +1,4 @@
-import type { EventDataInput, EventType, MissingFxRate } from '@shotcaller/contracts';
+import type { EventDataInput, EventType } from '@shotcaller/contracts';
 import type { RecordRequest, TicketEvent } from './activities';
 import { type AwardBudget, autoAwardPick, bidsWithoutRate, checkAgainstLine } from './award-budget';
 import { missingRate, refusal } from './refusal';

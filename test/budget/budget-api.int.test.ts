@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { plannedShot } from '../../packages/budget/test/events';
+import { notePesoRates, type PesoRates, pesosInCents } from '../support/peso-rates';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 let app: Awaited<ReturnType<typeof runShotcaller>>;
@@ -117,7 +118,7 @@ describe('the accountant’s API', () => {
  * shot counted as unconverted.
  */
 async function independentFold() {
-  const rates = new Map<string, { rate: string; time: string }>();
+  const rates: PesoRates = new Map();
   type Shot = {
     route?: string;
     est: number;
@@ -128,12 +129,7 @@ async function independentFold() {
   };
   const shots = new Map<string, Shot>();
   for await (const { event } of log.replay()) {
-    if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1')
-      for (const r of event.data.rates) {
-        const held = rates.get(r.date);
-        if (r.from === 'USD' && r.to === 'ARS' && (!held || held.time <= event.time))
-          rates.set(r.date, { rate: r.rate, time: event.time });
-      }
+    notePesoRates(rates, event);
     if (event.show !== 'ARG') continue;
     const id = 'shotId' in event.data ? String(event.data.shotId) : '';
     const shot = shots.get(id) ?? { est: 0, used: 0, approved: false };
@@ -154,16 +150,7 @@ async function independentFold() {
     for (let back = 0; back <= 7; back++) {
       const d = new Date(Date.parse(`${day}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
       const r = rates.get(d)?.rate;
-      if (!r) continue;
-      const [whole, fraction = ''] = r.split('.');
-      const num = BigInt(whole! + fraction);
-      const den = 10n ** BigInt(fraction.length);
-      // pesos (cents) / rate = dollars (cents), exactly: pesos × den / num, half to even.
-      const n = BigInt(pesos) * den;
-      let q = n / num;
-      const twice = (n % num) * 2n;
-      if (twice > num || (twice === num && q % 2n === 1n)) q += 1n;
-      return Number(q);
+      if (r) return pesosInCents(pesos, r);
     }
     return undefined;
   };

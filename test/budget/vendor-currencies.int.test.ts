@@ -6,6 +6,7 @@ import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
+import { notePesoRates, type PesoRates, pesosInCents } from '../support/peso-rates';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 // A production made in Argentina for a streamer: the budget line in dollars, a local vendor bidding and
@@ -85,7 +86,7 @@ const refusalOf = (p: Promise<unknown>) =>
  * recorded for that day winning, as pesos × 10^digits / rate, rounded half to even.
  */
 async function independentFold() {
-  const rates = new Map<string, { rate: string; time: string }>();
+  const rates: PesoRates = new Map();
   type Shot = {
     estimate: number;
     award?: [number, string, string];
@@ -95,12 +96,7 @@ async function independentFold() {
   };
   const shots = new Map<string, Shot>();
   for await (const { event } of log.replay()) {
-    if (event.type === 'io.shotcaller.budget.fx-rates.recorded.v1')
-      for (const r of event.data.rates) {
-        const held = rates.get(r.date);
-        if (r.from === 'USD' && r.to === 'ARS' && (!held || held.time <= event.time))
-          rates.set(r.date, { rate: r.rate, time: event.time });
-      }
+    notePesoRates(rates, event);
     if (!('shotId' in event.data)) continue;
     const id = String(event.data.shotId);
     const shot = shots.get(id) ?? { estimate: 0, approved: false, cancelled: false };
@@ -115,18 +111,8 @@ async function independentFold() {
     if (event.type === 'io.shotcaller.shot.approved.v1') shot.approved = true;
     if (event.type === 'io.shotcaller.shot.cancelled.v1') shot.cancelled = true;
   }
-  const inUsd = ([amount, currency, day]: [number, string, string]): number => {
-    if (currency === 'USD') return amount;
-    const r = rates.get(day)!.rate;
-    const [whole, fraction = ''] = r.split('.');
-    const num = BigInt(whole! + fraction);
-    const den = 10n ** BigInt(fraction.length);
-    const n = BigInt(amount) * den;
-    let q = n / num;
-    const twice = (n % num) * 2n;
-    if (twice > num || (twice === num && q % 2n === 1n)) q += 1n;
-    return Number(q);
-  };
+  const inUsd = ([amount, currency, day]: [number, string, string]): number =>
+    currency === 'USD' ? amount : pesosInCents(amount, rates.get(day)!.rate);
   const total = { shots: 0, estimate: 0, committed: 0, actual: 0, efc: 0 };
   for (const shot of shots.values()) {
     const committed = shot.award ? inUsd(shot.award) : 0;

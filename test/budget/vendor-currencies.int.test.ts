@@ -1,12 +1,13 @@
 import { BudgetProjection } from '@shotcaller/budget';
 import { type Io, runCli } from '@shotcaller/cli';
+import { BudgetView } from '@shotcaller/contracts';
 import { EventLog } from '@shotcaller/events';
 import { ApiError } from '@shotcaller/sdk';
 import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { notePesoRates, type PesoRates, pesosInCents } from '../support/peso-rates';
+import { expectedEfc, notePesoRates, type PesoRates, pesosInCents } from '../support/peso-rates';
 import { runShotcaller, tokens } from '../support/shotcaller';
 
 // A production made in Argentina for a streamer: the budget line in dollars, a local vendor bidding and
@@ -117,45 +118,19 @@ async function independentFold() {
   for (const shot of shots.values()) {
     const committed = shot.award ? inUsd(shot.award) : 0;
     const actual = shot.invoice ? inUsd(shot.invoice) : 0;
-    const etc = shot.cancelled
-      ? 0
-      : shot.approved
-        ? Math.max(committed - actual, 0)
-        : Math.max(Math.max(shot.estimate, committed) - actual, 0);
     total.shots += 1;
     total.estimate += shot.estimate;
     total.committed += committed;
     total.actual += actual;
-    total.efc += actual + etc;
+    total.efc += expectedEfc({ ...shot, committed, actual });
   }
   return total;
 }
 
-const LineView = z
-  .object({
-    reportingCurrency: z.string().nullable(),
-    lines: z.array(
-      z
-        .object({
-          key: z.string(),
-          currency: z.string(),
-          shots: z.int(),
-          estimate: z.int(),
-          committed: z.int(),
-          actual: z.int(),
-          efc: z.int(),
-          unconvertedShots: z.int(),
-          originalCurrencies: z.array(z.string()),
-        })
-        .loose(),
-    ),
-  })
-  .loose();
-
 /** The line as the API rolls it up, checked against the running totals the threshold alerts read. */
 async function ledgerLine() {
   await caughtUp();
-  const { data } = await app.client(tokens.accountant).request('GET', '/v1/budgets?show=NTH', LineView);
+  const { data } = await app.client(tokens.accountant).request('GET', '/v1/budgets?show=NTH', BudgetView);
   const line = data.lines.find((l) => l.key === 'NTH-VFX')!;
   const totals = await new BudgetProjection(app.running.redis, app.deployment).lineTotals('NTH-VFX');
   expect(totals).toMatchObject({ committed: line.committed, actual: line.actual, efc: line.efc });

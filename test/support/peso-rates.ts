@@ -27,3 +27,20 @@ export function pesosInCents(pesos: number, rate: string): number {
   if (twice > num || (twice === num && q % 2n === 1n)) q += 1n;
   return Number(q);
 }
+
+/** A shot's EFC by the rule docs/budget.md states: what it cost so far, plus what is left to complete. */
+export function expectedEfc(shot: {
+  estimate: number;
+  committed: number;
+  actual: number;
+  approved: boolean;
+  cancelled?: boolean;
+}): number {
+  const { estimate, committed, actual } = shot;
+  const etc = shot.cancelled
+    ? 0
+    : shot.approved
+      ? Math.max(committed - actual, 0)
+      : Math.max(Math.max(estimate, committed) - actual, 0);
+  return actual + etc;
+}

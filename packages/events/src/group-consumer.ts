@@ -41,6 +41,11 @@ export interface ConsumerOptions {
    * by one, so a failing event is retried or dead-lettered on its own and the rest are not held back.
    */
   batchHandler?: (events: readonly ShotcallerEvent[]) => Promise<void>;
+  /**
+   * Called after the group was found gone and made again (at `startAt`): a group that starts at `$`
+   * has skipped what came meanwhile, which its owner may need to look for (the router sweeps).
+   */
+  onGroupCreatedAgain?: () => Promise<void>;
   /** Told about every handler failure and dead letter, for logging. */
   onError?: (error: unknown, info: { entryId: string; eventId: string; deadLettered: boolean }) => void;
 }
@@ -130,9 +135,25 @@ export class GroupConsumer {
       } catch (error) {
         if (!this.running) return;
         this.options.onError?.(error, { entryId: '', eventId: '', deadLettered: false });
-        await new Promise((r) => setTimeout(r, 250));
+        if (/NOGROUP/.test(errorMessage(error))) await this.groupLost();
+        else await new Promise((r) => setTimeout(r, 250));
       }
     }
+  }
+
+  /**
+   * The group is gone from the stream's master: a failover promoted a replica that never had it (a
+   * group made just before the old master died), or someone destroyed it. Make it again where the
+   * options say, and let the owner catch up on what a group made at `$` skips.
+   */
+  private async groupLost(): Promise<void> {
+    try {
+      if (await ensureGroup(this.redis, this.keys.stream, this.options.group, this.options.startAt ?? '0'))
+        await this.options.onGroupCreatedAgain?.();
+    } catch (error) {
+      this.options.onError?.(error, { entryId: '', eventId: '', deadLettered: false });
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
 
   private async readOwnPending(): Promise<void> {
@@ -348,16 +369,18 @@ function withBufferReads(redis: RedisClient) {
   };
 }
 
-/** Creates a consumer group (and the stream) unless it exists. */
+/** Creates a consumer group (and the stream) unless it exists; true when it made it. */
 export async function ensureGroup(
   redis: RedisClient,
   stream: string,
   group: string,
   startAt: '0' | '$',
-): Promise<void> {
+): Promise<boolean> {
   try {
     await redis.xgroup('CREATE', stream, group, startAt, 'MKSTREAM');
+    return true;
   } catch (error) {
     if (!/BUSYGROUP/.test(errorMessage(error))) throw error;
+    return false;
   }
 }

@@ -115,4 +115,41 @@ describe('a group consumer meeting Redis errors', () => {
       'the pending event resumed',
     );
   });
+
+  it('makes its group again when the stream’s master has lost it, and tells its owner to catch up', async () => {
+    const { redis, deployment } = testRedis();
+    cleanups.push(() => redis.disconnect());
+    const log = new EventLog(redis, { deployment });
+    let caughtUp = 0;
+    const { consumer, handled, errors } = recordingConsumer(log, {
+      startAt: '$',
+      onGroupCreatedAgain: async () => {
+        caughtUp++;
+      },
+    });
+    await consumer.start();
+    const before = aUsageEvent(1);
+    await log.append(before);
+    await eventually(
+      () => handled,
+      (ids) => ids.includes(before.id),
+      'the first event handled',
+    );
+
+    // As a replica promoted without the group would answer.
+    await redis.xgroup('DESTROY', log.keys.stream, 'g');
+    await eventually(
+      () => caughtUp,
+      (n) => n === 1,
+      'the owner told the group was made again',
+    );
+    expect(errors.some((m) => /NOGROUP/.test(m))).toBe(true);
+    const after = aUsageEvent(2);
+    await log.append(after);
+    await eventually(
+      () => handled,
+      (ids) => ids.includes(after.id),
+      'an event after the group was made again handled',
+    );
+  });
 });

@@ -82,6 +82,13 @@ export class Router {
       ...(options.claimIdleMs === undefined ? {} : { claimIdleMs: options.claimIdleMs }),
       ...(options.maxDeliveries === undefined ? {} : { maxDeliveries: options.maxDeliveries }),
       ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
+      // Made again at `$` after a failover lost it: what was submitted meanwhile is found by a sweep.
+      onGroupCreatedAgain: async () => {
+        options.logger.warn(
+          'the router group was gone (a failover?) and is made again; sweeping for waiting shots',
+        );
+        await this.sweep();
+      },
       onError: (error, info) =>
         options.logger.warn(
           { err: errorMessage(error), ...info },
@@ -99,6 +106,11 @@ export class Router {
    */
   async start(): Promise<void> {
     await this.consumer.start();
+    await this.sweep();
+  }
+
+  /** Routes every shot waiting for routing or for its work job (see start). */
+  private async sweep(): Promise<void> {
     let swept = 0;
     for (const shotId of await this.waiting()) {
       const outcome = await this.route(shotId);

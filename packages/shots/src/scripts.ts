@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { appendEventLuaFunction, type RedisClient } from '@shotcaller/events';
 import type { Result } from 'ioredis';
 
-const lua = (name: string) =>
-  appendEventLuaFunction + readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
+const read = (name: string) => readFileSync(new URL(`./commands/${name}.lua`, import.meta.url), 'utf8');
+const shotCodesLuaFunctions = read('lib-shot-codes');
+const lua = (name: string) => appendEventLuaFunction + shotCodesLuaFunctions + read(name);
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     scCreateShot(...keysAndArgs: Array<string | Buffer>): Result<[string, number], Context>;
     scTransitionShot(...keysAndArgs: Array<string | Buffer>): Result<string[], Context>;
+    scIndexShotCodes(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
   }
 }
 
@@ -16,8 +18,10 @@ const installed = new WeakSet<RedisClient>();
 
 export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
-    redis.defineCommand('scCreateShot', { numberOfKeys: 8, lua: lua('create-shot') });
-    redis.defineCommand('scTransitionShot', { numberOfKeys: 5, lua: lua('transition-shot') });
+    redis.defineCommand('scCreateShot', { numberOfKeys: 9, lua: lua('create-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 6, lua: lua('transition-shot') });
+    // Its keys are the page's shots, as many as there are.
+    redis.defineCommand('scIndexShotCodes', { lua: shotCodesLuaFunctions + read('index-shot-codes') });
     installed.add(redis);
   }
   return redis;

@@ -304,6 +304,12 @@ export class ShotStore {
       );
     if (request.show !== current.request.show || request.budgetLine !== current.request.budgetLine)
       throw new RevisionRefused(`Shot ${id}: a revision cannot move it to another show or budget line`);
+    // The revised request's key will name this shot: it must not be taken from another.
+    const keyOwner = (
+      await this.redis.hget(this.keys.idempotency(request.show), request.idempotencyKey)
+    )?.split('|')[0];
+    if (keyOwner !== undefined && keyOwner !== id)
+      throw new IdempotencyConflict(request.idempotencyKey, keyOwner);
     const changed = (Object.keys(request) as Array<keyof ShotRequest>).filter(
       (k) => JSON.stringify(request[k]) !== JSON.stringify(current.request[k]),
     );

@@ -5,7 +5,7 @@ import type {
   TurnoverEntry,
   TurnoverReport,
 } from '@shotcaller/contracts';
-import { RevisionRefused } from '@shotcaller/shots';
+import { RevisionRefused, ShotCodeTaken } from '@shotcaller/shots';
 import { type Comparison, compareShot, type ExistingShot } from './compare';
 import type { CutDocument } from './cut-document';
 import { movedInCut } from './cut-order';
@@ -173,10 +173,23 @@ async function applyShot(
       : {};
     if (!write) return { ...base, change: 'new', action: 'would-create', ...reinstated };
     const request = newRequest(shot, mapping);
-    const { shotId } = await sink.submit(
-      back ? { ...request, idempotencyKey: `${request.idempotencyKey}:${context.turnoverId}` } : request,
-    );
-    return { ...base, change: 'new', shotId, state: 'submitted', action: 'created', ...reinstated };
+    try {
+      const { shotId } = await sink.submit(
+        back ? { ...request, idempotencyKey: `${request.idempotencyKey}:${context.turnoverId}` } : request,
+      );
+      return { ...base, change: 'new', shotId, state: 'submitted', action: 'created', ...reinstated };
+    } catch (error) {
+      // Submitted by someone else since the show's shots were read: one shot per code, so that one stays.
+      if (!(error instanceof ShotCodeTaken)) throw error;
+      return {
+        ...base,
+        change: 'new',
+        shotId: error.shotId,
+        state: error.state,
+        action: 'reported',
+        message: `not created: shot ${error.shotId} with its code was submitted while the cut was read; import the turnover again to compare the cut with it`,
+      };
+    }
   }
   const comparison = compareShot(shot, existing, mapping.handles, reordered);
   const found = { ...base, ...comparison, shotId: existing.id, state: existing.state };

@@ -134,6 +134,11 @@ const kitsuSync: RoleStarter = async (ctx) => {
               log.info({ shot: o.shot, outcome: o.outcome }, 'imported from Kitsu');
             else if (o.outcome === 'invalid')
               log.warn({ shot: o.shot, issues: o.issues }, 'Kitsu shot not imported');
+            else if (o.outcome === 'code-taken')
+              log.warn(
+                { shot: o.shot, kitsuShotId: o.kitsuShotId, liveShotId: o.shotId, issues: o.issues },
+                'Kitsu shot not imported: another live shot has its code',
+              );
         },
       },
       {

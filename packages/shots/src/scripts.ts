@@ -14,6 +14,9 @@ declare module 'ioredis' {
   }
 }
 
+/** What create-shot.lua answers, beside the id (and request fingerprint) it names. */
+export const createShotOutcome = { existing: 0, created: 1, unindexed: 2, codeTaken: 3 } as const;
+
 const installed = new WeakSet<RedisClient>();
 
 export function withShotScripts(redis: RedisClient): RedisClient {

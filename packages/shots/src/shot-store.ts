@@ -25,7 +25,7 @@ import { IdempotencyConflict, IllegalTransition, RevisionRefused, ShotBusy, Shot
 import { type ShotKeys, shotKeys } from './keys';
 import { assertTransition, canTransition, revisableStates, transitions } from './lifecycle';
 import { newestFirst } from './newest-first';
-import { withShotScripts } from './scripts';
+import { createShotOutcome, withShotScripts } from './scripts';
 import { indexShotCodes, ShotCodeTaken } from './shot-codes';
 import { ShotRecord } from './shot-record';
 
@@ -159,18 +159,18 @@ export class ShotStore {
         code,
       );
     let reply = await createShot();
-    if (reply[1] === 2) {
+    if (reply[1] === createShotOutcome.unindexed) {
       await this.indexCodes(request.show);
       reply = await createShot();
     }
     const [owner, outcome] = reply;
     // Indexed a moment ago, yet not complete: someone dropped the index meanwhile.
-    if (outcome === 2) throw new ShotBusy(id);
-    if (outcome === 1) {
+    if (outcome === createShotOutcome.unindexed) throw new ShotBusy(id);
+    if (outcome === createShotOutcome.created) {
       await awaitReplicas(this.redis, k.shot(id), [event.type]);
       return { shot: record, created: true };
     }
-    if (outcome === 3) throw await this.codeTaken(code, owner);
+    if (outcome === createShotOutcome.codeTaken) throw await this.codeTaken(code, owner);
     const [existingId, existingPrint] = owner.split('|') as [string, string];
     if (existingPrint !== print) throw new IdempotencyConflict(request.idempotencyKey, existingId);
     return { shot: await this.require(existingId), created: false };

@@ -11,6 +11,8 @@ export interface CommandBreakdown {
 
 const parts: Array<[RegExp, string]> = [
   [/:bull:/, 'queues (BullMQ)'],
+  // A shot's hash is also its event index (see packages/shots/src/keys.ts): the shot store's.
+  [/:events:by-subject:sh-/, 'shot store'],
   [/:events(:|$)/, 'event log'],
   [/:shots?:/, 'shot store'],
   [/:budget:/, 'ledger'],

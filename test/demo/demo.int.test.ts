@@ -53,9 +53,27 @@ describe('the demo production (the README main job)', () => {
     expect(text).toContain('BUDGET ALERTS (2)');
     expect(text).toMatch(/NTH-EP01-VFX crossed 80%/);
     expect(text).toMatch(/NTH-EP01-VFX fell under 80%/);
-    expect(text).toContain('The vendors bid on, delivered and invoiced 3 ticket(s) through the vendor API.');
-    expect(text).toMatch(/COL_0030 +│ 2 +│ ironbark-vfx +│ USD 107,816.12 +│ 2 +│ USD 107,816.12 +│ closed/);
-    expect(text).toMatch(/vendor +│ 3 +│ +│ USD 142,758.00 +│ USD 134,192.52 +│ USD 134,192.52/);
+    expect(text).toContain(
+      'The vendors bid on, delivered and invoiced 3 ticket(s) through the vendor API, each in its own currency (ironbark-vfx USD, northlight USD, estudio-austral ARS).',
+    );
+    // The hero simulation goes to a studio abroad in dollars; the Buenos Aires house wins the others in
+    // pesos, compared and checked against the dollar line at the day's rate, and the ledger shows both.
+    expect(text).toContain(
+      'VENDOR TICKETS (Temporal workflows; each amount as billed, and in the reporting currency USD',
+    );
+    expect(text).toMatch(
+      /COL_0030 +│ 3 +│ ironbark-vfx +│ USD 107,816.12 +│ USD 107,816.12 +│ 2 +│ USD 107,816.12 +│ USD 107,816.12 +│ closed/,
+    );
+    expect(text).toMatch(
+      /COL_0050 +│ 3 +│ estudio-austral +│ ARS 18,816,295.00 +│ USD 15,729.40 +│ 1 +│ ARS 18,816,295.00 +│ USD 15,729.40 +│ closed/,
+    );
+    expect(text).toMatch(/COL_0190 +│ 3 +│ estudio-austral +│ ARS 10,051,132.00 +│ USD 8,402.20 +│/);
+    expect(text).toMatch(
+      /vendor +│ 3 +│ +│ USD 142,758.00 +│ USD 131,947.72 +│ USD 131,947.72 +│ USD 131,947.72 +│ +│ ARS USD +│/,
+    );
+    expect(text).toMatch(
+      /genai +│ 14 +│ +│ USD 6,839.42 +│ USD 0.00 +│ USD 6,720.00 +│ USD 6,839.42 +│ +│ USD +│/,
+    );
     expect(text).toContain("COMPLIANCE ALERTS IN THE OFFICERS' INBOX (4)");
     expect(text).toMatch(/the same shots, all to vendors +│ 17/);
   }, 120_000);

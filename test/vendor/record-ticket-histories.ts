@@ -18,9 +18,9 @@ import { runShotcaller, tokens } from '../support/shotcaller';
 const histories = new URL('../../packages/vendor-tickets/test/histories/', import.meta.url);
 const sha = (c: string) => c.repeat(64);
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
-const bid = (vendorId: string, amountMinor: number, turnaroundDays: number): BidInput => ({
+const bid = (vendorId: string, amountMinor: number, turnaroundDays: number, currency = 'USD'): BidInput => ({
   vendorId,
-  amount: usd(amountMinor),
+  amount: { amountMinor, currency },
   turnaroundDays,
   note: '',
 });
@@ -295,6 +295,81 @@ describe('ticket histories, recorded from real runs', () => {
         amount: usd(800_000),
       });
       await save('escalations-then-award', t.handle);
+    } finally {
+      await app.running.stop();
+    }
+  }, 300_000);
+
+  it('with windows of seconds, the auto-award rule and bids in pesos: a peso bid auto-awarded, a bid without a rate', async () => {
+    const { app, tickets, openTicket, save } = await production(
+      ['api', 'router', 'vendor-worker', 'temporal-worker', 'budget'],
+      { bidWindowMs: 5_000, dayMs: 1_000, autoAward: 'lowest-within-budget' },
+    );
+    const accountant = app.client(tokens.accountant);
+    const today = new Date().toISOString().slice(0, 10);
+    try {
+      // A dollar line and today's peso rate; no rate for reais.
+      await accountant.request('PUT', '/v1/budgets/lines/NTH-VFX', z.any(), {
+        show: 'NTH',
+        currency: 'USD',
+        amount: '250000.00',
+      });
+      await accountant.request('PUT', '/v1/fx-rates', z.any(), {
+        rates: [{ date: today, from: 'USD', to: 'ARS', rate: '1000' }],
+      });
+      await eventually(
+        () =>
+          accountant.request(
+            'GET',
+            '/v1/fx-rates',
+            z.object({ rates: z.array(z.object({ date: z.string() }).loose()) }),
+          ),
+        (r) => r.data.rates.some((x) => x.date === today),
+        'the rate in the ledger',
+      );
+      // A dollar bid and a lower one in pesos (ARS 6,500,000.00 = USD 6,500.00): the peso bid is auto-awarded.
+      {
+        const t = await openTicket();
+        await tickets.bid(t.show, t.shotId, bid('vendor-a', 700_000, 30));
+        await tickets.bid(t.show, t.shotId, bid('vendor-b', 650_000_000, 30, 'ARS'));
+        await eventually(
+          t.shotTypes,
+          (types) => types.includes('vendor.ticket.awarded.v1'),
+          'the auto-award',
+          30_000,
+        );
+        const { vendorId, amount } = (await tickets.state(t.show, t.shotId)).award!;
+        await tickets.deliver(t.show, t.shotId, { vendorId, files: files('v001'), note: '' });
+        await tickets.review(t.show, t.shotId, { outcome: 'approved', notes: '', by: 'ana (td)' });
+        await tickets.invoice(t.show, t.shotId, { vendorId, invoiceId: 'INV-ARS-1', amount });
+        await save('peso-bid-auto-awarded', t.handle);
+      }
+      // A bid in reais, which have no rate: not auto-awarded (escalated), refused to a person, who awards the dollar bid.
+      {
+        const t = await openTicket();
+        const reais = await tickets.bid(t.show, t.shotId, bid('vendor-a', 3_000_000, 30, 'BRL'));
+        const dollars = await tickets.bid(t.show, t.shotId, bid('vendor-b', 700_000, 30));
+        await eventually(
+          async () => (await app.client().getShot(t.shotId)).history!,
+          (events) =>
+            events.some(
+              (e) =>
+                e.type === 'io.shotcaller.vendor.bids.escalated.v1' &&
+                /not auto-awarded/.test(JSON.stringify(e.data)),
+            ),
+          'the escalation naming the missing rate',
+          30_000,
+        );
+        await tickets.award(t.show, t.shotId, { bidId: reais.bidId, by: 'ana (td)', reason: '' }).then(
+          () => {
+            throw new Error('a bid without a rate was awarded against the line');
+          },
+          () => undefined,
+        );
+        await tickets.award(t.show, t.shotId, { bidId: dollars.bidId, by: 'ana (td)', reason: '' });
+        await tickets.cancel(t.show, t.shotId, { by: 'ana (td)', reason: 'the sequence was cut' });
+        await save('bid-without-rate-then-award', t.handle);
+      }
     } finally {
       await app.running.stop();
     }

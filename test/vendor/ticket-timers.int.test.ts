@@ -69,6 +69,52 @@ describe('ticket timers, with durations from the ticket’s terms', () => {
     expect(types.indexOf('vendor.bids.escalated.v1')).toBeLessThan(types.indexOf('vendor.bid.received.v1'));
   }, 60_000);
 
+  it('auto-awards by price in the line’s currency, and not while a bid’s rate is missing, saying which', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const rates = (rate: Record<string, string>) =>
+      call(tokens.accountant, 'PUT', '/v1/fx-rates', {
+        rates: [{ date: today, from: 'USD', ...rate }],
+      });
+    await rates({ to: 'ARS', rate: '1000' });
+    const { shotId, ticketId } = await vendorShot();
+    // ARS 6,500,000.00 is USD 6,500.00; BRL 35,000.00 has no rate yet (then USD 7,000.00 at 5).
+    // The reais first: a deadline between the two bids still finds a bid it cannot price.
+    await call(tokens.vendorB, 'POST', `/v1/vendor/tickets/${ticketId}/bids`, {
+      amount: { amountMinor: 3_500_000, currency: 'BRL' },
+      turnaroundDays: 30,
+    });
+    await call(tokens.vendorA, 'POST', `/v1/vendor/tickets/${ticketId}/bids`, {
+      amount: { amountMinor: 650_000_000, currency: 'ARS' },
+      turnaroundDays: 30,
+    });
+    const held = await eventually(
+      async () => (await app.client().getShot(shotId)).history!,
+      (events) => events.some((e) => /not auto-awarded/.test(JSON.stringify(e.data))),
+      'an escalation naming the missing rate',
+      30_000,
+    );
+    const escalated = held.find((e) => /not auto-awarded/.test(JSON.stringify(e.data)))!;
+    expect((escalated.data as { reason: string }).reason).toMatch(
+      new RegExp(
+        `^\\d bid\\(s\\) waiting for an award since .*; not auto-awarded, since bid-1 has no BRL→USD rate for ${today}: record the rate, or award a bid by hand$`,
+      ),
+    );
+    expect((await call(tokens.td, 'GET', `/v1/vendor/tickets/${ticketId}`)).data.award).toBeUndefined();
+
+    await rates({ to: 'BRL', rate: '5' });
+    const ticket = await eventually(
+      () => call(tokens.td, 'GET', `/v1/vendor/tickets/${ticketId}`),
+      (r) => !!r.data.award,
+      'the auto-award once the rate is recorded',
+      30_000,
+    );
+    expect(ticket.data.award).toMatchObject({
+      vendorId: 'vendor-a',
+      by: 'auto-award',
+      amount: { amountMinor: 650_000_000, currency: 'ARS' },
+    });
+  }, 60_000);
+
   it('raises vendor.ticket.overdue once when the due date passes without a delivery, and still takes the delivery', async () => {
     const { shotId, ticketId } = await vendorShot();
     await call(tokens.vendorA, 'POST', `/v1/vendor/tickets/${ticketId}/bids`, {

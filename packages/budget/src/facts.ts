@@ -52,8 +52,31 @@ export const Fact = z.discriminatedUnion('kind', [
 ]);
 export type Fact = z.infer<typeof Fact>;
 
+/** The events the ledger counts: each brings one fact of its shot. */
+const factEventTypes = [
+  'io.shotcaller.shot.submitted.v1',
+  'io.shotcaller.shot.revised.v1',
+  'io.shotcaller.shot.routed.v1',
+  'io.shotcaller.genai.task.started.v1',
+  'io.shotcaller.genai.task.completed.v1',
+  'io.shotcaller.genai.task.completed.v2',
+  'io.shotcaller.genai.task.failed.v1',
+  'io.shotcaller.genai.usage.recorded.v1',
+  'io.shotcaller.genai.attempt.charged.v1',
+  'io.shotcaller.vendor.ticket.awarded.v1',
+  'io.shotcaller.vendor.invoice.received.v1',
+  'io.shotcaller.shot.approved.v1',
+  'io.shotcaller.shot.cancelled.v1',
+  'io.shotcaller.shot.retried.v1',
+  'io.shotcaller.shot.rerouted.v1',
+] as const satisfies ReadonlyArray<ShotcallerEvent['type']>;
+type FactEvent = Extract<ShotcallerEvent, { type: (typeof factEventTypes)[number] }>;
+export const factTypes: ReadonlySet<string> = new Set(factEventTypes);
+const isFactEvent = (event: ShotcallerEvent): event is FactEvent => factTypes.has(event.type);
+
 /** The shot a money event is about and its fact; undefined for events the ledger does not count. */
 export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } | undefined {
+  if (!isFactEvent(event)) return undefined;
   const at = event.time;
   switch (event.type) {
     case 'io.shotcaller.shot.submitted.v1':
@@ -117,6 +140,7 @@ export function factOf(event: ShotcallerEvent): { shotId: string; fact: Fact } |
     case 'io.shotcaller.shot.rerouted.v1':
       return { shotId: event.data.shotId, fact: { kind: 'reopened', at } };
     default:
-      return undefined;
+      // Every type in factEventTypes has its case: a new one fails to compile here until it does.
+      return event satisfies never;
   }
 }

@@ -2,6 +2,7 @@ import type { FxRate } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
 import { FxRates } from './fx';
 import type { BudgetKeys } from './keys';
+import { ratesVersionStep } from './ledger-clock';
 
 /** A rate as the ledger holds it, with the event that set it. */
 export type HeldRate = FxRate & { recordedAt: string; eventId: string };
@@ -21,7 +22,14 @@ export class FxStore {
   /** Records one event's rates; answers the ones that changed: field, before ('' if new), after, … */
   record(rates: readonly FxRate[], at: string, eventId: string): Promise<string[]> {
     const args = rates.flatMap((r) => [`${r.from}:${r.to}:${r.date}`, r.rate]);
-    return this.redis.scBudgetRecordRates(this.keys.fxRates, this.keys.fxVersion, at, eventId, ...args);
+    return this.redis.scBudgetRecordRates(
+      this.keys.fxRates,
+      this.keys.clock,
+      at,
+      eventId,
+      String(ratesVersionStep),
+      ...args,
+    );
   }
 
   /** The table of a rates version, read from Redis when the version is not the one in hand. */

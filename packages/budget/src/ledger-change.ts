@@ -11,7 +11,7 @@ export interface LineDelta extends LineTotals {
   lineId: string;
 }
 
-/** What storing one more fact of a shot changes in the ledger, besides the fact itself. */
+/** What storing more facts of a shot changes in the ledger, besides the facts themselves. */
 export interface LedgerChange {
   /**
    * The lines whose totals move, or whose currency must be compared with the row's (the row's money
@@ -43,6 +43,22 @@ function addsNothing(facts: readonly Fact[], fact: Fact): boolean {
   );
 }
 
+/** Which of `added` the ledger keeps after a shot's stored `facts`: each judged after the ones before it. */
+export function factsWorthStoring<T>(
+  facts: readonly Fact[],
+  added: readonly T[],
+  factOf: (item: T) => Fact,
+): T[] {
+  const all = [...facts];
+  const kept: T[] = [];
+  for (const item of added) {
+    if (addsNothing(all, factOf(item))) continue;
+    all.push(factOf(item));
+    kept.push(item);
+  }
+  return kept;
+}
+
 /** Totals of a line with no shots. */
 export const zeroTotals = (): LineTotals => ({
   shots: 0,
@@ -63,20 +79,22 @@ function add(delta: LineDelta, row: FoldedRow, sign: 1 | -1): void {
 const moves = (d: LineDelta) => lineTotalFields.some((f) => d[f] !== 0);
 
 /**
- * What adding `fact` to a shot's stored `facts` changes: undefined when it changes nothing and need not
- * be stored. Both rows come from the one fold, so the totals move by exactly the row's difference, and
- * a shot moved to another line or show (a revision may not, but the log is what it is) leaves the old.
+ * What adding `added` (one fact or several) to a shot's stored `facts` changes: undefined when it
+ * changes nothing and need not be stored. Both rows come from the one fold, so the totals move by
+ * exactly the row's difference, and a shot moved to another line or show (a revision may not, but the
+ * log is what it is) leaves the old.
  */
 export function ledgerChange(
   shotId: string,
   facts: readonly Fact[],
-  fact: Fact,
+  added: Fact | readonly Fact[],
   money: RowMoney = {},
 ): LedgerChange | undefined {
-  if (addsNothing(facts, fact)) return undefined;
+  const kept = factsWorthStoring(facts, Array.isArray(added) ? added : [added], (f: Fact) => f);
+  if (kept.length === 0) return undefined;
   const before = foldFacts(shotId, facts, money);
   // Without rates, throws CurrencyMismatch before anything is stored if the fact's money does not match the shot's.
-  const after = foldFacts(shotId, [...facts, fact], money);
+  const after = foldFacts(shotId, [...facts, ...kept], money);
   // The submitted fact has not arrived yet: the fact is kept, the row comes when it does.
   if (!after) return { lines: [] };
   const lines = new Map<string, LineDelta>();

@@ -17,17 +17,19 @@ import {
 import type { Cluster, Redis, Result } from 'ioredis';
 import { BudgetLine } from './budget-lines';
 import { compareVersions, type LineVersion, versionBudget } from './budget-versions';
-import { factOf } from './facts';
+import { factOf, factTypes } from './facts';
 import type { FxRates } from './fx';
 import { FxStore, type HeldRate } from './fx-store';
 import { budgetKeys } from './keys';
 import {
+  factsWorthStoring,
   type LedgerChange,
   type LineTotals,
   ledgerChange,
   lineTotalFields,
   zeroTotals,
 } from './ledger-change';
+import { ratesVersionOf } from './ledger-clock';
 import { type FoldedRow, foldFacts, type LedgerRow, type RowMoney } from './ledger-row';
 import { LineVersionStore } from './line-version-store';
 import { providerSpend } from './provider-spend';
@@ -45,6 +47,17 @@ declare module 'ioredis' {
     scBudgetSetIfLater(...keysAndArgs: string[]): Result<number, Context>;
   }
 }
+
+/** Every event type the ledger applies: the facts, and the budget's own configuration and rates. */
+export const ledgerEventTypes: ReadonlySet<string> = new Set([
+  ...factTypes,
+  ...([
+    'io.shotcaller.budget.line.configured.v1',
+    'io.shotcaller.budget.fx-rates.recorded.v1',
+    'io.shotcaller.budget.line.version.recorded.v1',
+    'io.shotcaller.budget.line.version.selected.v1',
+  ] satisfies ReadonlyArray<ShotcallerEvent['type']>),
+]);
 
 const installed = new WeakSet<object>();
 function withScripts(redis: RedisClient): RedisClient {
@@ -91,7 +104,7 @@ export class BudgetProjection {
    * Redis holds (it compares the whole of it), so a wrong guess costs a read and a retry, never a
    * wrong figure. Bounded: the shots of the last few thousand facts.
    */
-  private readonly lastStored = new Map<string, string>();
+  private readonly lastStored = new Map<string, { stored: string; facts: StoredFact[] }>();
   private ratesVersionSeen: string | undefined;
 
   constructor(
@@ -128,7 +141,7 @@ export class BudgetProjection {
 
   /** The rates version now, and the rows' money rules with every configured line's currency. */
   private async currentMoney(): Promise<{ version: string; money: RowMoney }> {
-    const version = (await this.redis.get(this.keys.fxVersion)) ?? '0';
+    const version = ratesVersionOf(await this.redis.get(this.keys.clock));
     const lines = await this.lines();
     const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
     return { version, money: { currencyOf: (id) => currencies.get(id), rates: await this.ratesOf(version) } };
@@ -174,29 +187,65 @@ export class BudgetProjection {
       return;
     }
     const found = factOf(event);
-    if (!found) return;
-    const { shotId, fact } = found;
-    const record = encodeFact(shotId, event.id, fact);
+    if (found) await this.storeFacts(found.shotId, [{ eventId: event.id, fact: found.fact }]);
+  }
+
+  /**
+   * Applies a batch of events as {@link apply} would one by one, but stores each shot's facts in the
+   * batch with one fold and one write rather than one each. Events that are not facts (a line
+   * configured, rates recorded) are applied in their place, after the facts before them.
+   */
+  async applyMany(events: readonly ShotcallerEvent[]): Promise<void> {
+    let waiting = new Map<string, StoredFact[]>();
+    const storeWaiting = async () => {
+      await Promise.all([...waiting].map(([shotId, facts]) => this.storeFacts(shotId, facts)));
+      waiting = new Map();
+    };
+    for (const event of events) {
+      const found = factOf(event);
+      if (!found) {
+        await storeWaiting();
+        await this.apply(event);
+        continue;
+      }
+      const facts = waiting.get(found.shotId) ?? waiting.set(found.shotId, []).get(found.shotId)!;
+      facts.push({ eventId: event.id, fact: found.fact });
+    }
+    await storeWaiting();
+  }
+
+  /** Stores facts of one shot not yet stored, and moves its lines' totals by what they change. */
+  private async storeFacts(shotId: string, incoming: readonly StoredFact[]): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const guessed = attempt === 0 ? this.guess(shotId, fact.kind) : undefined;
+      const guessed = attempt === 0 ? this.guess(shotId, incoming[0]!.fact.kind) : undefined;
       const { stored, version } = guessed ?? (await this.read(shotId));
-      const facts = decodeFacts(shotId, stored);
-      const all = [...facts.map((f) => f.fact), fact];
-      const lineIds = all.flatMap((f) => (f.kind === 'submitted' ? [f.lineId] : []));
-      const change = facts.some((f) => f.eventId === event.id)
-        ? undefined
-        : ledgerChange(
-            shotId,
-            facts.map((f) => f.fact),
-            fact,
-            await this.moneyFor(lineIds, version),
-          );
+      // A guess comes with its facts decoded: decoding them again is most of a fold's work.
+      const decoded = guessed?.facts ?? decodeFacts(shotId, stored);
+      const facts = decoded.map((f) => f.fact);
+      const known = new Set(decoded.map((f) => f.eventId));
+      const fresh = incoming.filter(
+        (f, i) => !known.has(f.eventId) && incoming.findIndex((g) => g.eventId === f.eventId) === i,
+      );
+      const kept = factsWorthStoring(facts, fresh, (f) => f.fact);
+      const lineIds = [...facts, ...kept.map((f) => f.fact)].flatMap((f) =>
+        f.kind === 'submitted' ? [f.lineId] : [],
+      );
+      const change =
+        kept.length === 0
+          ? undefined
+          : ledgerChange(
+              shotId,
+              facts,
+              kept.map((f) => f.fact),
+              await this.moneyFor(lineIds, version),
+            );
       // Doing nothing is decided on what Redis holds, never on a guess: the script checks only writes.
       if (!change && guessed) continue;
       if (!change) return;
-      const [outcome] = await this.record(shotId, stored, record, change, version);
+      const records = kept.map((f) => encodeFact(shotId, f.eventId, f.fact)).join('');
+      const [outcome] = await this.record(shotId, stored, records, change, version);
       if (outcome === 'ok') {
-        this.remember(shotId, stored + record, version);
+        this.remember(shotId, stored + records, [...decoded, ...kept], version);
         if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
         return;
       }
@@ -210,20 +259,24 @@ export class BudgetProjection {
 
   /** A shot's stored facts and the rates version, as Redis has them now. */
   private async read(shotId: string): Promise<{ stored: string; version: string }> {
-    const [stored, version] = await this.redis.mget(this.keys.shotFacts(shotId), this.keys.fxVersion);
-    return { stored: stored ?? '', version: version ?? '0' };
+    const [stored, clock] = await this.redis.mget(this.keys.shotFacts(shotId), this.keys.clock);
+    return { stored: stored ?? '', version: ratesVersionOf(clock) };
   }
 
   /** What Redis most likely holds, without asking: the last write of this shot, or none for a new one. */
-  private guess(shotId: string, kind: string): { stored: string; version: string } | undefined {
+  private guess(
+    shotId: string,
+    kind: string,
+  ): { stored: string; facts: StoredFact[]; version: string } | undefined {
     if (this.ratesVersionSeen === undefined) return undefined;
-    const stored = this.lastStored.get(shotId) ?? (kind === 'submitted' ? '' : undefined);
-    return stored === undefined ? undefined : { stored, version: this.ratesVersionSeen };
+    const last =
+      this.lastStored.get(shotId) ?? (kind === 'submitted' ? { stored: '', facts: [] } : undefined);
+    return last && { ...last, version: this.ratesVersionSeen };
   }
 
-  private remember(shotId: string, stored: string, version: string): void {
+  private remember(shotId: string, stored: string, facts: StoredFact[], version: string): void {
     this.lastStored.delete(shotId);
-    this.lastStored.set(shotId, stored);
+    this.lastStored.set(shotId, { stored, facts });
     if (this.lastStored.size > 5_000) this.lastStored.delete(this.lastStored.keys().next().value!);
     this.ratesVersionSeen = version;
   }
@@ -265,8 +318,8 @@ export class BudgetProjection {
    */
   async retotal(): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const [generation, versionRead] = await this.redis.mget(this.keys.generation, this.keys.fxVersion);
-      const version = versionRead ?? '0';
+      const clock = (await this.redis.get(this.keys.clock)) ?? '0';
+      const version = ratesVersionOf(clock);
       const rates = await this.ratesOf(version);
       const lines = await this.lines();
       const currencies = new Map(lines.map((l) => [l.id, l.amount.currency]));
@@ -285,10 +338,9 @@ export class BudgetProjection {
         for (const f of lineTotalFields) if (f !== 'shots') t[f] += row[f];
         totals.set(row.lineId, t);
       }
-      const keys = [this.keys.generation, this.keys.fxVersion, this.stream.stream, this.stream.ids];
+      const keys = [this.keys.clock, this.stream.stream, this.stream.ids];
       const args = [
-        generation ?? '0',
-        version,
+        clock,
         this.source,
         this.clock().toISOString(),
         this.emitThresholds ? '1' : '0',
@@ -351,7 +403,7 @@ export class BudgetProjection {
     }
     if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
     if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
-    keys.push(this.keys.fxVersion, this.keys.generation);
+    keys.push(this.keys.clock);
     args.push(version);
     return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
   }
@@ -389,7 +441,7 @@ export class BudgetProjection {
     const [line, { versions, current }] = await Promise.all([this.line(lineId), this.versions(lineId)]);
     const chosen = current && versions.find((v) => v.version === current.version);
     if (!line || !chosen) return;
-    const version = (await this.redis.get(this.keys.fxVersion)) ?? '0';
+    const version = ratesVersionOf(await this.redis.get(this.keys.clock));
     const budget = versionBudget(chosen, line.amount.currency, await this.ratesOf(version));
     if (!('amountMinor' in budget) || budget.amountMinor === line.amount.amountMinor) return;
     await this.configureLine({
@@ -520,10 +572,17 @@ export class BudgetProjection {
     this.emitThresholds = false;
     this.rebuilding = true;
     try {
+      // In chunks, so each shot's facts in a chunk are stored with one write.
+      let chunk: ShotcallerEvent[] = [];
       for await (const { event } of log.replay()) {
-        await this.apply(event);
+        chunk.push(event);
         n++;
+        if (chunk.length === 500) {
+          await this.applyMany(chunk);
+          chunk = [];
+        }
       }
+      await this.applyMany(chunk);
       // Facts replayed before a rate they need was: one re-total at the end puts every line right.
       await this.retotal();
     } finally {

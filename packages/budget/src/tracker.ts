@@ -1,5 +1,5 @@
 import { type ConsumerOptions, EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
-import { BudgetProjection } from './projection';
+import { BudgetProjection, ledgerEventTypes } from './projection';
 
 export interface BudgetTrackerOptions {
   redis: RedisClient;
@@ -23,7 +23,9 @@ export function startBudgetTracker(options: BudgetTrackerOptions): {
   const consumer = new EventLog(options.redis, { deployment: options.deployment }).consumer({
     group: 'budget',
     consumer: options.consumerName,
+    types: ledgerEventTypes,
     handler: (event) => projection.apply(event),
+    batchHandler: (events) => projection.applyMany(events),
     ...(options.claimIdleMs ? { claimIdleMs: options.claimIdleMs } : {}),
     ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
     ...(options.blockMs ? { blockMs: options.blockMs } : {}),

@@ -71,6 +71,37 @@ describe('the budget projection', () => {
     expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
   });
 
+  it('refuses a re-total folded before a fact stored meanwhile, and makes it again with the fact', async () => {
+    const { redis, deployment } = setup();
+    const p = plannedShot(2); // genai: usage 9,600
+    const [submitted, routed, started, usage] = p.events;
+    const writer = new BudgetProjection(redis, deployment);
+    for (const e of [submitted!, routed!, started!]) await writer.apply(e);
+    // The re-totalling projection's first write waits until the writer has stored the usage: the totals
+    // it folded are older than the ledger by then.
+    let interleaved = false;
+    const racing = new Proxy(redis, {
+      get(target, property) {
+        if (property === 'scBudgetSetLineTotals' && !interleaved) {
+          interleaved = true;
+          return async (...args: string[]) => {
+            await writer.apply(usage!);
+            return (target as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[property]!(
+              ...args,
+            );
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await new BudgetProjection(racing, deployment).retotal();
+    expect(interleaved).toBe(true);
+    const row = (await writer.row(p.shotId))!;
+    expect(row.actual).toBe(9_600);
+    expect(await writer.lineTotals(p.lineId)).toEqual(totalsOfOneShot(row));
+  });
+
   it('stays exact when two consumers take turns on a shot, each guessing from what it last stored', async () => {
     const { redis, deployment } = setup();
     const p = plannedShot(3);
@@ -116,6 +147,44 @@ describe('the budget projection', () => {
     // USD 106.41 / 1.5 = EUR 70.94
     expect((await projection.row(p.shotId))!.efc).toBe(7_094);
     expect(await projection.lineTotals(p.lineId)).toMatchObject({ actual: 7_094, efc: 7_094 });
+  });
+
+  it('stores a batch as one event at a time would, each shot with one write, a repeated event once', async () => {
+    const { redis, deployment } = setup();
+    const shots = [1, 2, 3, 4, 5, 6, 7].map((n) => plannedShot(n));
+    // Interleaved as a busy log is, with a redelivered event inside the batch and a line configured midway.
+    const events = shots.flatMap((p) => p.events.map((e, i) => ({ e, at: i }))).sort((x, y) => x.at - y.at);
+    const batch = [...events.slice(0, 9).map((x) => x.e), events[3]!.e, ...events.slice(9).map((x) => x.e)];
+    const oneByOne = new BudgetProjection(redis, `${deployment}-single`);
+    const together = new BudgetProjection(redis, deployment);
+    const lineA = line(
+      `{ id: NTH-EP01, show: NTH, currency: USD, amount: "500.00", thresholdsPercent: [50] }`,
+    );
+    for (const e of batch.slice(0, 9)) await oneByOne.apply(e);
+    await oneByOne.configureLine(lineA);
+    for (const e of batch.slice(9)) await oneByOne.apply(e);
+    await together.applyMany(batch.slice(0, 9));
+    await together.configureLine(lineA);
+    await together.applyMany(batch.slice(9));
+
+    for (const p of shots) {
+      const row = (await together.row(p.shotId))!;
+      expect(row).toEqual(await oneByOne.row(p.shotId));
+      expect({ committed: row.committed, actual: row.actual, efc: row.efc }, p.shotId).toEqual(p.expected);
+      // Each event's fact stored once, whatever the batch repeated.
+      const stored = (await redis.get(together.keys.shotFacts(p.shotId)))!;
+      const ids = stored
+        .split('\n')
+        .filter(Boolean)
+        .map((f) => JSON.stringify(JSON.parse(f)[0]));
+      expect(new Set(ids).size, p.shotId).toBe(ids.length);
+    }
+    // Totals and threshold crossings alike.
+    for (const lineId of ['NTH-EP01', 'NTH-EP02'])
+      expect(await redis.hgetall(together.keys.lineState(lineId))).toEqual(
+        await redis.hgetall(oneByOne.keys.lineState(lineId)),
+      );
+    expect(await together.rows('NTH')).toEqual(await oneByOne.rows('NTH'));
   });
 
   it('announces a crossing on the write that moves EFC over the threshold, or on a new budget, once', async () => {

@@ -7,6 +7,7 @@ import { type GroupPosition, safeTrimBound } from './retention';
 import { withEventLogScripts } from './scripts';
 import { type RawBufferEntry, type RawEntry, toStoredEvent } from './stream-entry';
 import { compareStreamIds } from './stream-id';
+import { subjectEntries } from './subject-index';
 
 export interface AppendResult {
   entryId: string;
@@ -93,13 +94,19 @@ export class EventLog {
    * are de-duplicated per subject, so give the subject the event was appended with.
    */
   async has(eventId: string, subject = ''): Promise<boolean> {
-    const index = subject === '' ? this.keys.ids : this.keys.subject(subject);
-    return (await this.redis.hexists(index, eventId)) === 1;
+    if (subject === '') return (await this.redis.hexists(this.keys.ids, eventId)) === 1;
+    const [field, packed] = await this.redis.hmgetBuffer(this.keys.subject(subject), eventId, '');
+    const fields: Record<string, Buffer> = {};
+    if (field) fields[eventId] = field;
+    if (packed) fields[''] = packed;
+    return subjectEntries(fields).has(eventId);
   }
 
   /** The events about one subject (a shot id), oldest first. */
   async bySubject(subject: string): Promise<Array<{ entryId: string; event: ShotcallerEvent }>> {
-    let ids = Object.values(await this.redis.hgetall(this.keys.subject(subject))).sort(compareStreamIds);
+    let ids = [...subjectEntries(await this.redis.hgetallBuffer(this.keys.subject(subject))).values()].sort(
+      compareStreamIds,
+    );
     // A shot whose events an older version indexed in a list: read that instead, no migration needed.
     if (ids.length === 0) ids = await this.redis.lrange(this.keys.legacySubject(subject), 0, -1);
     if (ids.length === 0) return [];

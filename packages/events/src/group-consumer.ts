@@ -35,9 +35,18 @@ export interface ConsumerOptions {
    * handlers whose work on one shot never depends on another's (routing), not for folds (the ledger).
    */
   concurrentSubjects?: boolean;
+  /**
+   * Handles a whole batch's events at once, where that saves work (the ledger folds a shot's facts
+   * that arrive together into one write). If it throws, the batch's events are handed to `handler` one
+   * by one, so a failing event is retried or dead-lettered on its own and the rest are not held back.
+   */
+  batchHandler?: (events: readonly ShotcallerEvent[]) => Promise<void>;
   /** Told about every handler failure and dead letter, for logging. */
   onError?: (error: unknown, info: { entryId: string; eventId: string; deadLettered: boolean }) => void;
 }
+
+/** An entry, how often it was delivered, and its event. */
+type Parsed = [StoredEvent, number, ShotcallerEvent];
 
 /**
  * One consumer of a consumer group: at-least-once delivery with explicit acknowledgement. Events a dead
@@ -210,23 +219,32 @@ export class GroupConsumer {
   }
 
   /**
-   * Handles a batch in order (or each subject's events in order, with `concurrentSubjects`), then acknowledges every event handled in one XACK: one command a batch
+   * Handles a batch (whole, with `batchHandler`; else in order, or each subject's events in order with
+   * `concurrentSubjects`), then acknowledges every event handled in one XACK: one command a batch
    * rather than one an event. A crash before the XACK redelivers the batch, which handlers (idempotent
    * by event id) already allow for.
    */
   private async processBatch(batch: ReadonlyArray<[StoredEvent, number]>): Promise<void> {
     const handled: string[] = [];
     const redelivered: string[] = [];
-    const processInOrder = async (events: ReadonlyArray<[StoredEvent, number]>) => {
-      for (const [stored, deliveries] of events) {
-        if (!(await this.process(stored, deliveries))) continue;
-        handled.push(stored.entryId);
-        if (deliveries > 1) redelivered.push(stored.entryId);
-      }
+    const done = ([stored, deliveries]: readonly [StoredEvent, number, ...unknown[]]) => {
+      handled.push(stored.entryId);
+      if (deliveries > 1) redelivered.push(stored.entryId);
     };
-    if (this.options.concurrentSubjects && batch.length > 1) {
-      const bySubject = new Map<string, Array<[StoredEvent, number]>>();
-      for (const item of batch) {
+    const parsed: Parsed[] = [];
+    for (const [stored, deliveries] of batch) {
+      const outcome = await this.parse(stored, deliveries);
+      if (outcome === 'skip') done([stored, deliveries]);
+      else if (outcome !== 'dead-lettered') parsed.push([stored, deliveries, outcome]);
+    }
+    const processInOrder = async (events: readonly Parsed[]) => {
+      for (const item of events) if (await this.process(item)) done(item);
+    };
+    if (this.options.batchHandler && parsed.length > 1 && (await this.handleWhole(parsed))) {
+      for (const item of parsed) done(item);
+    } else if (this.options.concurrentSubjects && parsed.length > 1) {
+      const bySubject = new Map<string, Parsed[]>();
+      for (const item of parsed) {
         const subject = item[0].subject;
         const list = bySubject.get(subject);
         if (list) list.push(item);
@@ -234,7 +252,7 @@ export class GroupConsumer {
       }
       await Promise.all([...bySubject.values()].map(processInOrder));
     } else {
-      await processInOrder(batch);
+      await processInOrder(parsed);
     }
     if (handled.length === 0) return;
     if (redelivered.length === 0) {
@@ -248,20 +266,42 @@ export class GroupConsumer {
       .exec();
   }
 
-  /** Handles one event; true when it is done with and may be acknowledged. */
-  private async process(stored: StoredEvent, deliveries: number): Promise<boolean> {
-    let event: ShotcallerEvent;
+  /** The batch handed over whole; false (and the failure reported) when the events must go one by one. */
+  private async handleWhole(parsed: readonly Parsed[]): Promise<boolean> {
     try {
-      const json: unknown = JSON.parse(stored.json);
-      const { types } = this.options;
-      if (types && !types.has((json as { type?: unknown }).type as string)) return true;
-      event = parseEvent(json);
+      await this.options.batchHandler!(parsed.map(([, , event]) => event));
+      return true;
     } catch (error) {
-      // A malformed or unknown event will never parse: retrying cannot help.
-      await this.deadLetter(stored, `cannot be parsed: ${errorMessage(error)}`, deliveries);
-      this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
+      const first = parsed[0]![0];
+      this.options.onError?.(error, { entryId: first.entryId, eventId: first.eventId, deadLettered: false });
       return false;
     }
+  }
+
+  /**
+   * An entry's event, or `skip` for a type the handler does not want (acknowledged unread), or
+   * `dead-lettered` for one that will never parse: retrying cannot help.
+   */
+  private async parse(
+    stored: StoredEvent,
+    deliveries: number,
+  ): Promise<ShotcallerEvent | 'skip' | 'dead-lettered'> {
+    const { types } = this.options;
+    // Told apart without expanding the event, where its stored form names its type.
+    if (types && stored.knownType !== undefined && !types.has(stored.knownType)) return 'skip';
+    try {
+      const json: unknown = JSON.parse(stored.json);
+      if (types && !types.has((json as { type?: unknown }).type as string)) return 'skip';
+      return parseEvent(json);
+    } catch (error) {
+      await this.deadLetter(stored, `cannot be parsed: ${errorMessage(error)}`, deliveries);
+      this.options.onError?.(error, { entryId: stored.entryId, eventId: stored.eventId, deadLettered: true });
+      return 'dead-lettered';
+    }
+  }
+
+  /** Handles one event; true when it is done with and may be acknowledged. */
+  private async process([stored, deliveries, event]: Parsed): Promise<boolean> {
     try {
       await this.options.handler(event, {
         entryId: stored.entryId,

@@ -10,7 +10,7 @@ export const appendEventLuaFunction = lua('lib-append-event');
 const scripts = {
   scAppendEvent: { numberOfKeys: 3, lua: appendEventLuaFunction + lua('append-event') },
   scDeadLetter: { numberOfKeys: 3, lua: lua('dead-letter') },
-  scTrimAcknowledged: { numberOfKeys: 2, lua: lua('trim-acknowledged') },
+  scTrimAcknowledged: { numberOfKeys: 2, lua: appendEventLuaFunction + lua('trim-acknowledged') },
 };
 
 declare module 'ioredis' {

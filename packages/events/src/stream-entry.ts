@@ -1,4 +1,4 @@
-import { expandEvent } from './compact-json';
+import { expandEvent, typeOfCompactEvent } from './compact-json';
 
 /** A raw stream entry as Redis returns it: `[id, [field, value, field, value, …]]`. */
 export type RawEntry = [string, string[]];
@@ -10,26 +10,35 @@ export interface StoredEvent {
   eventId: string;
   /** The type as the entry keeps it beside the event: only entries written before it moved inside. */
   legacyType: string;
+  /** The type, where it can be told without expanding the event (see typeOfCompactEvent). */
+  knownType: string | undefined;
   /** The event's subject ('' for none; entries written before subjects were stored say '' too). */
   subject: string;
-  /** The CloudEvent as stored, expanded to JSON, not yet validated. */
-  json: string;
+  /** The CloudEvent as stored, expanded to JSON (when first read), not yet validated. */
+  readonly json: string;
 }
 
-/** Reads a stream entry (string or Buffer replies), expanding a compact event to its JSON. */
+/**
+ * Reads a stream entry (string or Buffer replies). A compact event is expanded to its JSON when that is
+ * first read: a consumer that skips the event's type never pays for it.
+ */
 export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): StoredEvent {
   const map = new Map<string, Buffer | string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), fields[i + 1]!);
   const text = (name: string) => String(map.get(name) ?? '');
   const event = map.get('event');
-  const [eventId, subject] = [text('id'), text('subject')];
-  const json = event === undefined ? '' : expandEvent(event, { id: eventId, subject });
+  const [eventId, subject, legacyType] = [text('id'), text('subject'), text('type')];
+  let json: string | undefined;
   return {
     entryId: String(entryId),
     eventId,
-    legacyType: text('type'),
+    legacyType,
+    knownType: legacyType || (event === undefined ? undefined : typeOfCompactEvent(event)),
     subject,
-    json,
+    get json() {
+      json ??= event === undefined ? '' : expandEvent(event, { id: eventId, subject });
+      return json;
+    },
   };
 }
 
@@ -38,5 +47,5 @@ export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): Sto
  * and from the raw JSON, since an event that is dead-lettered may not parse.
  */
 export function typeOfStored(stored: StoredEvent): string {
-  return stored.legacyType || (/"type":"([^"]+)"/.exec(stored.json)?.[1] ?? '');
+  return stored.knownType ?? /"type":"([^"]+)"/.exec(stored.json)?.[1] ?? '';
 }

@@ -22,3 +22,8 @@ export function nextStreamId(id: string): string {
 export function streamIdTime(id: string): number {
   return Number(parts(id)[0]);
 }
+
+/** Whether `value` is a stream entry id. */
+export function isStreamId(value: string): boolean {
+  return /^\d+-\d+$/.test(value);
+}

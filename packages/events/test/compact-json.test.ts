@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { makeEvent } from '@shotcaller/contracts';
+import { eventTypes, makeEvent } from '@shotcaller/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   compactEvent,
   compactJson,
   expandEvent,
   expandJson,
+  typeOfCompactEvent,
   UnreadableStoredJson,
 } from '../src/compact-json';
 import { aSubmittedEvent, aUsageEvent } from './event-factory';
@@ -36,6 +37,33 @@ describe('compact JSON', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
       '52155da36bdfd0072d7f4de5d4d23b5630bb11ad492a99f6e851cc42c21b6084',
     );
+  });
+
+  it('names a catalogue type in one byte, read without expanding the event; other types stay inside', () => {
+    const event = aUsageEvent(6);
+    const stored = compactEvent(event);
+    expect(typeOfCompactEvent(stored)).toBe(event.type);
+    expect(JSON.parse(expandEvent(stored, { id: event.id, subject: event.subject! }))).toEqual(event);
+    // A type this version's table does not have (a newer one's): stored with its type inside, as before.
+    const unlisted = { ...event, type: 'io.shotcaller.genai.usage.recorded.v9' };
+    const inside = compactEvent(unlisted);
+    expect(typeOfCompactEvent(inside)).toBeUndefined();
+    expect(JSON.parse(expandEvent(inside, { id: event.id, subject: event.subject! }))).toEqual(unlisted);
+    expect(typeOfCompactEvent(JSON.stringify(event))).toBeUndefined();
+  });
+
+  it('keeps the type table of format 3 line for line, and every type of the catalogue in it', () => {
+    const table = readFileSync(new URL('../src/event-types-v1.txt', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
+    // Stored events name their type by line: the first 48 lines never change (new types go after them).
+    expect(
+      createHash('sha256')
+        .update(`${table.slice(0, 48).join('\n')}\n`)
+        .digest('hex'),
+    ).toBe('5a0ccb1f13f0832938468db4437227c6f3d6cc1e031914221494b16fcee9284f');
+    expect(eventTypes.filter((type) => !table.includes(type))).toEqual([]);
+    expect(table.length).toBeLessThanOrEqual(256);
   });
 
   it('stores an event without what its stream entry holds, and gives the same event back', () => {

@@ -198,6 +198,50 @@ describe('the event log', () => {
     );
   });
 
+  it('hands a batch over whole, and one by one when that fails, so a poison event is dead-lettered alone', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => aUsageEvent(i));
+    const poison = events[6]!;
+    await log.appendMany(events);
+    const batches: number[] = [];
+    const single = new Set<string>();
+    await consume(
+      'budget',
+      'a',
+      async (e) => {
+        if (e.id === poison.id) throw new Error('rate card for provider "local" is missing');
+        single.add(e.id);
+      },
+      {
+        maxDeliveries: 2,
+        claimIdleMs: 100,
+        batchSize: 50,
+        batchHandler: async (batch: readonly { id: string }[]) => {
+          batches.push(batch.length);
+          if (batch.some((e) => e.id === poison.id)) throw new Error('one of these is poison');
+        },
+      },
+    ).start();
+    await eventually(
+      () => log.deadLetters('budget'),
+      (d) => d.length === 1,
+      'the poison event dead-lettered',
+    );
+    // The whole batch was tried together first; its other nine events went on one by one.
+    expect(batches[0]).toBe(10);
+    expect([...single].sort()).toEqual(
+      events
+        .filter((e) => e !== poison)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect((await log.deadLetters('budget'))[0]).toMatchObject({ eventId: poison.id, deliveries: 2 });
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0,
+      'nothing left pending',
+    );
+  });
+
   it('dead-letters an event that does not match the catalogue without calling the handler', async () => {
     const bad = { ...aUsageEvent(1), data: { shotId: 'x' } };
     await log.append(bad as never);
@@ -288,8 +332,11 @@ describe('the event log', () => {
     for await (const { event } of log.replay()) left.push(event.id);
     expect(left).toEqual(events.slice(25).map((e) => e.id));
     // A trimmed event's id leaves its subject's index too, so no index outgrows the log.
-    for (let i = 0; i < 40; i++)
-      expect(await redis.hexists(log.keys.subject(`shot-${i}`), events[i]!.id)).toBe(i < 25 ? 0 : 1);
+    for (let i = 0; i < 40; i++) {
+      expect(await log.has(events[i]!.id, `shot-${i}`)).toBe(i >= 25);
+      // An index left with no entry is gone.
+      expect(await redis.exists(log.keys.subject(`shot-${i}`))).toBe(i < 25 ? 0 : 1);
+    }
   });
 
   it('keeps acknowledged events younger than the retention period', async () => {
@@ -316,6 +363,42 @@ describe('a subject history', () => {
 });
 
 describe('a log written by an older version', () => {
+  it('reads, de-duplicates against and trims an index an older version kept as a field per event', async () => {
+    const [older, newer] = [aUsageEvent(3, 100), aUsageEvent(3, 200)];
+    const subject = older.subject!;
+    // As the older script left it: the entry, and its id as a field of the subject's hash.
+    const entry = await redis.xadd(
+      log.keys.stream,
+      '*',
+      'id',
+      older.id,
+      'subject',
+      subject,
+      'event',
+      JSON.stringify(older),
+    );
+    await redis.hset(log.keys.subject(subject), older.id, entry!);
+    // Unicode in an id: the packed index counts its bytes.
+    const accented = { ...newer, id: `${newer.id}-é` };
+
+    expect(await log.append(older)).toMatchObject({ appended: false, entryId: entry });
+    expect((await log.append(accented)).appended).toBe(true);
+    expect((await log.append(accented)).appended).toBe(false);
+    expect((await log.bySubject(subject)).map((e) => e.event.id)).toEqual([older.id, accented.id]);
+    expect(await log.has(older.id, subject)).toBe(true);
+
+    await consume('all', 'a', async () => {}).start();
+    await eventually(
+      () => log.groups(),
+      (g) => g[0]?.pending === 0 && g[0]?.lag === 0,
+      'everything acknowledged',
+    );
+    expect(await log.trim()).toBe(2);
+    expect(await log.has(older.id, subject)).toBe(false);
+    expect(await log.has(accented.id, subject)).toBe(false);
+    expect(await redis.exists(log.keys.subject(subject))).toBe(0);
+  });
+
   it('still lists the history of a shot whose events were indexed in a list', async () => {
     const event = aUsageEvent(7);
     // As the older append script wrote it: the entry's fields without a subject, and a list per subject.

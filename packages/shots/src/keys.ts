@@ -1,8 +1,17 @@
 import type { ShotState } from '@shotcaller/contracts';
-import { deploymentPrefix } from '@shotcaller/events';
+import { deploymentPrefix, eventLogKeys } from '@shotcaller/events';
 
 export interface ShotKeys {
+  /**
+   * The shot: a hash of its state, record, version and live progress, which is also the event log's
+   * index of the shot's events (event id → stream entry, see events' keys.ts), so that a move writes
+   * the shot and its events' index entries with one HSET.
+   */
   shot(id: string): string;
+  /** Where a shot lived before it shared its event index's hash; read once by `upgradeShotKeys`. */
+  legacyShot(id: string): string;
+  /** Set once every shot of the partition is in its event index's hash. */
+  layout: string;
   /** idempotency key → "shot id|request fingerprint", per show. */
   idempotency(show: string): string;
   /** The shows that have shots: listings across shows merge the shows' own indexes. */
@@ -21,8 +30,11 @@ export interface ShotKeys {
 /** Shot keys; every one under the deployment's hash tag so one Lua script may touch them with the event log. */
 export function shotKeys(deployment: string): ShotKeys {
   const p = deploymentPrefix(deployment);
+  const events = eventLogKeys(deployment);
   return {
-    shot: (id) => `${p}shot:${id}`,
+    shot: (id) => events.subject(id),
+    legacyShot: (id) => `${p}shot:${id}`,
+    layout: `${p}shots:layout`,
     idempotency: (show) => `${p}shots:idem:${show}`,
     shows: `${p}shots:shows`,
     byShow: (show) => `${p}shots:show:${show}`,

@@ -11,6 +11,7 @@ declare module 'ioredis' {
     scCreateShot(...keysAndArgs: Array<string | Buffer>): Result<[string, number], Context>;
     scTransitionShot(...keysAndArgs: Array<string | Buffer>): Result<string[], Context>;
     scIndexShotCodes(numberOfKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    scMoveShotKey(from: string, to: string): Result<number, Context>;
   }
 }
 
@@ -21,10 +22,11 @@ const installed = new WeakSet<RedisClient>();
 
 export function withShotScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
-    redis.defineCommand('scCreateShot', { numberOfKeys: 9, lua: lua('create-shot') });
-    redis.defineCommand('scTransitionShot', { numberOfKeys: 6, lua: lua('transition-shot') });
+    redis.defineCommand('scCreateShot', { numberOfKeys: 7, lua: lua('create-shot') });
+    redis.defineCommand('scTransitionShot', { numberOfKeys: 5, lua: lua('transition-shot') });
     // Its keys are the page's shots, as many as there are.
     redis.defineCommand('scIndexShotCodes', { lua: shotCodesLuaFunctions + read('index-shot-codes') });
+    redis.defineCommand('scMoveShotKey', { numberOfKeys: 2, lua: lua('move-shot-key') });
     installed.add(redis);
   }
   return redis;

@@ -60,6 +60,8 @@ export interface ChangeOptions {
    * Without it, an event with a chosen id is looked up and appended only if it is not there.
    */
   idsUniqueToMove?: boolean;
+  /** The move ends the task whose live progress the shot keeps: the same write forgets it. */
+  clearProgress?: boolean;
   /** Who or what makes the change, e.g. `/shotcaller/dev/router`. */
   source: string;
   causationId?: string;
@@ -143,8 +145,6 @@ export class ShotStore {
         k.byShow(request.show),
         k.byShowState(request.show, 'submitted'),
         this.streamKeys.stream,
-        this.streamKeys.ids,
-        this.streamKeys.subject(id),
         k.codes(request.show),
         request.idempotencyKey,
         `${id}|${print}`,
@@ -253,7 +253,6 @@ export class ShotStore {
       const reply = await this.redis.scTransitionShot(
         k.shot(id),
         this.streamKeys.stream,
-        this.streamKeys.subject(id),
         k.byShowState(current.show, current.state),
         k.byShowState(current.show, to),
         k.codes(current.show),
@@ -262,6 +261,7 @@ export class ShotStore {
         compactJson(JSON.stringify({ ...next, version: undefined })),
         id,
         String(Date.parse(current.createdAt)),
+        options.clearProgress ? '1' : '0',
         shotCodeOf(current.request),
         shotCodeOf(next.request),
         String(events.length),
@@ -362,6 +362,34 @@ export class ShotStore {
     return moved;
   }
 
+  /**
+   * A deployment an older version wrote keeps each shot in a hash of its own (`shot:<id>`), apart from
+   * its event index: move every shot into its index's hash (see keys.ts), one script a shot, then mark
+   * the partition done so that later starts skip the walk. Safe to run at every start and from several
+   * processes at once. Every process of the older version must be stopped first: one still running
+   * would write shots where no one reads them.
+   */
+  async upgradeShotKeys(): Promise<number> {
+    if ((await this.redis.exists(this.keys.layout)) === 1) return 0;
+    const indexes = [...(await this.shows()).map((show) => this.keys.byShow(show)), this.keys.legacy.all];
+    let moved = 0;
+    for (const index of indexes)
+      for (let start = 0; ; start += 500) {
+        const ids = await this.redis.zrange(index, start, start + 499);
+        if (ids.length > 0) {
+          const pipeline = this.redis.pipeline();
+          for (const id of ids) pipeline.scMoveShotKey(this.keys.legacyShot(id), this.keys.shot(id));
+          for (const [error, n] of (await pipeline.exec()) ?? []) {
+            if (error) throw error;
+            moved += Number(n);
+          }
+        }
+        if (ids.length < 500) break;
+      }
+    await this.redis.set(this.keys.layout, 'shot-in-event-index');
+    return moved;
+  }
+
   /** The shows that have shots. */
   async shows(): Promise<string[]> {
     return (await this.redis.smembers(this.keys.shows)).sort();
@@ -388,6 +416,7 @@ export class ShotStore {
 
   /** The latest live progress of the shot's running task, if it has reported any. */
   async progress(id: string): Promise<ShotcallerEvent | undefined> {
+    // Empty once the task that reported it ended (see clearProgress).
     const json = await this.redis.hget(this.keys.shot(id), 'progress');
     return json ? parseEvent(JSON.parse(json)) : undefined;
   }

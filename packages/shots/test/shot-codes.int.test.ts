@@ -89,6 +89,16 @@ describe('one live shot per shot code', () => {
     expect((await refusal(store.create(aShotRequest(bad), opts))).shotId).toBe(second.id);
   });
 
+  it('lets a refused request keep no hold on its key: sent again once the code is free, it makes the shot', async () => {
+    const { shot: live } = await store.create(aShotRequest(bad), opts);
+    const refused = aShotRequest({ ...bad, brief: 'The second TD’s take' });
+    await refusal(store.create(refused, opts));
+    await cancel(live.id);
+    const { shot, created } = await store.create(refused, opts);
+    expect(created).toBe(true);
+    expect(shot.request.brief).toBe('The second TD’s take');
+  });
+
   it('keeps an approved shot’s code taken, and says a redo needs a code of its own', async () => {
     const { shot } = await store.create(aShotRequest(bad), opts);
     // Approved is final; the path there does not matter to the code index, so it is written directly.

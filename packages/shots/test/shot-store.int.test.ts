@@ -205,6 +205,39 @@ describe('listing shots across shows', () => {
     expect(await store.count('submitted')).toBe(9);
   });
 
+  it('moves shots an older version kept apart from their event index, once, and keeps their history', async () => {
+    const { shot } = await store.create(aShotRequest({ show: 'OLD' }), opts);
+    const cut = (s: { id: string }) => [
+      pending('io.shotcaller.shot.cancelled.v1', { shotId: s.id, by: 'td', reason: 'cut' }, `cut-${s.id}`),
+    ];
+    await store.change(shot.id, { to: 'cancelled', events: cut, source: '/test', now });
+    // As an older version left it: the shot in a hash of its own, a field per event in its index, and
+    // no layout mark.
+    const key = store.keys.shot(shot.id);
+    const all = await redis.hgetallBuffer(key);
+    const history = await store.log.bySubject(shot.id);
+    const legacy = store.keys.legacyShot(shot.id);
+    for (const field of ['state', 'record', 'version']) await redis.hset(legacy, field, all[field]!);
+    await redis.del(key);
+    for (const { entryId, event } of history) await redis.hset(key, event.id, entryId);
+    await redis.del(store.keys.layout);
+    expect(await store.get(shot.id)).toBeUndefined();
+
+    expect(await store.upgradeShotKeys()).toBe(1);
+    expect(await store.require(shot.id)).toMatchObject({ state: 'cancelled', version: 2 });
+    expect(await redis.exists(legacy)).toBe(0);
+    // A move that brings an event again finds it in the older index: appended once.
+    await store.change(shot.id, { events: cut, source: '/test', now });
+    expect((await store.history(shot.id)).map((h) => h.event.type)).toEqual([
+      'io.shotcaller.shot.submitted.v1',
+      'io.shotcaller.shot.cancelled.v1',
+    ]);
+    // Marked done: the next start does not walk the shots again.
+    await redis.hset(legacy, 'state', 'submitted');
+    expect(await store.upgradeShotKeys()).toBe(0);
+    expect((await store.require(shot.id)).state).toBe('cancelled');
+  });
+
   it('upgrades a deployment indexed by an older version: its shots are listed, the old indexes gone', async () => {
     const { shot } = await store.create(aShotRequest({ show: 'OLD' }), opts);
     // As an older version left it: deployment-wide indexes and no set of shows.

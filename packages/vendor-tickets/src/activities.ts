@@ -1,10 +1,10 @@
-import { BudgetProjection } from '@shotcaller/budget';
+import { AmountTooLarge, BudgetProjection, FxRates } from '@shotcaller/budget';
 import { type EventDraft, eventFromDraft, type Money, type ShotState } from '@shotcaller/contracts';
 import type { RedisClient } from '@shotcaller/events';
 import { eventSource } from '@shotcaller/events';
 import { IllegalTransition, type ShotStore } from '@shotcaller/shots';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TicketInput, TicketState } from './ticket';
+import type { BidPrice, BudgetCheck, TicketInput, TicketState } from './ticket';
 import type { TrackerChange, VendorTrackers } from './trackers/tracker';
 
 /** An event the workflow asks to append, under an id it derived, so a retried activity appends once. */
@@ -80,6 +80,21 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
     return { moved: false };
   }
 
+  const remainingOf = async (shotId: string, lineId: string) => {
+    const [line, totals, own] = await Promise.all([
+      budget.line(lineId),
+      budget.lineTotals(lineId),
+      budget.row(shotId),
+    ]);
+    if (!line) return { line, remaining: undefined };
+    const othersEfc = (totals.efc ?? 0) - (own?.efc ?? 0);
+    const remaining: Money = {
+      amountMinor: line.amount.amountMinor - othersEfc,
+      currency: line.amount.currency,
+    };
+    return { line, remaining };
+  };
+
   return {
     record,
 
@@ -114,16 +129,45 @@ export function createTicketActivities(deps: TicketActivitiesDeps) {
       return { trackerRef, shotCancelled: !moved };
     },
 
-    /** What the shot's budget line has left for it: the line less every other shot's estimate at completion. */
+    /**
+     * What the shot's budget line has left for it: the line less every other shot's estimate at
+     * completion. Tickets from before the `bids-in-other-currencies` patch ask this; newer ones ask `budgetCheck`.
+     */
     async budgetRemaining(shotId: string, lineId: string): Promise<Money | undefined> {
-      const [line, totals, own] = await Promise.all([
-        budget.line(lineId),
-        budget.lineTotals(lineId),
-        budget.row(shotId),
-      ]);
-      if (!line) return undefined;
-      const othersEfc = (totals.efc ?? 0) - (own?.efc ?? 0);
-      return { amountMinor: line.amount.amountMinor - othersEfc, currency: line.amount.currency };
+      return (await remainingOf(shotId, lineId)).remaining;
+    },
+
+    /**
+     * An award's budget check: what the line has left, and each bid priced in the line's currency (the
+     * estimate's when the line is not configured) at the ledger's rates of today, the award's day.
+     */
+    async budgetCheck(
+      shotId: string,
+      lineId: string,
+      estimateCurrency: string,
+      bids: Array<{ bidId: string; amount: Money }>,
+    ): Promise<BudgetCheck> {
+      const [{ line, remaining }, held] = await Promise.all([remainingOf(shotId, lineId), budget.fxRates()]);
+      const currency = line?.amount.currency ?? estimateCurrency;
+      const rates = new FxRates(held);
+      const at = clock().toISOString();
+      const price = ({ bidId, amount }: { bidId: string; amount: Money }): BidPrice => {
+        try {
+          const converted = rates.convert(amount, currency, at);
+          return 'missing' in converted
+            ? { bidId, missing: converted.missing }
+            : { bidId, amount: { amountMinor: converted.amountMinor, currency } };
+        } catch (error) {
+          if (error instanceof AmountTooLarge) return { bidId, tooLarge: true };
+          throw error;
+        }
+      };
+      return {
+        currency,
+        date: at.slice(0, 10),
+        ...(remaining ? { remaining } : {}),
+        prices: bids.map(price),
+      };
     },
 
     async updateTracker(tracker: string, trackerRef: string, change: TrackerChange): Promise<void> {

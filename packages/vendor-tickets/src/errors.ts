@@ -27,6 +27,14 @@ export class AwardOverBudget extends ShotcallerError {
   readonly code = 'award_over_budget';
 }
 
+/**
+ * An award of a bid in another currency than its budget line's, on a day the ledger has no rate for:
+ * it cannot be checked against the line until the rate is recorded.
+ */
+export class AwardRateMissing extends ShotcallerError {
+  readonly code = 'fx_rate_missing';
+}
+
 /** A delivery naming a file that is not in the store as uploaded for this ticket, or not with the declared hash. */
 export class DeliveryRefused extends ShotcallerError {
   readonly code = 'delivery_refused';

@@ -4,7 +4,7 @@ export {
   type TicketActivities,
   type TicketEvent,
 } from './activities';
-export { lowestBidWithinBudget, overBudget } from './auto-award';
+export { lowestBidWithinBudget, overBudget } from './award-budget';
 export {
   checkDeliveredFiles,
   deliveryKey,
@@ -13,6 +13,7 @@ export {
 } from './delivery-files';
 export {
   AwardOverBudget,
+  AwardRateMissing,
   DeliveryRefused,
   TicketClosed,
   TicketForbidden,
@@ -23,6 +24,8 @@ export {
   AwardInput,
   Bid,
   BidInput,
+  BidPrice,
+  BudgetCheck,
   CancelInput,
   DeliveryInput,
   InvoiceInput,

@@ -11,7 +11,14 @@ import {
   SearchAttributeType,
   type UpdateDefinition,
 } from '@temporalio/common';
-import { AwardOverBudget, TicketClosed, TicketForbidden, TicketNotFound, TicketRefused } from './errors';
+import {
+  AwardOverBudget,
+  AwardRateMissing,
+  TicketClosed,
+  TicketForbidden,
+  TicketNotFound,
+  TicketRefused,
+} from './errors';
 import type {
   AwardInput,
   Bid,
@@ -145,6 +152,7 @@ export class TicketClient {
       if (type === 'TicketForbidden') return new TicketForbidden(message);
       if (type === 'TicketNotFound') return new TicketRefused(message);
       if (type === 'OverBudget') return new AwardOverBudget(message);
+      if (type === 'RateMissing') return new AwardRateMissing(message);
       return new TicketRefused(message);
     }
     if (error instanceof WorkflowNotFoundError) {

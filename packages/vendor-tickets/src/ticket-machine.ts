@@ -1,7 +1,7 @@
-import type { EventDataInput, EventType, Money } from '@shotcaller/contracts';
-import { ApplicationFailure } from '@temporalio/common';
+import type { EventDataInput, EventType } from '@shotcaller/contracts';
 import type { RecordRequest, TicketEvent } from './activities';
-import { lowestBidWithinBudget, overBudget } from './auto-award';
+import { type AwardBudget, autoAwardPick, bidsWithoutRate, checkAgainstLine } from './award-budget';
+import { missingRate, refusal } from './refusal';
 import type {
   AwardInput,
   Bid,
@@ -21,9 +21,6 @@ export interface TicketStep {
   record?: RecordRequest;
   tracker?: { status: string; note: string };
 }
-
-/** What the budget line has left for the shot; undefined when the shot has no line. */
-export type Remaining = Money | undefined;
 
 /** Who awarded a bid, and who approved an overrun: an award message less the bid it names. */
 export type AwardDecision = Omit<AwardInput, 'bidId'>;
@@ -86,13 +83,10 @@ export class TicketMachine {
   checkBid(bid: BidInput): void {
     // The ticket is visible to vendors as soon as it is opened in their tracker, before the workflow records it.
     this.checkPhase(['opening', 'bidding'], 'a bid');
-    if (this.awarding) throw this.refusal(`Ticket ${this.id} is being awarded; bids are closed`);
+    if (this.awarding) throw refusal(`Ticket ${this.id} is being awarded; bids are closed`);
     if (!this.state.vendors.includes(bid.vendorId))
-      throw this.refusal(`Vendor ${bid.vendorId} was not invited to bid on ${this.id}`, 'TicketForbidden');
-    if (bid.amount.currency !== this.input.estimate.currency)
-      throw this.refusal(
-        `Bids on ${this.id} are in ${this.input.estimate.currency}, not ${bid.amount.currency}`,
-      );
+      throw refusal(`Vendor ${bid.vendorId} was not invited to bid on ${this.id}`, 'TicketForbidden');
+    // A vendor bids in its own currency: the award's budget check prices the bid in the line's.
   }
 
   bid(input: BidInput, now: number): { bid: Bid; step: TicketStep } {
@@ -114,9 +108,9 @@ export class TicketMachine {
 
   checkAward(award: Pick<AwardInput, 'bidId'>): void {
     this.checkPhase(['opening', 'bidding'], 'an award');
-    if (this.awarding) throw this.refusal(`Ticket ${this.id} is already being awarded`);
+    if (this.awarding) throw refusal(`Ticket ${this.id} is already being awarded`);
     if (!this.state.bids.some((b) => b.bidId === award.bidId))
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} has no bid ${award.bidId}; its bids are ${this.state.bids.map((b) => b.bidId).join(', ') || 'none yet'}`,
         'TicketNotFound',
       );
@@ -125,7 +119,7 @@ export class TicketMachine {
   /** An award begins (the budget line is read next); returns the bid. Ends with `award` or `awardEnded`. */
   awardStarted(bidId: string): Bid {
     const bid = this.state.bids.find((b) => b.bidId === bidId);
-    if (!bid) throw this.refusal(`Ticket ${this.id} has no bid ${bidId}`, 'TicketNotFound');
+    if (!bid) throw refusal(`Ticket ${this.id} has no bid ${bidId}`, 'TicketNotFound');
     this.awarding = true;
     return bid;
   }
@@ -134,17 +128,21 @@ export class TicketMachine {
     this.awarding = false;
   }
 
-  /** Awards `bid` against what the line has left; over it, only with `overBudgetApprovedBy` naming who approved. */
+  /**
+   * Awards `bid` against what the line has left, priced in the line's currency; over it, only with
+   * `overBudgetApprovedBy` naming who approved. A bid that cannot be priced (its rate is missing) is not
+   * awarded against a line at all: nobody can say whether it overruns.
+   */
   award(
     bid: Bid,
     { by, overBudgetApprovedBy, reason }: AwardDecision,
-    remaining: Remaining,
+    budget: AwardBudget,
     now: number,
   ): TicketStep {
-    const over = overBudget(bid.amount, remaining);
+    const { over, remaining, priced } = checkAgainstLine(bid, budget, this.input.budgetLine);
     if (over && !overBudgetApprovedBy)
-      throw this.refusal(
-        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units) is over what budget line ${this.input.budgetLine} has left (${remaining?.amountMinor} ${remaining?.currency}); award it with overBudgetApprovedBy naming who approved the overrun`,
+      throw refusal(
+        `Bid ${bid.bidId} (${bid.amount.amountMinor} ${bid.amount.currency} minor units${priced ? `, ${priced}` : ''}) is over what budget line ${this.input.budgetLine} has left (${remaining?.amountMinor} ${remaining?.currency}); award it with overBudgetApprovedBy naming who approved the overrun`,
         'OverBudget',
       );
     const dueAt = iso(now + bid.turnaroundDays * this.input.terms.dayMs);
@@ -180,7 +178,7 @@ export class TicketMachine {
                   amount,
                   remaining,
                   approvedBy: overBudgetApprovedBy!,
-                  reason: reason || `award of ${this.id} to ${vendorId}`,
+                  reason: reason || `award of ${this.id} to ${vendorId}${priced ? ` (${priced})` : ''}`,
                 }),
               ]
             : []),
@@ -211,18 +209,27 @@ export class TicketMachine {
   }
 
   /** The bid the auto-award rule takes now, if any, and if nothing has been decided meanwhile. */
-  autoAwardPick(remaining: Remaining): Bid | undefined {
-    const pick = lowestBidWithinBudget(this.state.bids, remaining);
+  autoAwardPick(budget: AwardBudget): Bid | undefined {
+    const pick = autoAwardPick(this.state.bids, budget);
     return pick && this.bidding && !this.awarding ? pick : undefined;
   }
 
-  /** The deadline at `deadline` passed undecided: say so, to the production and the vendors. */
-  escalate(deadline: number): TicketStep {
+  /**
+   * The deadline at `deadline` passed undecided: say so, to the production and the vendors. `budget` is
+   * what the auto-award read, if it ran: bids it could not price are named, with the rate they lack.
+   */
+  escalate(deadline: number, budget?: AwardBudget): TicketStep {
     this.state.escalations += 1;
+    const unpriced = bidsWithoutRate(this.state.bids, budget).map(
+      ({ bid, missing }) => `${bid.bidId} has ${missingRate(missing)}`,
+    );
     const reason =
       this.state.bids.length === 0
         ? `No bids by ${iso(deadline)}`
-        : `${this.state.bids.length} bid(s) waiting for an award since ${iso(deadline)}`;
+        : `${this.state.bids.length} bid(s) waiting for an award since ${iso(deadline)}` +
+          (unpriced.length > 0
+            ? `; not auto-awarded, since ${unpriced.join(' and ')}: record the rate, or award a bid by hand`
+            : '');
     return {
       ...this.record('io.shotcaller.vendor.bids.escalated.v1', `escalated-${this.state.escalations}`, {
         ...this.ids,
@@ -270,7 +277,7 @@ export class TicketMachine {
   checkReview(review: Pick<ReviewInput, 'outcome' | 'notes'>): void {
     this.checkPhase(['in-review'], 'a review');
     if (review.outcome === 'changes-requested' && !review.notes.trim())
-      throw this.refusal('Say what to change: a review that requests changes needs notes');
+      throw refusal('Say what to change: a review that requests changes needs notes');
   }
 
   /** A review of the latest version: approved moves on to the invoice, changes requested back to work. */
@@ -340,10 +347,10 @@ export class TicketMachine {
     this.checkPhase(['invoicing'], 'an invoice');
     this.checkAwardedVendor(invoice.vendorId);
     if (this.state.invoice)
-      throw this.refusal(`Ticket ${this.id} already has invoice ${this.state.invoice.invoiceId}`);
+      throw refusal(`Ticket ${this.id} already has invoice ${this.state.invoice.invoiceId}`);
     const awarded = this.state.award!.amount.currency;
     if (invoice.amount.currency !== awarded)
-      throw this.refusal(`The award was in ${awarded}; invoice in the same currency`);
+      throw refusal(`The award was in ${awarded}; invoice in the same currency`);
   }
 
   invoice(invoice: InvoiceInput, now: number): TicketStep {
@@ -364,11 +371,11 @@ export class TicketMachine {
   /** Notes and cancellation are taken in any phase until the ticket closes or is being cancelled. */
   checkOpen(): void {
     if (this.state.phase === 'closed')
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} is closed (${this.state.outcome}); it takes no more messages`,
         'TicketClosed',
       );
-    if (this.state.cancelled) throw this.refusal(`Ticket ${this.id} is being cancelled`, 'TicketClosed');
+    if (this.state.cancelled) throw refusal(`Ticket ${this.id} is being cancelled`, 'TicketClosed');
   }
 
   note(note: NoteInput, now: number): TicketStep {
@@ -448,31 +455,20 @@ export class TicketMachine {
   private checkPhase(phases: TicketPhase[], what: string): void {
     this.checkOpen();
     if (!phases.includes(this.state.phase))
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} is ${this.state.phase}: ${what} is only taken while ${phases.join(' or ')}`,
       );
   }
 
   private checkAwardedVendor(vendorId: string): void {
     if (this.state.award?.vendorId !== vendorId)
-      throw this.refusal(
+      throw refusal(
         `Ticket ${this.id} was awarded to ${this.state.award?.vendorId}, not ${vendorId}`,
         'TicketForbidden',
       );
   }
 
   /** A refusal the caller gets back as is: non-retryable, typed for TicketClient to map to its errors. */
-  private refusal(message: string, type: RefusalType = 'TicketRefused'): ApplicationFailure {
-    return ApplicationFailure.nonRetryable(message, type);
-  }
 }
-
-/** The kinds of refusal, as TicketClient maps them (TicketClosed → 409, TicketForbidden → 403, …). */
-export type RefusalType =
-  | 'TicketRefused'
-  | 'TicketClosed'
-  | 'TicketForbidden'
-  | 'TicketNotFound'
-  | 'OverBudget';
 
 const iso = (ms: number) => new Date(ms).toISOString();

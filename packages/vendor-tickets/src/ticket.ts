@@ -1,4 +1,4 @@
-import { Money, NonNegativeMoney } from '@shotcaller/contracts';
+import { CurrencyCode, MissingFxRate, Money, NonNegativeMoney } from '@shotcaller/contracts';
 import { z } from 'zod';
 
 const Actor = z.string().min(1);
@@ -46,6 +46,33 @@ export type BidInput = z.infer<typeof BidInput>;
 
 export const Bid = BidInput.extend({ bidId: z.string(), at: z.string() });
 export type Bid = z.infer<typeof Bid>;
+
+/** One bid as an award check prices it: in the check's currency, or why it has no price there. */
+export const BidPrice = z.union([
+  z.object({ bidId: z.string(), amount: Money }),
+  /** The ledger has no rate for the bid's currency on the check's day (nor the days it looks back). */
+  z.object({ bidId: z.string(), missing: MissingFxRate }),
+  /** Converted, the bid no longer fits a whole number of minor units exactly: it cannot be a real price. */
+  z.object({ bidId: z.string(), tooLarge: z.literal(true) }),
+]);
+export type BidPrice = z.infer<typeof BidPrice>;
+
+/**
+ * What an award is checked against, as the ledger has it when the check is made (read by an activity,
+ * so a replayed ticket sees the same answer): what the shot's budget line has left, and each bid in
+ * the line's currency at the ledger's rate of the check's day, rounded once, half to even. A bid in the
+ * line's own currency is its price as it stands.
+ */
+export const BudgetCheck = z.object({
+  /** The currency bids are compared in: the budget line's (the show's reporting currency), else the estimate's. */
+  currency: CurrencyCode,
+  /** The UTC day whose rates priced the bids: the award's day. */
+  date: z.iso.date(),
+  /** What the line has left for the shot; absent when the shot's line is not configured. */
+  remaining: Money.optional(),
+  prices: z.array(BidPrice),
+});
+export type BudgetCheck = z.infer<typeof BudgetCheck>;
 
 export const AwardInput = z.strictObject({
   bidId: z.string().min(1),

@@ -1,11 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { type TicketInput, TicketInput as TicketInputSchema, type TicketTermsInput } from '../src/ticket';
+import type { AwardBudget } from '../src/award-budget';
+import {
+  type BidPrice,
+  type TicketInput,
+  TicketInput as TicketInputSchema,
+  type TicketTermsInput,
+} from '../src/ticket';
 import { TicketMachine } from '../src/ticket-machine';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const DAY = 86_400_000;
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+const ars = (amountMinor: number) => ({ amountMinor, currency: 'ARS' });
 const files = [{ uri: 's3://deliveries/COL_0070_v001.exr', sha256: 'a'.repeat(64) }];
 
 function aTicket(terms: Partial<TicketTermsInput> = {}): TicketMachine {
@@ -32,11 +39,36 @@ function bidding(terms: Partial<TicketTermsInput> = {}) {
 }
 const aBid = (t: TicketMachine, vendorId = 'vendor-a', amountMinor = 900_000, turnaroundDays = 10) =>
   t.bid({ vendorId, amount: usd(amountMinor), turnaroundDays, note: '' }, T0 + 1_000).bid;
+const aPesoBid = (t: TicketMachine, vendorId: string, amountMinor: number) =>
+  t.bid({ vendorId, amount: ars(amountMinor), turnaroundDays: 10, note: '' }, T0 + 2_000).bid;
+
+/**
+ * The ledger's answer to an award check on T0's day: `left` (USD cents) on the line, undefined for no
+ * line; each bid in USD priced as billed, and the others as `prices` says.
+ */
+function checked(t: TicketMachine, left: number | undefined, prices: BidPrice[] = []): AwardBudget {
+  const asBilled = t.state.bids
+    .filter((b) => b.amount.currency === 'USD')
+    .map((b) => ({ bidId: b.bidId, amount: b.amount }));
+  return {
+    check: {
+      currency: 'USD',
+      date: '2026-03-02',
+      ...(left === undefined ? {} : { remaining: usd(left) }),
+      prices: [...asBilled, ...prices],
+    },
+  };
+}
+const noRate = (bidId: string) => ({
+  bidId,
+  missing: { from: 'ARS', to: 'USD', date: '2026-03-02' },
+});
+
 /** A ticket awarded to vendor-a, 10 days' turnaround, at T0 + 1 h. */
 function awarded() {
   const t = bidding();
   const bid = aBid(t);
-  t.award(bid, { by: 'ana', reason: '' }, usd(5_000_000), T0 + 3_600_000);
+  t.award(bid, { by: 'ana', reason: '' }, checked(t, 5_000_000), T0 + 3_600_000);
   return t;
 }
 function inReview() {
@@ -89,7 +121,7 @@ describe('a ticket opening', () => {
     const t = aTicket();
     t.openBidWindow(T0);
     const bid = aBid(t);
-    t.award(bid, { by: 'ana', reason: '' }, undefined, T0);
+    t.award(bid, { by: 'ana', reason: '' }, checked(t, undefined), T0);
     t.opened({ trackerRef: 'local-1', shotCancelled: false });
     expect(t.state.phase).toBe('in-progress');
   });
@@ -133,16 +165,21 @@ describe('bids', () => {
     ).not.toThrow();
   });
 
+  it('takes a bid in the vendor’s own currency, and records it as billed', () => {
+    const t = bidding();
+    expect(() =>
+      t.checkBid({ vendorId: 'vendor-b', amount: ars(650_000_000), turnaroundDays: 9, note: '' }),
+    ).not.toThrow();
+    const { step } = t.bid(
+      { vendorId: 'vendor-b', amount: ars(650_000_000), turnaroundDays: 9, note: '' },
+      T0,
+    );
+    expect(step.record!.events[0]!.data).toMatchObject({ amount: ars(650_000_000) });
+  });
+
   const aBidInput = { vendorId: 'vendor-a', amount: usd(1), turnaroundDays: 1, note: '' };
   it.each([
     ['from a vendor not invited', bidding, { vendorId: 'vendor-z' }, 'TicketForbidden', /not invited/],
-    [
-      'in another currency than the estimate',
-      bidding,
-      { amount: { amountMinor: 1, currency: 'EUR' } },
-      'TicketRefused',
-      /in USD, not EUR/,
-    ],
     [
       'after the award',
       awarded,
@@ -171,7 +208,7 @@ describe('the award', () => {
   it('awards a bid within budget: due turnaround days from now, in progress, recorded and told to the tracker', () => {
     const t = bidding({ dayMs: 1_000 });
     const bid = aBid(t, 'vendor-b', 800_000, 3);
-    const step = t.award(bid, { by: 'ana', reason: '' }, usd(900_000), T0 + 10_000);
+    const step = t.award(bid, { by: 'ana', reason: '' }, checked(t, 900_000), T0 + 10_000);
     const dueAt = new Date(T0 + 10_000 + 3_000).toISOString();
     expect(t.state.award).toEqual({
       bidId: 'bid-1',
@@ -203,7 +240,7 @@ describe('the award', () => {
   it('refuses a bid over what the budget line has left, and changes nothing', () => {
     const t = bidding();
     const bid = aBid(t, 'vendor-a', 2_000_000);
-    const refused = refusal(() => t.award(bid, { by: 'ana', reason: '' }, usd(1_500_000), T0));
+    const refused = refusal(() => t.award(bid, { by: 'ana', reason: '' }, checked(t, 1_500_000), T0));
     expect(refused.type).toBe('OverBudget');
     expect(refused.message).toMatch(
       /over what budget line NTH-VFX has left \(1500000 USD\).*overBudgetApprovedBy/,
@@ -215,7 +252,12 @@ describe('the award', () => {
   it('awards over budget with the name of who approved the overrun, and records the approval', () => {
     const t = bidding();
     const bid = aBid(t, 'vendor-a', 2_000_000);
-    const step = t.award(bid, { by: 'ana', overBudgetApprovedBy: 'ines', reason: '' }, usd(1_500_000), T0);
+    const step = t.award(
+      bid,
+      { by: 'ana', overBudgetApprovedBy: 'ines', reason: '' },
+      checked(t, 1_500_000),
+      T0,
+    );
     expect(t.state.award).toMatchObject({ overBudgetApprovedBy: 'ines' });
     expect(step.record!.events.map((e) => e.id)).toEqual(['tk-01/awarded', 'tk-01/overrun-approved']);
     expect(step.record!.events[1]).toMatchObject({
@@ -232,10 +274,11 @@ describe('the award', () => {
 
   it('does not record an approval that was not needed', () => {
     const t = bidding();
+    const bid = aBid(t);
     const step = t.award(
-      aBid(t),
+      bid,
       { by: 'ana', overBudgetApprovedBy: 'ines', reason: 'x' },
-      usd(5_000_000),
+      checked(t, 5_000_000),
       T0,
     );
     expect(t.state.award).not.toHaveProperty('overBudgetApprovedBy');
@@ -244,7 +287,8 @@ describe('the award', () => {
 
   it('awards any bid when the shot has no budget line', () => {
     const t = bidding();
-    t.award(aBid(t, 'vendor-a', 90_000_000_000), { by: 'ana', reason: '' }, undefined, T0);
+    const bid = aBid(t, 'vendor-a', 90_000_000_000);
+    t.award(bid, { by: 'ana', reason: '' }, checked(t, undefined), T0);
     expect(t.state.phase).toBe('in-progress');
   });
 
@@ -263,7 +307,7 @@ describe('the award', () => {
     const bid = aBid(t);
     t.awardStarted(bid.bidId);
     expect(refusal(() => t.checkAward({ bidId: 'bid-1' })).message).toMatch(/already being awarded/);
-    t.award(bid, { by: 'ana', reason: '' }, undefined, T0);
+    t.award(bid, { by: 'ana', reason: '' }, checked(t, undefined), T0);
     t.awardEnded();
     expect(refusal(() => t.checkAward({ bidId: 'bid-1' })).message).toMatch(/is in-progress: an award/);
   });
@@ -275,7 +319,7 @@ describe('a bid deadline passing', () => {
     expect(t.biddingDecided).toBe(false);
     const bid = aBid(t);
     t.awardStarted(bid.bidId);
-    t.award(bid, { by: 'ana', reason: '' }, undefined, T0);
+    t.award(bid, { by: 'ana', reason: '' }, checked(t, undefined), T0);
     expect(t.biddingDecided).toBe(false);
     expect(t.awardInFlight).toBe(true);
     t.awardEnded();
@@ -334,17 +378,154 @@ describe('a bid deadline passing', () => {
     const t = bidding({ autoAward: 'lowest-within-budget' });
     aBid(t, 'vendor-a', 700_000);
     aBid(t, 'vendor-b', 650_000);
-    expect(t.autoAwardPick(usd(1_000_000))?.vendorId).toBe('vendor-b');
-    expect(t.autoAwardPick(usd(600_000))).toBeUndefined();
+    expect(t.autoAwardPick(checked(t, 1_000_000))?.vendorId).toBe('vendor-b');
+    expect(t.autoAwardPick(checked(t, 600_000))).toBeUndefined();
     t.cancel({ by: 'ana', reason: 'cut' });
-    expect(t.autoAwardPick(usd(1_000_000))).toBeUndefined();
+    expect(t.autoAwardPick(checked(t, 1_000_000))).toBeUndefined();
   });
 
   it('does not auto-award over a person’s award in flight', () => {
     const t = bidding({ autoAward: 'lowest-within-budget' });
     const bid = aBid(t);
     t.awardStarted(bid.bidId);
-    expect(t.autoAwardPick(undefined)).toBeUndefined();
+    expect(t.autoAwardPick(checked(t, undefined))).toBeUndefined();
+  });
+});
+
+describe('bids in another currency than the budget line’s', () => {
+  it('awards a peso bid whose price in dollars is within the line, though its pesos are not', () => {
+    const t = bidding();
+    const bid = aPesoBid(t, 'vendor-b', 650_000_000);
+    // ARS 6,500,000.00 at 1000 pesos a dollar is USD 6,500.00: within USD 7,000.00.
+    const step = t.award(
+      bid,
+      { by: 'ana', reason: '' },
+      checked(t, 700_000, [{ bidId: bid.bidId, amount: usd(650_000) }]),
+      T0,
+    );
+    expect(t.state.award).toMatchObject({ vendorId: 'vendor-b', amount: ars(650_000_000) });
+    expect(step.record!.events.map((e) => e.type)).toEqual(['io.shotcaller.vendor.ticket.awarded.v1']);
+    expect(step.record!.events[0]!.data).toMatchObject({ amount: ars(650_000_000) });
+  });
+
+  it('refuses a peso bid over the line in dollars, saying what it came to; approved, the overrun keeps the pesos', () => {
+    const t = bidding();
+    const bid = aPesoBid(t, 'vendor-b', 650_000_000);
+    const budget = checked(t, 600_000, [{ bidId: bid.bidId, amount: usd(650_000) }]);
+    const refused = refusal(() => t.award(bid, { by: 'ana', reason: '' }, budget, T0));
+    expect(refused.type).toBe('OverBudget');
+    expect(refused.message).toBe(
+      'Bid bid-1 (650000000 ARS minor units, 650000 USD minor units at the rate of 2026-03-02) is over what budget line NTH-VFX has left (600000 USD); award it with overBudgetApprovedBy naming who approved the overrun',
+    );
+    const step = t.award(bid, { by: 'ana', overBudgetApprovedBy: 'ines', reason: '' }, budget, T0);
+    expect(step.record!.events[1]).toMatchObject({
+      type: 'io.shotcaller.budget.overrun.approved.v1',
+      data: {
+        amount: ars(650_000_000),
+        remaining: usd(600_000),
+        reason: 'award of tk-01 to vendor-b (650000 USD minor units at the rate of 2026-03-02)',
+      },
+    });
+  });
+
+  it('refuses to award a bid whose rate is missing, even with an overrun approval, naming the rate', () => {
+    const t = bidding();
+    const bid = aPesoBid(t, 'vendor-b', 650_000_000);
+    const budget = checked(t, 5_000_000, [noRate(bid.bidId)]);
+    for (const decision of [
+      { by: 'ana', reason: '' },
+      { by: 'ana', overBudgetApprovedBy: 'ines', reason: '' },
+    ]) {
+      const refused = refusal(() => t.award(bid, decision, budget, T0));
+      expect(refused.type).toBe('RateMissing');
+      expect(refused.message).toMatch(
+        /^Bid bid-1 is in ARS and the ledger has no ARS→USD rate for 2026-03-02, so it cannot be checked against what budget line NTH-VFX has left: record the rate/,
+      );
+    }
+    expect(t.state.award).toBeUndefined();
+  });
+
+  it('awards a bid whose rate is missing when the shot has no line to check it against', () => {
+    const t = bidding();
+    const bid = aPesoBid(t, 'vendor-b', 650_000_000);
+    t.award(bid, { by: 'ana', reason: '' }, checked(t, undefined, [noRate(bid.bidId)]), T0);
+    expect(t.state.award).toMatchObject({ amount: ars(650_000_000) });
+  });
+
+  it('refuses a bid too large to convert exactly', () => {
+    const t = bidding();
+    const bid = aPesoBid(t, 'vendor-b', 650_000_000);
+    const refused = refusal(() =>
+      t.award(
+        bid,
+        { by: 'ana', reason: '' },
+        checked(t, 5_000_000, [{ bidId: bid.bidId, tooLarge: true }]),
+        T0,
+      ),
+    );
+    expect(refused.message).toMatch(/too large to convert into USD exactly/);
+  });
+
+  it('auto-awards the lowest bid by its price in the line’s currency, not by its number', () => {
+    const t = bidding({ autoAward: 'lowest-within-budget' });
+    aBid(t, 'vendor-a', 700_000);
+    const pesos = aPesoBid(t, 'vendor-b', 650_000_000);
+    expect(
+      t.autoAwardPick(checked(t, 1_000_000, [{ bidId: pesos.bidId, amount: usd(650_000) }]))?.vendorId,
+    ).toBe('vendor-b');
+    // At 900 pesos a dollar the same pesos are USD 7,222.22: the dollar bid is lower.
+    expect(
+      t.autoAwardPick(checked(t, 1_000_000, [{ bidId: pesos.bidId, amount: usd(722_222) }]))?.vendorId,
+    ).toBe('vendor-a');
+    expect(
+      t.autoAwardPick(checked(t, 680_000, [{ bidId: pesos.bidId, amount: usd(650_000) }]))?.vendorId,
+    ).toBe('vendor-b');
+  });
+
+  it('auto-awards nothing while a bid has no rate, and its escalation names the rate', () => {
+    const t = bidding({ autoAward: 'lowest-within-budget' });
+    aBid(t, 'vendor-a', 700_000);
+    const pesos = aPesoBid(t, 'vendor-b', 650_000_000);
+    const budget = checked(t, 1_000_000, [noRate(pesos.bidId)]);
+    expect(t.autoAwardPick(budget)).toBeUndefined();
+    expect(t.escalate(T0 + 60_000, budget).tracker!.note).toBe(
+      `2 bid(s) waiting for an award since ${new Date(T0 + 60_000).toISOString()}; not auto-awarded, since bid-2 has no ARS→USD rate for 2026-03-02: record the rate, or award a bid by hand`,
+    );
+  });
+
+  it('leaves a bid that came in after the check for the next deadline', () => {
+    const t = bidding({ autoAward: 'lowest-within-budget' });
+    aBid(t, 'vendor-a', 700_000);
+    const budget = checked(t, 1_000_000);
+    aBid(t, 'vendor-b', 100_000);
+    expect(t.autoAwardPick(budget)?.vendorId).toBe('vendor-a');
+  });
+});
+
+describe('a ticket that read its budget before bids in other currencies (the patch)', () => {
+  const remaining = (amountMinor: number | undefined): AwardBudget => ({
+    remaining: amountMinor === undefined ? undefined : usd(amountMinor),
+  });
+
+  it('compares amounts as billed against the remainder alone, as it did when it ran', () => {
+    const t = bidding({ autoAward: 'lowest-within-budget' });
+    const a = aBid(t, 'vendor-a', 700_000);
+    aBid(t, 'vendor-b', 650_000);
+    expect(t.autoAwardPick(remaining(1_000_000))?.vendorId).toBe('vendor-b');
+    expect(t.autoAwardPick(remaining(600_000))).toBeUndefined();
+    expect(refusal(() => t.award(a, { by: 'ana', reason: '' }, remaining(600_000), T0)).type).toBe(
+      'OverBudget',
+    );
+    t.award(a, { by: 'ana', reason: '' }, remaining(undefined), T0);
+    expect(t.state.award).toMatchObject({ vendorId: 'vendor-a' });
+  });
+
+  it('took a bid in another currency than its line’s as within it, and never auto-awarded it', () => {
+    const t = bidding({ autoAward: 'lowest-within-budget' });
+    const pesos = aPesoBid(t, 'vendor-b', 650_000_000);
+    expect(t.autoAwardPick(remaining(1_000_000))).toBeUndefined();
+    t.award(pesos, { by: 'ana', reason: '' }, remaining(1_000), T0);
+    expect(t.state.award).toMatchObject({ vendorId: 'vendor-b' });
   });
 });
 

@@ -24,6 +24,7 @@ const statusOf: Record<string, number> = {
   ticket_not_found: 404,
   ticket_refused: 409,
   award_over_budget: 409,
+  fx_rate_missing: 409,
   tickets_unavailable: 503,
   shotgrid_request_failed: 502,
   vendor_webhook_failed: 502,

@@ -225,6 +225,8 @@ export class GenaiWorker {
           `${taskId}-completed`,
         ),
       ] as const;
+      // The generation is over, so no report comes after this: the delivery clears them in its write.
+      const clearProgress = await progress.settle();
       try {
         // What the provider used, what it made and the delivery, in one write.
         await store.change(shotId, {
@@ -232,6 +234,7 @@ export class GenaiWorker {
           current: shot,
           // Only the task that started this version can deliver it, once.
           idsUniqueToMove: true,
+          clearProgress,
           events: () => [
             ...finished,
             pending(
@@ -243,6 +246,7 @@ export class GenaiWorker {
           source: this.source,
           now: this.clock(),
         });
+        progress.cleared();
       } catch (error) {
         // The shot moved on meanwhile (a TD cancelled it): the work was still done and paid for.
         if (error instanceof IllegalTransition) for (const draft of finished) await this.append(shot, draft);
@@ -328,6 +332,15 @@ export class GenaiWorker {
         if (step <= lastStep) return;
         lastStep = step;
         send(step, p.message);
+      },
+      /** Waits for reports in flight; true when some reached the shot, for the move that ends the task to clear. */
+      settle: async () => {
+        await chain;
+        return reported;
+      },
+      /** The move that ended the task cleared its progress: nothing is left to forget. */
+      cleared: () => {
+        reported = false;
       },
       /** Waits for reports in flight, then forgets the task's progress on the shot. */
       done: async () => {

@@ -4,8 +4,8 @@
 -- read them, this changes nothing and answers 'stale' (the caller reads and folds again).
 -- KEYS[1] the shot's facts, KEYS[2] stream, KEYS[3] event id index; per line i (of ARGV[10]):
 -- KEYS[2 + 2i] the line's state, KEYS[3 + 2i] the line's subject index; then the show set the shot
--- joins if ARGV[4] = '1', then the show set it leaves if ARGV[5] = '1'; last, the rates version and
--- the ledger generation (bumped here, so a re-total made from older facts is refused)
+-- joins if ARGV[4] = '1', then the show set it leaves if ARGV[5] = '1'; last, the ledger's clock
+-- (bumped here, so a re-total made from older facts is refused; its upper part is the rates version)
 -- ARGV[1] the shot's facts with the new one, ARGV[2] the length of the facts the caller read (before it),
 -- ARGV[3] shot id, ARGV[4] join, ARGV[5] leave, ARGV[6] the row's money currency or '', ARGV[7] source,
 -- ARGV[8] now, ARGV[9] '1' to emit threshold events, ARGV[10] number of lines; per line i:
@@ -14,7 +14,10 @@
 -- Returns {'ok'}, {'stale'}, or {'currency', the line's currency} (nothing stored).
 local expected, currency = tonumber(ARGV[2]), ARGV[6]
 local n = tonumber(ARGV[10])
-if (redis.call('GET', KEYS[#KEYS - 1]) or '0') ~= ARGV[#ARGV] then
+-- One INCR both counts the fact and reads the rates version. A refusal after it has counted leaves the
+-- count one higher, which costs a concurrent re-total a retry and nothing else.
+local clock = redis.call('INCR', KEYS[#KEYS])
+if math.floor(clock / 4294967296) ~= tonumber(ARGV[#ARGV]) then
   return { 'stale' }
 end
 
@@ -70,5 +73,4 @@ end
 if ARGV[5] == '1' then
   redis.call('SREM', KEYS[next_key], ARGV[3])
 end
-redis.call('INCR', KEYS[#KEYS])
 return { 'ok' }

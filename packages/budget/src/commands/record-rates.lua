@@ -1,12 +1,12 @@
 -- Records exchange rates of one event. A rate is kept per pair and day; a rate of a later event
 -- (by event time, then id) replaces an earlier one, so however the events are delivered the latest
--- correction wins. Bumps the rates version when anything changed, so folds made with the old rates
+-- correction wins. Moves the clock's rates version when anything changed, so folds made with the old rates
 -- are refused (record-fact.lua) and the line totals are made again.
--- KEYS[1] rates hash (FROM:TO:DATE -> JSON {rate, at, id}), KEYS[2] rates version
--- ARGV[1] event time, ARGV[2] event id, then per rate: field, rate
+-- KEYS[1] rates hash (FROM:TO:DATE -> JSON {rate, at, id}), KEYS[2] the ledger's clock (see keys.ts)
+-- ARGV[1] event time, ARGV[2] event id, ARGV[3] the clock's rates-version step, then per rate: field, rate
 -- Returns the rates that changed: field, the rate before ('' if none), the rate after, ...
 local changed = {}
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local field, rate = ARGV[i], ARGV[i + 1]
   local raw = redis.call('HGET', KEYS[1], field)
   local old = raw and cjson.decode(raw)
@@ -21,6 +21,6 @@ for i = 3, #ARGV, 2 do
   end
 end
 if #changed > 0 then
-  redis.call('INCR', KEYS[2])
+  redis.call('INCRBY', KEYS[2], ARGV[3])
 end
 return changed

@@ -8,6 +8,8 @@ local entries = redis.call('XRANGE', KEYS[1], '-', '(' .. ARGV[1], 'COUNT', tonu
 if #entries == 0 then
   return 0
 end
+-- The trimmed events' ids by subject ('' for none), to drop from each index in one go.
+local by_subject, subjects = {}, {}
 for _, entry in ipairs(entries) do
   local fields = entry[2]
   local id, subject = nil, ''
@@ -19,11 +21,42 @@ for _, entry in ipairs(entries) do
     end
   end
   if id then
-    if subject ~= '' then
-      -- The subject's index shares the stream's hash tag (see keys.ts), so touching it here is safe on a cluster.
-      redis.call('HDEL', ARGV[3] .. subject, id)
-    else
-      redis.call('HDEL', KEYS[2], id)
+    if not by_subject[subject] then
+      by_subject[subject] = {}
+      subjects[#subjects + 1] = subject
+    end
+    table.insert(by_subject[subject], id)
+  end
+end
+for _, subject in ipairs(subjects) do
+  local ids = by_subject[subject]
+  if subject == '' then
+    redis.call('HDEL', KEYS[2], unpack(ids))
+  else
+    -- The subject's index shares the stream's hash tag (see keys.ts), so touching it here is safe on a
+    -- cluster. Its entries are packed in one field, or (written by an older version) a field each.
+    local index = ARGV[3] .. subject
+    -- A field per event only where it holds a stream entry: a shot's own fields are not its events'.
+    local values, stale = redis.call('HMGET', index, unpack(ids)), {}
+    for i, id in ipairs(ids) do
+      if field_entry(values[i]) then
+        stale[#stale + 1] = id
+      end
+    end
+    if #stale > 0 then
+      redis.call('HDEL', index, unpack(stale))
+    end
+    local packed = redis.call('HGET', index, '')
+    if packed then
+      local left = packed
+      for _, id in ipairs(ids) do
+        left = unpack_entry(left, id)
+      end
+      if left == '' then
+        redis.call('HDEL', index, '')
+      elseif left ~= packed then
+        redis.call('HSET', index, '', left)
+      end
     end
   end
 end

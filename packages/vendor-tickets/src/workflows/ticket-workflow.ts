@@ -1,19 +1,15 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
-import type { TicketInput, TicketState } from '../ticket';
-import {
-  type AwardDecision,
-  autoAwardActor,
-  type Remaining,
-  TicketMachine,
-  type TicketStep,
-} from '../ticket-machine';
+import type { AwardBudget } from '../award-budget';
+import type { Bid, TicketInput, TicketState } from '../ticket';
+import { type AwardDecision, autoAwardActor, TicketMachine, type TicketStep } from '../ticket-machine';
 import {
   award,
   bidSubmitted,
@@ -24,6 +20,13 @@ import {
   review,
   ticketState,
 } from './definitions';
+
+/**
+ * Since this patch an award's budget check prices each bid in the line's currency (`acts.budgetCheck`), so
+ * a vendor may bid in its own; tickets that reached an award check before it read the line's remainder
+ * alone (`acts.budgetRemaining`) and keep doing so on replay. Never reuse the id.
+ */
+const bidsInOtherCurrencies = 'bids-in-other-currencies';
 
 const acts = proxyActivities<TicketActivities>({
   startToCloseTimeout: '1 minute',
@@ -51,12 +54,25 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
       await acts.updateTracker(input.terms.tracker, trackerRef, { ...tracker, ticket: { ...ticket.state } });
   };
 
-  /** Awards a bid against the line's remainder; `known` is it when the caller just read it (the auto-award did). */
-  const awardBid = async (bidId: string, decision: AwardDecision, known?: { remaining: Remaining }) => {
+  /** What the ledger says of the line and of `bids`, for an award. */
+  const readBudget = async (bids: readonly Bid[]): Promise<AwardBudget> =>
+    patched(bidsInOtherCurrencies)
+      ? {
+          check: await acts.budgetCheck(
+            shotId,
+            budgetLine,
+            input.estimate.currency,
+            bids.map(({ bidId, amount }) => ({ bidId, amount })),
+          ),
+        }
+      : { remaining: await acts.budgetRemaining(shotId, budgetLine) };
+
+  /** Awards a bid against the line's remainder; `known` is the budget when the caller just read it (the auto-award did). */
+  const awardBid = async (bidId: string, decision: AwardDecision, known?: AwardBudget) => {
     const bid = ticket.awardStarted(bidId);
     try {
-      const { remaining } = known ?? { remaining: await acts.budgetRemaining(shotId, budgetLine) };
-      await run(ticket.award(bid, decision, remaining, Date.now()));
+      const budget = known ?? (await readBudget([bid]));
+      await run(ticket.award(bid, decision, budget, Date.now()));
     } finally {
       ticket.awardEnded();
     }
@@ -136,16 +152,17 @@ export async function vendorTicket(input: TicketInput): Promise<TicketState> {
   while (ticket.bidding) {
     const decided = await condition(() => ticket.biddingDecided, Math.max(deadline - Date.now(), 1));
     if (decided || ticket.awardInFlight) continue;
+    let budget: AwardBudget | undefined;
     if (ticket.autoAwards) {
-      const remaining = await acts.budgetRemaining(shotId, budgetLine);
-      const pick = ticket.autoAwardPick(remaining);
+      budget = await readBudget(ticket.state.bids);
+      const pick = ticket.autoAwardPick(budget);
       if (pick) {
-        await awardBid(pick.bidId, { by: autoAwardActor, reason: '' }, { remaining });
+        await awardBid(pick.bidId, { by: autoAwardActor, reason: '' }, budget);
         break;
       }
       if (!ticket.bidding) break;
     }
-    await run(ticket.escalate(deadline));
+    await run(ticket.escalate(deadline, budget));
     deadline = ticket.openBidWindow(Date.now());
   }
 

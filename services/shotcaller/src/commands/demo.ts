@@ -12,7 +12,7 @@ import {
   type Money,
   type ShotView as Shot,
 } from '@shotcaller/contracts';
-import { EventLog, type RedisClient } from '@shotcaller/events';
+import { EventLog } from '@shotcaller/events';
 import { loadConfig } from '@shotcaller/platform';
 import { C2PA_SPEC_VERSION, verifyOptionsFor } from '@shotcaller/provenance';
 import { ShotcallerClient } from '@shotcaller/sdk';
@@ -25,7 +25,7 @@ import { examplesDir } from '../examples';
 import { table } from '../output';
 import { startShotcaller } from '../runtime/shotcaller-process';
 import { readShotFiles, validateEntries } from '../shot-files';
-import { demoVendors, playVendorTickets, vendorTicketTable } from './demo-vendors';
+import { demoVendors, ledgerRows, playVendorTickets, vendorTicketTable } from './demo-vendors';
 import type { CommandContext } from './shots';
 import { verifyFile } from './verify';
 
@@ -110,15 +110,34 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           vendor: (id) => new ShotcallerClient({ baseUrl: running.apiUrl!, token: vendorToken(id) }),
         });
         ctx.io.out(
-          `The vendors bid on, delivered and invoiced ${played.length} ticket(s) through the vendor API.`,
+          `The vendors bid on, delivered and invoiced ${played.length} ticket(s) through the vendor API, each in its own currency (${demoVendors.map((v) => `${v.id} ${v.currency}`).join(', ')}).`,
         );
         const shots = await Promise.all(ids.map((id) => client.getShot(id)));
         ctx.io.out(summary(shots, await checkCredentials(shots, config)));
+        const log = new EventLog(running.redis, { deployment: running.partitions.keyspaceOfShow('NTH') });
+        await consumersCaughtUp(log);
+        const rc = (await budgetView(client)).reportingCurrency ?? '-';
         ctx.io.out(
-          ['', 'VENDOR TICKETS (Temporal workflows)'].join('\n') +
-            `\n${table(['shot', 'bids', 'awarded to', 'award', 'review rounds', 'invoice', 'ticket'], vendorTicketTable(played))}`,
+          [
+            '',
+            `VENDOR TICKETS (Temporal workflows; each amount as billed, and in the reporting currency ${rc} as the ledger converted it at the rate of its day)`,
+            table(
+              [
+                'shot',
+                'bids',
+                'awarded to',
+                'award',
+                `in ${rc}`,
+                'review rounds',
+                'invoice',
+                `in ${rc}`,
+                'ticket',
+              ],
+              vendorTicketTable(played, await ledgerRows(client)),
+            ),
+          ].join('\n'),
         );
-        ctx.io.out(await ledger(client, running.redis, running.partitions.keyspaceOfShow('NTH')));
+        ctx.io.out(await ledger(client, log));
         if (!opts.serve)
           ctx.io.out(
             `\nDashboard: ${running.apiUrl}/ while the demo runs; \`pnpm demo --serve\` keeps it (and the API) up after the summary.`,
@@ -354,16 +373,23 @@ function caughtUp(groups: Awaited<ReturnType<EventLog['groups']>>): boolean {
   );
 }
 
-/** The accountant's view once the budget tracker has applied every event: lines, routes, threshold alerts. */
-async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: string): Promise<string> {
-  const log = new EventLog(redis, { deployment });
+/** Waits for the budget and compliance consumers to apply every event so far. */
+async function consumersCaughtUp(log: EventLog): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (!caughtUp(await log.groups())) {
     if (Date.now() > deadline)
       throw new Error('The budget and compliance consumers did not catch up within 30 seconds');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const { data } = await client.request('GET', '/v1/budgets?show=NTH', BudgetView);
+}
+
+const budgetView = async (client: ShotcallerClient) =>
+  (await client.request('GET', '/v1/budgets?show=NTH', BudgetView)).data;
+
+/** The accountant's view once the budget tracker has applied every event: lines, routes, threshold alerts. */
+async function ledger(client: ShotcallerClient, log: EventLog): Promise<string> {
+  await consumersCaughtUp(log);
+  const data = await budgetView(client);
   const m = (n: number | undefined, c: string) =>
     n === undefined ? '' : formatMoney({ amountMinor: n, currency: c });
   const rows = (rs: BudgetRollupRow[]) =>
@@ -376,11 +402,12 @@ async function ledger(client: ShotcallerClient, redis: RedisClient, deployment: 
       m(r.actual, r.currency),
       m(r.efc, r.currency),
       m(r.variance, r.currency),
+      r.originalCurrencies.join(' '),
     ]);
-  const head = ['shots', 'budget', 'estimate', 'committed', 'actual', 'EFC', 'variance'];
+  const head = ['shots', 'budget', 'estimate', 'committed', 'actual', 'EFC', 'variance', 'billed in'];
   const out = [
     '',
-    `COST REPORT (the live ledger, in the reporting currency ${data.reportingCurrency ?? '-'}; costs convert at the rate of their own day)`,
+    `COST REPORT (the live ledger, in the reporting currency ${data.reportingCurrency ?? '-'}; each cost converts from the currency it was billed in at the rate of its own day)`,
     table(['line', ...head], rows(data.lines)),
     table(['route', ...head], rows(data.byRoute)),
   ];

@@ -648,8 +648,26 @@ export const roles: Partial<Record<RoleName, RoleStarter>> = {
   'kitsu-sync': kitsuSync,
 };
 
+/**
+ * Shots an older version kept apart from their event index move into it before any role starts, so
+ * every role reads them where this version does (see ShotStore.upgradeShotKeys); the api's partitions
+ * are all of them.
+ */
+async function upgradeShotLayout(names: readonly RoleName[], ctx: RoleContext): Promise<void> {
+  const shots = new ShotPartitions(ctx.redis, ctx.partitions);
+  let moved = 0;
+  for (const k of names.includes('api') ? ctx.partitions.all : ctx.partitions.served)
+    moved += await shots.store(k).upgradeShotKeys();
+  const role = names[0];
+  if (moved > 0 && role)
+    ctx
+      .logger(role)
+      .info({ shots: moved }, 'shots moved into their event index, where this version keeps them');
+}
+
 export async function startRoles(names: readonly RoleName[], ctx: RoleContext): Promise<RunningRole[]> {
   const running: RunningRole[] = [];
+  await upgradeShotLayout(names, ctx);
   try {
     for (const name of names) {
       const start = roles[name];

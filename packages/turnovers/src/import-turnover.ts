@@ -1,11 +1,5 @@
-import type {
-  ShotRequest,
-  ShotState,
-  TurnoverAction,
-  TurnoverEntry,
-  TurnoverReport,
-} from '@shotcaller/contracts';
-import { RevisionRefused, ShotCodeTaken } from '@shotcaller/shots';
+import type { ShotRequest, TurnoverAction, TurnoverEntry, TurnoverReport } from '@shotcaller/contracts';
+import { RevisionRefused, revisableStates, ShotCodeTaken } from '@shotcaller/shots';
 import { type Comparison, compareShot, type ExistingShot } from './compare';
 import type { CutDocument } from './cut-document';
 import { movedInCut } from './cut-order';
@@ -37,7 +31,6 @@ export interface TurnoverOptions {
   now: Date;
 }
 
-const notStarted: readonly ShotState[] = ['submitted', 'held', 'queued'];
 const code = (s: { episode?: string | undefined; sequence: string; shot: string }) =>
   `${s.episode ?? ''}/${s.sequence}/${s.shot}`;
 
@@ -195,7 +188,7 @@ async function applyShot(
   const found = { ...base, ...comparison, shotId: existing.id, state: existing.state };
   if (comparison.change === 'unchanged') return { ...found, action: 'none' };
   const what = describeChange(shot, comparison);
-  if (notStarted.includes(existing.state)) {
+  if (revisableStates.includes(existing.state)) {
     if (!write) return { ...found, action: 'would-revise', message: what };
     try {
       await sink.revise(existing.id, revisedRequest(existing.request, shot, mapping));

@@ -113,6 +113,20 @@ async function importAll(dryRun = false): Promise<ImportOutcome[]> {
   return JSON.parse(out[0]!).results;
 }
 
+/** The seeded project, its COL sequence and the Compositing task type, by id. */
+async function seededIds() {
+  const projectId = (await seed.call<Array<{ id: string; name: string }>>('GET', '/data/projects')).find(
+    (p) => p.name === 'Northern Tower',
+  )!.id;
+  const sequenceId = (
+    await seed.call<Array<{ id: string; name: string }>>('GET', `/data/projects/${projectId}/sequences`)
+  ).find((q) => q.name === 'COL')!.id;
+  const compositingId = (
+    await seed.call<Array<{ id: string; name: string; for_entity: string }>>('GET', '/data/task-types')
+  ).find((t) => t.name === 'Compositing' && t.for_entity === 'Shot')!.id;
+  return { projectId, sequenceId, compositingId };
+}
+
 const taskComments = (name: string) =>
   seed.call<Array<{ text: string; task_status_id: string }>>(
     'GET',
@@ -292,27 +306,70 @@ describe('Kitsu, against a real Zou server', () => {
     expect((await app.client().getShot(shotId)).request.brief).not.toBe('A different beat');
   }, 180_000);
 
+  it('skips a Kitsu shot whose code is live under another shot, and imports it once that shot is cancelled', async () => {
+    // A TD submitted DUP_0010 by hand before the coordinator added it to Kitsu.
+    const { shot: byHand } = await app.client().submitShot({
+      show: 'NTH',
+      episode: 'EP01',
+      sequence: 'COL',
+      shot: 'DUP_0010',
+      frames: { start: 1001, end: 1024 },
+      resolution: { width: 2048, height: 858 },
+      brief: 'Ash drifts past the window',
+      category: 'environment',
+      deliverable: 'temp',
+      territories: ['US'],
+      deadline: '2027-03-12T18:00:00Z',
+      budgetLine: 'NTH-EP01-VFX',
+      requestedRoute: 'vendor',
+      idempotencyKey: 'by-hand-dup-0010',
+    });
+    const { projectId, sequenceId, compositingId } = await seededIds();
+    const inKitsu = await seed.call<{ id: string }>('POST', `/data/projects/${projectId}/shots`, {
+      name: 'DUP_0010',
+      sequence_id: sequenceId,
+      description: 'Ash drifts past the window',
+      data: { frame_in: 1001, frame_out: 1024, category: 'Env' },
+    });
+    await seed.call('POST', `/actions/projects/${projectId}/task-types/${compositingId}/shots/create-tasks`, [
+      inKitsu.id,
+    ]);
+    const outcomeOf = async () => (await importAll()).find((o) => o.kitsuShotId === inKitsu.id)!;
+    const liveOfCode = async () =>
+      (await app.client().listShots({ show: 'NTH', limit: 100 })).shots.filter(
+        (s) => s.request.shot === 'DUP_0010' && s.state !== 'cancelled',
+      );
+
+    for (let pass = 0; pass < 2; pass++) {
+      const skipped = await outcomeOf();
+      expect(skipped).toMatchObject({ outcome: 'code-taken', shotId: byHand.id });
+      expect(skipped.outcome === 'code-taken' && skipped.issues[0]!.message).toMatch(
+        new RegExp(`Shot code NTH/EP01/COL/DUP_0010 is taken by shot ${byHand.id}`),
+      );
+      expect((await liveOfCode()).map((s) => s.id)).toEqual([byHand.id]);
+    }
+
+    await app.client().cancel(byHand.id, 'the Kitsu shot is the one to keep');
+    const imported = await outcomeOf();
+    expect(imported.outcome).toBe('created');
+    const kitsuShotId = imported.outcome === 'created' ? imported.shotId : '';
+    expect(kitsuShotId).not.toBe(byHand.id);
+    // Imported once: the next sync finds the same shot by its Kitsu id.
+    expect(await outcomeOf()).toMatchObject({ outcome: 'unchanged', shotId: kitsuShotId });
+    expect((await liveOfCode()).map((s) => s.id)).toEqual([kitsuShotId]);
+  }, 180_000);
+
   it('watches for tasks that reach "Ready To Start" and imports them (the kitsu-sync role)', async () => {
-    const projectId = (await seed.call<Array<{ id: string; name: string }>>('GET', '/data/projects')).find(
-      (p) => p.name === 'Northern Tower',
-    )!.id;
-    const sequenceId = (
-      await seed.call<Array<{ id: string; name: string }>>('GET', `/data/projects/${projectId}/sequences`)
-    ).find((q) => q.name === 'COL')!.id;
+    const { projectId, sequenceId, compositingId } = await seededIds();
     const shot = await seed.call<{ id: string }>('POST', `/data/projects/${projectId}/shots`, {
       name: 'WCH_0010',
       sequence_id: sequenceId,
       description: 'Dust settles over the square',
       data: { frame_in: 1001, frame_out: 1012, category: 'Env' },
     });
-    const types = await seed.call<Array<{ id: string; name: string; for_entity: string }>>(
-      'GET',
-      '/data/task-types',
-    );
-    const compositing = types.find((t) => t.name === 'Compositing' && t.for_entity === 'Shot')!;
     const [task] = await seed.call<Array<{ id: string }>>(
       'POST',
-      `/actions/projects/${projectId}/task-types/${compositing.id}/shots/create-tasks`,
+      `/actions/projects/${projectId}/task-types/${compositingId}/shots/create-tasks`,
       [shot.id],
     );
     const ready = [...statusIds].find(([, short]) => short === 'ready')![0];

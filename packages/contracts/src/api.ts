@@ -15,6 +15,8 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** On 429: seconds until the caller's budget refills, as the `Retry-After` header says. */
   retryAfterSeconds: z.int().nonnegative().optional(),
+  /** On `shot_code_taken`: the live shot that has the code, and where it is. */
+  liveShot: z.object({ id: z.string(), code: z.string(), state: ShotState, href: z.string() }).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -25,10 +27,16 @@ export const SubmitBatchRequest = z.strictObject({
 });
 export type SubmitBatchRequest = z.infer<typeof SubmitBatchRequest>;
 
+/**
+ * What became of one shot of a batch. `conflict`: it was valid but refused, as a single submission
+ * would have been with a 409; `code` says why (`shot_code_taken`: `shotId` is the live shot with its
+ * code; `idempotency_conflict`: `shotId` is the shot its key made) and `errors` says what to do.
+ */
 export const SubmitResult = z.object({
   index: z.int().nonnegative(),
-  status: z.enum(['created', 'existing', 'invalid']),
+  status: z.enum(['created', 'existing', 'invalid', 'conflict']),
   shotId: z.string().optional(),
+  code: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export const SubmitBatchResponse = z.object({ results: z.array(SubmitResult) });

@@ -163,6 +163,25 @@ export function shotCodeOf(request: Pick<ShotRequest, 'show' | 'episode' | 'sequ
 }
 
 /**
+ * For each request that repeats the shot code of an earlier one, the index of the earlier one. A list
+ * that names one shot twice has a mistake in it: only one of the two can be the live shot. The same
+ * submission twice (same key, same content) is no mistake: idempotency makes it one shot.
+ */
+export function repeatedShotCodes(requests: ReadonlyArray<ShotRequest | undefined>): Map<number, number> {
+  const first = new Map<string, { index: number; json: string }>();
+  const repeats = new Map<number, number>();
+  requests.forEach((request, index) => {
+    if (!request) return;
+    const code = shotCodeOf(request);
+    const json = JSON.stringify(request);
+    const seen = first.get(code);
+    if (!seen) first.set(code, { index, json });
+    else if (seen.json !== json) repeats.set(index, seen.index);
+  });
+  return repeats;
+}
+
+/**
  * Performers written on one line, as shot lists and trackers carry them:
  * `id|name|union|role|likeness; …` (only the id is required). Values are checked by `Performer` later.
  */

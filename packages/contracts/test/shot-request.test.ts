@@ -1,4 +1,10 @@
-import { frameCount, parseOrThrow, ShotRequest, ValidationFailed } from '@shotcaller/contracts';
+import {
+  frameCount,
+  parseOrThrow,
+  repeatedShotCodes,
+  ShotRequest,
+  ValidationFailed,
+} from '@shotcaller/contracts';
 import { aShotRequest } from '@shotcaller/testkit';
 import { describe, expect, it } from 'vitest';
 
@@ -95,5 +101,30 @@ describe('a shot request', () => {
 
   it('rejects a non-object with a message about the whole value', () => {
     expect(rejection('shot please').issues[0]!.path).toBe('');
+  });
+});
+
+describe('a list of shot requests', () => {
+  it('names each request that repeats an earlier one’s shot code', () => {
+    const first = aShotRequest({ sequence: 'BAD', shot: 'BAD_9999' });
+    const other = aShotRequest({ sequence: 'BAD', shot: 'BAD_0010' });
+    const again = aShotRequest({ sequence: 'BAD', shot: 'BAD_9999' });
+    const thirdTime = aShotRequest({ sequence: 'BAD', shot: 'BAD_9999' });
+    // Another episode is another shot, whatever its sequence and shot.
+    const otherEpisode = aShotRequest({ episode: 'EP02', sequence: 'BAD', shot: 'BAD_9999' });
+    expect(repeatedShotCodes([first, other, undefined, again, otherEpisode, thirdTime])).toEqual(
+      new Map([
+        [3, 0],
+        [5, 0],
+      ]),
+    );
+  });
+
+  it('takes the same request twice for one submission, but not the same key with other content', () => {
+    const request = aShotRequest();
+    expect(repeatedShotCodes([request, { ...request }]).size).toBe(0);
+    expect(repeatedShotCodes([request, { ...request, brief: 'Another take on it' }])).toEqual(
+      new Map([[1, 0]]),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldIssue, ShotRequest } from '@shotcaller/contracts';
-import { IdempotencyConflict, RevisionRefused } from '@shotcaller/shots';
+import { IdempotencyConflict, RevisionRefused, ShotCodeTaken } from '@shotcaller/shots';
 import type { KitsuClient } from './kitsu-client';
 import { type KitsuMapping, mapKitsuShot } from './mapping';
 
@@ -23,6 +23,8 @@ export type ImportOutcome =
   | { kitsuShotId: string; shot: string; outcome: 'created' | 'unchanged'; shotId: string }
   | { kitsuShotId: string; shot: string; outcome: 'updated'; shotId: string; changed: string[] }
   | { kitsuShotId: string; shot: string; outcome: 'would-submit'; request: ShotRequest }
+  /** Another live Shotcaller shot (`shotId`) has its shot code: nothing is made twice. */
+  | { kitsuShotId: string; shot: string; outcome: 'code-taken'; shotId: string; issues: FieldIssue[] }
   | {
       kitsuShotId: string;
       shot: string;
@@ -33,7 +35,8 @@ export type ImportOutcome =
 /**
  * Turns the matching Kitsu shots into shot requests and submits them, idempotent on the Kitsu shot
  * id: a second import creates nothing. Each shot is judged alone, so bad data on one is reported for
- * that shot and the rest still go in.
+ * that shot and the rest still go in. A Kitsu shot whose code another live shot has (submitted by
+ * hand, or a second Kitsu shot of one name) is reported as `code-taken` and skipped.
  */
 export async function importFromKitsu(
   client: KitsuClient,
@@ -103,24 +106,42 @@ export async function importFromKitsu(
       out.push({ ...base, outcome: 'would-submit', request: mapped.request });
       continue;
     }
-    try {
-      const { shotId, created } = await sink.submit(mapped.request);
-      out.push({ ...base, outcome: created ? 'created' : 'unchanged', shotId });
-    } catch (error) {
-      if (!(error instanceof IdempotencyConflict)) throw error;
-      // Edited in Kitsu since it was imported: the shot takes the change while its work has not started.
-      try {
-        const { changed } = await sink.revise(error.shotId, mapped.request);
-        out.push({ ...base, outcome: 'updated', shotId: error.shotId, changed });
-      } catch (refusal) {
-        if (!(refusal instanceof RevisionRefused)) throw refusal;
-        out.push({
-          ...base,
-          outcome: 'changed-since-import',
-          issues: [{ path: '', message: `${refusal.message}; the Kitsu edit is not applied` }],
-        });
-      }
-    }
+    out.push(await submitOrRevise(mapped.request, base, sink));
   }
   return out;
+}
+
+type Base = { kitsuShotId: string; shot: string };
+
+async function submitOrRevise(request: ShotRequest, base: Base, sink: ImportSink): Promise<ImportOutcome> {
+  try {
+    const { shotId, created } = await sink.submit(request);
+    return { ...base, outcome: created ? 'created' : 'unchanged', shotId };
+  } catch (error) {
+    if (error instanceof ShotCodeTaken) return codeTaken(base, error);
+    if (!(error instanceof IdempotencyConflict)) throw error;
+    // Edited in Kitsu since it was imported: the shot takes the change while its work has not started.
+    try {
+      const { changed } = await sink.revise(error.shotId, request);
+      return { ...base, outcome: 'updated', shotId: error.shotId, changed };
+    } catch (refusal) {
+      // Renamed in Kitsu to a code another live shot has.
+      if (refusal instanceof ShotCodeTaken) return codeTaken(base, refusal);
+      if (!(refusal instanceof RevisionRefused)) throw refusal;
+      return {
+        ...base,
+        outcome: 'changed-since-import',
+        issues: [{ path: '', message: `${refusal.message}; the Kitsu edit is not applied` }],
+      };
+    }
+  }
+}
+
+function codeTaken(base: Base, error: ShotCodeTaken): ImportOutcome {
+  return {
+    ...base,
+    outcome: 'code-taken',
+    shotId: error.shotId,
+    issues: [{ path: 'shot', message: `${error.message}; this Kitsu shot is not imported` }],
+  };
 }

@@ -136,6 +136,11 @@ export class ShotcallerClient {
     } while (cursor !== undefined);
   }
 
+  /** Replaces the request of a shot whose work has not started; its show and budget line stay. */
+  async revise(id: string, request: ShotRequestInput): Promise<Shot> {
+    return (await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/revise`, Shot, request)).data;
+  }
+
   async override(id: string, route: Route, reason: string): Promise<Shot> {
     return (
       await this.request('POST', `/v1/shots/${encodeURIComponent(id)}/override`, Shot, { route, reason })

@@ -12,6 +12,7 @@ export {
   canTransition,
   finalStates,
   isStoppable,
+  revisableStates,
   stoppableStates,
   transitions,
 } from './lifecycle';
@@ -27,6 +28,7 @@ export {
   WorkQueues,
   workQueueName,
 } from './queues';
+export { type SharedCode, ShotCodeTaken } from './shot-codes';
 export {
   type Actor,
   ComplianceHoldNotOverridable,

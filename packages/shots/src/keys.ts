@@ -18,6 +18,11 @@ export interface ShotKeys {
   shows: string;
   byShow(show: string): string;
   byShowState(show: string, state: ShotState): string;
+  /**
+   * The show's shot codes: code (`show/episode/sequence/shot`) → id of the live shot that has it, and
+   * the field {@link codeIndexComplete} once it covers the shots made before the index existed.
+   */
+  codes(show: string): string;
   /** Deployment-wide indexes an older version kept; read once by `upgradeIndexes`, then dropped. */
   legacy: { all: string; byState(state: ShotState): string };
 }
@@ -34,6 +39,14 @@ export function shotKeys(deployment: string): ShotKeys {
     shows: `${p}shots:shows`,
     byShow: (show) => `${p}shots:show:${show}`,
     byShowState: (show, state) => `${p}shots:show:${show}:state:${state}`,
+    codes: (show) => `${p}shots:codes:${show}`,
     legacy: { all: `${p}shots:all`, byState: (state) => `${p}shots:state:${state}` },
   };
 }
+
+/**
+ * The field of a show's code index that says it is complete ('#' is never in a shot code). The Lua in
+ * commands/lib-shot-codes.lua names it too. Kept in the index itself, so dropping the index drops the
+ * mark with it and the next submission builds it again.
+ */
+export const codeIndexComplete = '#complete';

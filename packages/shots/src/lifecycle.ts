@@ -31,6 +31,9 @@ export const finalStates: readonly ShotState[] = ['approved', 'cancelled'];
  */
 export const stoppableStates: readonly ShotState[] = ['queued', 'in-progress', 'delivered', 'in-review'];
 
+/** States before work starts, in which a shot's request may still be revised. */
+export const revisableStates: readonly ShotState[] = ['submitted', 'held', 'queued'];
+
 /** Whether work in `state` can be stopped and the shot held. */
 export function isStoppable(state: ShotState): boolean {
   return stoppableStates.includes(state);

@@ -8,6 +8,7 @@ import {
   type ShotcallerEvent,
   type ShotRequest,
   ShotState,
+  shotCodeOf,
   timeOrderedId,
 } from '@shotcaller/contracts';
 import {
@@ -22,9 +23,10 @@ import {
 } from '@shotcaller/events';
 import { IdempotencyConflict, IllegalTransition, RevisionRefused, ShotBusy, ShotNotFound } from './errors';
 import { type ShotKeys, shotKeys } from './keys';
-import { assertTransition, canTransition, transitions } from './lifecycle';
+import { assertTransition, canTransition, revisableStates, transitions } from './lifecycle';
 import { newestFirst } from './newest-first';
-import { withShotScripts } from './scripts';
+import { createShotOutcome, withShotScripts } from './scripts';
+import { indexShotCodes, ShotCodeTaken } from './shot-codes';
 import { ShotRecord } from './shot-record';
 
 /** An event to append with a shot change: its type and data; the store fills in the envelope. */
@@ -106,7 +108,10 @@ export class ShotStore {
     this.idPrefix = shotIdPrefixOfKeyspace(deployment);
   }
 
-  /** Creates a shot from a request, or returns the one its idempotency key already made. */
+  /**
+   * Creates a shot from a request, or returns the one its idempotency key already made. Refuses with
+   * {@link ShotCodeTaken} while another live shot has the request's shot code.
+   */
   async create(
     request: ShotRequest,
     opts: { submittedBy: string; source: string; now: Date },
@@ -130,32 +135,59 @@ export class ShotStore {
       { source: opts.source, correlationId: id, subject: id, show: request.show, time: opts.now },
     );
     const print = fingerprint(request);
+    const code = shotCodeOf(request);
     const k = this.keys;
-    const [owner, created] = await this.redis.scCreateShot(
-      k.idempotency(request.show),
-      k.shot(id),
-      k.shows,
-      k.byShow(request.show),
-      k.byShowState(request.show, 'submitted'),
-      this.streamKeys.stream,
-      request.idempotencyKey,
-      `${id}|${print}`,
-      id,
-      'submitted',
-      compactJson(JSON.stringify(record)),
-      String(opts.now.getTime()),
-      event.id,
-      event.type,
-      compactEvent(event),
-      request.show,
-    );
-    if (created === 1) {
+    const createShot = () =>
+      this.redis.scCreateShot(
+        k.idempotency(request.show),
+        k.shot(id),
+        k.shows,
+        k.byShow(request.show),
+        k.byShowState(request.show, 'submitted'),
+        this.streamKeys.stream,
+        k.codes(request.show),
+        request.idempotencyKey,
+        `${id}|${print}`,
+        id,
+        'submitted',
+        compactJson(JSON.stringify(record)),
+        String(opts.now.getTime()),
+        event.id,
+        event.type,
+        compactEvent(event),
+        request.show,
+        code,
+      );
+    let reply = await createShot();
+    if (reply[1] === createShotOutcome.unindexed) {
+      await this.indexCodes(request.show);
+      reply = await createShot();
+    }
+    const [owner, outcome] = reply;
+    // Indexed a moment ago, yet not complete: someone dropped the index meanwhile.
+    if (outcome === createShotOutcome.unindexed) throw new ShotBusy(id);
+    if (outcome === createShotOutcome.created) {
       await awaitReplicas(this.redis, k.shot(id), [event.type]);
       return { shot: record, created: true };
     }
+    if (outcome === createShotOutcome.codeTaken) throw await this.codeTaken(code, owner);
     const [existingId, existingPrint] = owner.split('|') as [string, string];
     if (existingPrint !== print) throw new IdempotencyConflict(request.idempotencyKey, existingId);
     return { shot: await this.require(existingId), created: false };
+  }
+
+  /** The refusal of a code that `holderId` has, saying what state the live shot is in. */
+  private async codeTaken(code: string, holderId: string): Promise<ShotCodeTaken> {
+    return new ShotCodeTaken(code, holderId, (await this.require(holderId)).state);
+  }
+
+  /**
+   * Indexes the codes of a show's shots made before the code index existed; the store does it itself
+   * when a submission finds the index incomplete, and start-up does it early to name the codes that
+   * several live shots already share. Undefined when the index was complete already.
+   */
+  indexCodes(show: string): ReturnType<typeof indexShotCodes> {
+    return indexShotCodes(this.redis, this.keys, show, (ids) => this.getMany(ids));
   }
 
   async get(id: string): Promise<ShotRecord | undefined> {
@@ -223,12 +255,15 @@ export class ShotStore {
         this.streamKeys.stream,
         k.byShowState(current.show, current.state),
         k.byShowState(current.show, to),
+        k.codes(current.show),
         String(current.version),
         to,
         compactJson(JSON.stringify({ ...next, version: undefined })),
         id,
         String(Date.parse(current.createdAt)),
         options.clearProgress ? '1' : '0',
+        shotCodeOf(current.request),
+        shotCodeOf(next.request),
         String(events.length),
         ...events.flatMap((e, i) => [
           e.id,
@@ -246,6 +281,8 @@ export class ShotStore {
         return { shot: next, events };
       }
       if (reply[0] === 'missing') throw new ShotNotFound(id);
+      if (reply[0] === 'code-taken') throw await this.codeTaken(shotCodeOf(next.request), reply[1]!);
+      if (reply[0] === 'unindexed') await this.indexCodes(current.show);
     }
     throw new ShotBusy(id);
   }
@@ -253,7 +290,7 @@ export class ShotStore {
   /**
    * Replaces a shot's request before work on it starts (submitted, held or queued), and re-points its
    * idempotency key at the new request, so submitting the revised request again changes nothing.
-   * A held or queued shot goes back through routing.
+   * A held or queued shot goes back through routing. A new shot code must not be another live shot's.
    */
   async revise(
     id: string,
@@ -261,12 +298,18 @@ export class ShotStore {
     opts: { by: string; source: string; now: Date },
   ): Promise<{ shot: ShotRecord; changed: string[] }> {
     const current = await this.require(id);
-    if (!['submitted', 'held', 'queued'].includes(current.state))
+    if (!revisableStates.includes(current.state))
       throw new RevisionRefused(
         `Shot ${id} is ${current.state}: its request can only change before work starts`,
       );
     if (request.show !== current.request.show || request.budgetLine !== current.request.budgetLine)
       throw new RevisionRefused(`Shot ${id}: a revision cannot move it to another show or budget line`);
+    // The revised request's key will name this shot: it must not be taken from another.
+    const keyOwner = (
+      await this.redis.hget(this.keys.idempotency(request.show), request.idempotencyKey)
+    )?.split('|')[0];
+    if (keyOwner !== undefined && keyOwner !== id)
+      throw new IdempotencyConflict(request.idempotencyKey, keyOwner);
     const changed = (Object.keys(request) as Array<keyof ShotRequest>).filter(
       (k) => JSON.stringify(request[k]) !== JSON.stringify(current.request[k]),
     );

@@ -1,11 +1,5 @@
-import type {
-  ShotRequest,
-  ShotState,
-  TurnoverAction,
-  TurnoverEntry,
-  TurnoverReport,
-} from '@shotcaller/contracts';
-import { RevisionRefused } from '@shotcaller/shots';
+import type { ShotRequest, TurnoverAction, TurnoverEntry, TurnoverReport } from '@shotcaller/contracts';
+import { RevisionRefused, revisableStates, ShotCodeTaken } from '@shotcaller/shots';
 import { type Comparison, compareShot, type ExistingShot } from './compare';
 import type { CutDocument } from './cut-document';
 import { movedInCut } from './cut-order';
@@ -37,7 +31,6 @@ export interface TurnoverOptions {
   now: Date;
 }
 
-const notStarted: readonly ShotState[] = ['submitted', 'held', 'queued'];
 const code = (s: { episode?: string | undefined; sequence: string; shot: string }) =>
   `${s.episode ?? ''}/${s.sequence}/${s.shot}`;
 
@@ -173,16 +166,29 @@ async function applyShot(
       : {};
     if (!write) return { ...base, change: 'new', action: 'would-create', ...reinstated };
     const request = newRequest(shot, mapping);
-    const { shotId } = await sink.submit(
-      back ? { ...request, idempotencyKey: `${request.idempotencyKey}:${context.turnoverId}` } : request,
-    );
-    return { ...base, change: 'new', shotId, state: 'submitted', action: 'created', ...reinstated };
+    try {
+      const { shotId } = await sink.submit(
+        back ? { ...request, idempotencyKey: `${request.idempotencyKey}:${context.turnoverId}` } : request,
+      );
+      return { ...base, change: 'new', shotId, state: 'submitted', action: 'created', ...reinstated };
+    } catch (error) {
+      // Submitted by someone else since the show's shots were read: one shot per code, so that one stays.
+      if (!(error instanceof ShotCodeTaken)) throw error;
+      return {
+        ...base,
+        change: 'new',
+        shotId: error.shotId,
+        state: error.state,
+        action: 'reported',
+        message: `not created: shot ${error.shotId} with its code was submitted while the cut was read; import the turnover again to compare the cut with it`,
+      };
+    }
   }
   const comparison = compareShot(shot, existing, mapping.handles, reordered);
   const found = { ...base, ...comparison, shotId: existing.id, state: existing.state };
   if (comparison.change === 'unchanged') return { ...found, action: 'none' };
   const what = describeChange(shot, comparison);
-  if (notStarted.includes(existing.state)) {
+  if (revisableStates.includes(existing.state)) {
     if (!write) return { ...found, action: 'would-revise', message: what };
     try {
       await sink.revise(existing.id, revisedRequest(existing.request, shot, mapping));

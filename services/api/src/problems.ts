@@ -1,4 +1,5 @@
 import { type Problem, ShotcallerError, ValidationFailed } from '@shotcaller/contracts';
+import { ShotCodeTaken } from '@shotcaller/shots';
 import { RateLimited } from './errors';
 
 /** HTTP status of each error code; anything not here that is ours is a 400, anything else a 500. */
@@ -15,6 +16,7 @@ const statusOf: Record<string, number> = {
   shot_not_found: 404,
   illegal_transition: 409,
   idempotency_conflict: 409,
+  shot_code_taken: 409,
   shot_busy: 409,
   compliance_hold: 409,
   override_unchanged: 409,
@@ -87,12 +89,15 @@ export function toProblem(error: unknown, instance?: string): Problem {
   let detail = 'Something went wrong on our side; the error is in the server log';
   let errors: Problem['errors'];
   let retryAfterSeconds: number | undefined;
+  let liveShot: Problem['liveShot'];
   if (error instanceof ShotcallerError) {
     code = error.code;
     status = statusOf[code] ?? 400;
     detail = error.message;
     if (error instanceof ValidationFailed) errors = error.issues;
     if (error instanceof RateLimited) retryAfterSeconds = error.retryAfterSeconds;
+    if (error instanceof ShotCodeTaken)
+      liveShot = { id: error.shotId, code: error.shotCode, state: error.state, href: error.href };
   } else if (isHandlerTimeout(error)) {
     status = 503;
     code = 'handler_timeout';
@@ -111,6 +116,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
     ...(instance ? { instance } : {}),
     ...(errors ? { errors } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    ...(liveShot ? { liveShot } : {}),
   };
 }
 

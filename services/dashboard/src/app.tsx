@@ -1,6 +1,7 @@
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import type * as preact from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { Api, ApiProblem, type Me, type Role } from './api';
+import { Api, type Me, type Role } from './api';
 import { BudgetPage } from './pages/budget';
 import { CompliancePage } from './pages/compliance';
 import { LabourPage } from './pages/labour';
@@ -91,7 +92,7 @@ export function App() {
       if (!location.hash || location.hash === '#/') location.hash = `#/${pagesFor(who.roles)[0]}`;
     } catch (e) {
       sessionStorage.removeItem(tokenKey);
-      setError(e instanceof ApiProblem ? e.detail : String(e));
+      setError(errorMessage(e));
     }
   };
   useEffect(() => {

@@ -4,9 +4,12 @@ import {
   errorMessage,
   type FieldIssue,
   parsePerformerList,
+  repeatedShotCodes,
   ShotcallerError,
   ShotRequest,
+  shotCodeOf,
   toFieldIssues,
+  ValidationFailed,
 } from '@shotcaller/contracts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -170,17 +173,45 @@ export function readShotFiles(files: readonly string[]): ShotEntry[] {
   return entries;
 }
 
-/** Validates every entry; returns the good requests and every problem with its file and line. */
+/**
+ * Validates every entry; returns the good requests and every problem with its file and line. A shot
+ * code named twice (other than by the same shot sent twice) is a problem of the later line.
+ */
 export function validateEntries(entries: readonly ShotEntry[]): {
   valid: Array<ShotEntry & { request: ShotRequest }>;
   problems: EntryProblem[];
 } {
+  const parsed = entries.map((entry) => ({ entry, result: ShotRequest.safeParse(entry.input) }));
+  const repeats = repeatedShotCodes(parsed.map(({ result }) => (result.success ? result.data : undefined)));
   const valid: Array<ShotEntry & { request: ShotRequest }> = [];
   const problems: EntryProblem[] = [];
-  for (const entry of entries) {
-    const result = ShotRequest.safeParse(entry.input);
-    if (result.success) valid.push({ ...entry, request: result.data });
-    else problems.push({ file: entry.file, line: entry.line, issues: toFieldIssues(result.error) });
-  }
+  parsed.forEach(({ entry, result }, i) => {
+    const first = repeats.get(i);
+    if (!result.success)
+      problems.push({ file: entry.file, line: entry.line, issues: toFieldIssues(result.error) });
+    else if (first !== undefined) {
+      const at = parsed[first]!.entry;
+      problems.push({
+        file: entry.file,
+        line: entry.line,
+        issues: [
+          {
+            path: 'shot',
+            message: `repeats the shot code ${shotCodeOf(result.data)} of ${at.file}:${at.line}; one shot code is one shot`,
+          },
+        ],
+      });
+    } else valid.push({ ...entry, request: result.data });
+  });
   return { valid, problems };
+}
+
+/** The one shot a file holds (a revision's new request), checked. */
+export function readOneShot(file: string): ShotRequest {
+  const entries = readShotFiles([file]);
+  if (entries.length !== 1)
+    throw new ShotFileUnreadable(file, `holds ${entries.length} shots; a revision takes exactly one`);
+  const { valid, problems } = validateEntries(entries);
+  if (problems[0]) throw new ValidationFailed(`shot in ${file}:${problems[0].line}`, problems[0].issues);
+  return valid[0]!.request;
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { exitCodes, type Io, runCli } from '@shotcaller/cli';
+import { exitCodes, type Io, readShotFiles, runCli, validateEntries } from '@shotcaller/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startApi, tokens } from '../../api/test/harness';
 
@@ -40,6 +40,46 @@ describe('the shotcaller CLI', () => {
     expect(partial.code).toBe(exitCodes.failed);
     expect(partial.out).toMatch(/1 created, 0 already submitted, 1 invalid/);
     expect(await api.store.count()).toBe(before + 1);
+  });
+
+  it('names the line of a CSV row whose shot code is live and the live shot, and submits the rest', async () => {
+    // Another TD submitted COL_0120 already, by hand, under a key of their own.
+    const row = validateEntries(readShotFiles([fixture('revise-0120.csv')])).valid[0]!.request;
+    const { shot: live } = await api.commands.submit(
+      { ...row, brief: 'Crane falls', idempotencyKey: 'by-hand-0120' },
+      { name: 'another td', source: '/test' },
+    );
+    const sheet = fixture('live-code.csv');
+    const first = await cli('submit', sheet);
+    expect(first.code).toBe(exitCodes.failed);
+    expect(first.err).toContain(
+      `${sheet}:3: shot_code_taken: Shot code NTH/EP01/COL/COL_0120 is taken by shot ${live.id} (submitted, /v1/shots/${live.id})`,
+    );
+    expect(first.out).toMatch(/2 created, 0 already submitted, 0 invalid, 1 refused/);
+
+    // The TD takes the sheet's row as a revision of the live shot: the sheet then goes in whole.
+    const revised = await cli('revise', live.id, '--file', fixture('revise-0120.csv'));
+    expect(revised.out).toBe(`${live.id} is now submitted`);
+    expect((await api.store.require(live.id)).request.brief).toBe('Crane topples onto the bridge');
+    const again = await cli('--json', 'submit', sheet);
+    expect(again.code).toBe(exitCodes.ok);
+    const results = JSON.parse(again.out).results as Array<{ status: string; shotId: string }>;
+    expect(results.map((r) => r.status)).toEqual(['existing', 'existing', 'existing']);
+    expect(results[1]!.shotId).toBe(live.id);
+  });
+
+  it('submits nothing from a sheet that names one shot code twice, naming both lines, unless --partial', async () => {
+    const sheet = fixture('repeated-code.csv');
+    const before = await api.store.count();
+    const refused = await cli('submit', sheet);
+    expect(refused.code).toBe(exitCodes.failed);
+    expect(refused.err).toContain(
+      `${sheet}:4: shot: repeats the shot code NTH/EP01/COL/COL_0210 of ${sheet}:2; one shot code is one shot`,
+    );
+    expect(await api.store.count()).toBe(before);
+    const partial = await cli('submit', '--partial', sheet);
+    expect(partial.out).toMatch(/2 created, 0 already submitted, 1 invalid/);
+    expect(await api.store.count()).toBe(before + 2);
   });
 
   it('shows, lists and cancels a shot', async () => {

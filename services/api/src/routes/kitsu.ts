@@ -33,6 +33,7 @@ const Outcome = z.object({
     'invalid',
     'changed-since-import',
     'skipped',
+    'code-taken',
   ]),
   changed: z.array(z.string()).optional(),
   shotId: z.string().optional(),
@@ -51,7 +52,7 @@ export function kitsuRoutes(deps: {
       method: 'POST',
       url: '/v1/kitsu/import',
       summary:
-        'Import a Kitsu project’s shots (idempotent on the Kitsu shot id; dryRun shows what would go in)',
+        'Import a Kitsu project’s shots (idempotent on the Kitsu shot id; a shot whose code is live in Shotcaller is reported code-taken; dryRun shows what would go in)',
       tag: 'kitsu',
       permission: 'admin:import',
       limit: 'expensive',

@@ -7,16 +7,25 @@ import {
   OverrideRequest,
   RejectRequest,
   ReviewRequest,
+  repeatedShotCodes,
   Shot,
   ShotListResponse,
   ShotRequest,
   ShotView,
   SubmitBatchRequest,
   SubmitBatchResponse,
+  shotCodeOf,
   toFieldIssues,
   ValidationFailed,
 } from '@shotcaller/contracts';
-import { type Actor, ShotNotFound, type ShotPartitions, type ShotRecord } from '@shotcaller/shots';
+import {
+  type Actor,
+  IdempotencyConflict,
+  ShotCodeTaken,
+  ShotNotFound,
+  type ShotPartitions,
+  type ShotRecord,
+} from '@shotcaller/shots';
 import { z } from 'zod';
 import { actorName, canSeeShow, type Principal } from '../auth';
 import { BatchTooLarge, Forbidden } from '../errors';
@@ -53,6 +62,8 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
   const steer = <B>(s: {
     action: string;
     summary: string;
+    /** `shots:steer` unless said otherwise. */
+    permission?: 'shots:submit';
     body?: z.ZodType<B>;
     answer: string;
     run(id: string, body: B, actor: Actor): Promise<ShotRecord>;
@@ -62,7 +73,7 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
       url: `/v1/shots/:id/${s.action}`,
       summary: s.summary,
       tag: 'shots',
-      permission: 'shots:steer',
+      permission: s.permission ?? 'shots:steer',
       params: ShotParams,
       body: s.body,
       responses: { 200: { description: s.answer, schema: Shot } },
@@ -76,7 +87,8 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
     route({
       method: 'POST',
       url: '/v1/shots',
-      summary: 'Submit one shot (idempotent on its idempotencyKey)',
+      summary:
+        'Submit one shot (idempotent on its idempotencyKey); 409 shot_code_taken while another live shot has its code',
       tag: 'shots',
       permission: 'shots:submit',
       body: ShotRequest,
@@ -94,7 +106,8 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
     route({
       method: 'POST',
       url: '/v1/shots::batch',
-      summary: 'Submit a sequence of shots; by default all or nothing',
+      summary:
+        'Submit a sequence of shots; an invalid one stops the batch unless partial; a refused one (its code live) is reported and the rest go in',
       tag: 'shots',
       permission: 'shots:submit',
       body: SubmitBatchRequest,
@@ -120,6 +133,7 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
           return { index, request: result.data };
         });
         markRepeatedKeys(parsed);
+        markRepeatedCodes(parsed);
         const invalid = parsed.flatMap((p) => p.errors ?? []);
         if (invalid.length > 0 && !body.partial)
           throw new ValidationFailed('batch (nothing was submitted)', invalid);
@@ -129,8 +143,15 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
             results.push({ index: p.index, status: 'invalid', errors: p.errors ?? [] });
             continue;
           }
-          const { shot, created } = await commands.submit(p.request, actorOf(principal, source));
-          results.push({ index: p.index, status: created ? 'created' : 'existing', shotId: shot.id });
+          try {
+            const { shot, created } = await commands.submit(p.request, actorOf(principal, source));
+            results.push({ index: p.index, status: created ? 'created' : 'existing', shotId: shot.id });
+          } catch (error) {
+            // Refused as a single submission would be, with a 409; the other shots still go in.
+            const conflict = conflictOf(error, p.index);
+            if (!conflict) throw error;
+            results.push(conflict);
+          }
         }
         return { results };
       },
@@ -181,6 +202,15 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
       },
     }),
     // The TD's steering: one route shape, a command apiece.
+    steer({
+      action: 'revise',
+      summary:
+        'Replace the request of a shot whose work has not started (submitted, held, queued); its show and budget line stay, and a new shot code must not be live',
+      permission: 'shots:submit',
+      body: ShotRequest,
+      answer: 'The revised shot (routed again if it was held or queued)',
+      run: async (id, body, actor) => (await commands.revise(id, body, actor)).shot,
+    }),
     steer({
       action: 'override',
       summary: 'Force a route, with a reason (audited); a compliance hold cannot be forced onto genai',
@@ -245,6 +275,43 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
       },
     }),
   ];
+}
+
+/** A row of a batch refused because of what is already there; undefined for any other error. */
+function conflictOf(error: unknown, index: number): SubmitBatchResponse['results'][number] | undefined {
+  if (error instanceof ShotCodeTaken)
+    return {
+      index,
+      status: 'conflict',
+      code: error.code,
+      shotId: error.shotId,
+      errors: [{ path: `shots[${index}].shot`, message: error.message }],
+    };
+  if (error instanceof IdempotencyConflict)
+    return {
+      index,
+      status: 'conflict',
+      code: error.code,
+      shotId: error.shotId,
+      errors: [{ path: `shots[${index}].idempotencyKey`, message: error.message }],
+    };
+  return undefined;
+}
+
+/** Two shots of one batch with one shot code, other than one submission sent twice: the second is a mistake. */
+function markRepeatedCodes(
+  parsed: Array<{ index: number; request?: ShotRequest; errors?: FieldIssue[] }>,
+): void {
+  const repeats = repeatedShotCodes(parsed.map((p) => (p.errors ? undefined : p.request)));
+  for (const [at, first] of repeats) {
+    const p = parsed[at]!;
+    p.errors = [
+      {
+        path: `shots[${p.index}].shot`,
+        message: `repeats the shot code ${shotCodeOf(p.request!)} of shots[${parsed[first]!.index}]; one shot code is one shot`,
+      },
+    ];
+  }
 }
 
 /** Two shots of one batch with the same idempotency key but different content cannot both be meant. */

@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { Table } from '../components';
@@ -55,7 +56,7 @@ export function AccuracyPanel({ api, show, version }: { api: Api; show: string; 
         setAccuracy(a);
         setError(undefined);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: unknown) => setError(errorMessage(e)));
   }, [show, version]);
   if (error) return <p class="error">{error}</p>;
   if (!accuracy) return <p>Loading…</p>;

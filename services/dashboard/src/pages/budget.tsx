@@ -5,6 +5,7 @@ import type {
   BudgetView as Rollup,
   BudgetRollupRow as Row,
 } from '@shotcaller/contracts';
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote, ShowField, Table } from '../components';
@@ -95,7 +96,7 @@ export function BudgetPage({ api }: { api: Api }) {
         setLoads((n) => n + 1);
         setError(undefined);
       } catch (e) {
-        setError((e as Error).message);
+        setError(errorMessage(e));
       }
     };
     void load();
@@ -112,7 +113,7 @@ export function BudgetPage({ api }: { api: Api }) {
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
 import { ErrorNote, Table } from '../components';
@@ -45,7 +46,7 @@ function AlertItem({ alert, api, onDone }: { alert: Alert; api: Api; onDone: () 
       setError(undefined);
       onDone();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
   return (
@@ -138,7 +139,7 @@ export function CompliancePage({ api }: { api: Api }) {
       setAudit(t.events);
       setError(undefined);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
   useEffect(() => {

@@ -1,4 +1,5 @@
 import type { LabourFigures, LabourImpactReport as Report } from '@shotcaller/contracts';
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { labourGroupColumns, tenths } from '@shotcaller/reports/labour-table';
 import { useState } from 'preact/hooks';
 import type { Api } from '../api';
@@ -34,7 +35,7 @@ export function LabourPage({ api }: { api: Api }) {
       setReport(await api.get<Report>(query('json')));
       setError(undefined);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
   const download = async () => {
@@ -46,7 +47,7 @@ export function LabourPage({ api }: { api: Api }) {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
 

@@ -1,4 +1,5 @@
 import type { ShotState } from '@shotcaller/contracts';
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, money, when } from '../api';
 import { ErrorNote } from '../components';
@@ -124,15 +125,15 @@ function Thumbnails({ api, shot }: { api: Api; shot: Shot }) {
         if (live) setFrames([...shown]);
         if (o.credentialsUrl) {
           frame.credentials = await api.get<Credentials>(o.credentialsUrl).catch(
-            (e: Error): Credentials => ({
+            (e: unknown): Credentials => ({
               verdict: 'unreadable',
               binding: 'none',
-              summary: e.message,
+              summary: errorMessage(e),
               actions: [],
               aiGenerated: false,
               ingredients: [],
               trainingMining: {},
-              problems: [{ code: 'error', explanation: e.message }],
+              problems: [{ code: 'error', explanation: errorMessage(e) }],
             }),
           );
           if (live) setFrames([...shown]);
@@ -196,7 +197,7 @@ export function ShotPage({
     try {
       setShot(await api.get<Shot>(`/v1/shots/${id}`));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
   useEffect(() => {
@@ -223,7 +224,7 @@ export function ShotPage({
       setError(undefined);
       await load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
   };
 

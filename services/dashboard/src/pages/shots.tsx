@@ -1,4 +1,5 @@
 import type { ShotState } from '@shotcaller/contracts';
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { ErrorNote, ShowField } from '../components';
@@ -39,7 +40,7 @@ export function ShotsPage({ api }: { api: Api }) {
         setShots((await api.get<{ shots: Shot[] }>(`/v1/shots?${q}`)).shots);
         setError(undefined);
       } catch (e) {
-        setError((e as Error).message);
+        setError(errorMessage(e));
       }
     };
     void load();

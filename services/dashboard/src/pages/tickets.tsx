@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
 import { ErrorNote, Table } from '../components';
@@ -21,7 +22,7 @@ export function TicketsPage({ api }: { api: Api }) {
     api
       .get<{ tickets: Ticket[] }>('/v1/vendor/tickets')
       .then((r) => setTickets(r.tickets))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: unknown) => setError(errorMessage(e)));
   }, []);
   return (
     <section>

@@ -1,3 +1,4 @@
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, when } from '../api';
 import { ErrorNote, Table } from '../components';
@@ -29,7 +30,7 @@ export function TurnoverPanel({ api, show, refresh }: { api: Api; show: string; 
         setReport(turnovers[0] ?? null);
         setError(undefined);
       })
-      .catch((e: Error) => current && setError(e.message));
+      .catch((e: unknown) => current && setError(errorMessage(e)));
     return () => {
       current = false;
     };

@@ -1,4 +1,5 @@
 import type { SimulationComparison as Comparison, SimulationReport as Report } from '@shotcaller/contracts';
+import { errorMessage } from '@shotcaller/contracts/error-message';
 import { labourComparisonRows } from '@shotcaller/reports/labour-table';
 import {
   budgetLineRow,
@@ -26,7 +27,7 @@ export function WhatIfPage({ api }: { api: Api }) {
       setReport(await api.post<Report>('/v1/simulations', { show, policy: policy.text }));
       setError(undefined);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setRunning(false);
     }

@@ -59,9 +59,10 @@ export function registerKitsuCommands(program: Command, ctx: CommandContext): vo
           );
         const count = (o: string) => data.results.filter((r) => r.outcome === o).length;
         ctx.io.out(
-          `${count('created')} created, ${count('updated')} updated, ${count('unchanged')} already imported, ${count('would-submit')} would be submitted, ${count('invalid') + count('changed-since-import')} need attention in Kitsu`,
+          `${count('created')} created, ${count('updated')} updated, ${count('unchanged')} already imported, ${count('would-submit')} would be submitted, ${count('invalid') + count('changed-since-import')} need attention in Kitsu, ${count('code-taken')} not imported (their shot code is live)`,
         );
-        if (count('invalid') + count('changed-since-import') > 0) ctx.setExit(exitCodes.failed);
+        if (count('invalid') + count('changed-since-import') + count('code-taken') > 0)
+          ctx.setExit(exitCodes.failed);
       },
     );
 }

@@ -4,7 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { exitCodes } from '../exit-codes';
 import { type Io, json, table } from '../output';
-import { readShotFiles, validateEntries } from '../shot-files';
+import { readOneShot, readShotFiles, validateEntries } from '../shot-files';
 
 export interface CommandContext {
   io: Io;
@@ -88,7 +88,14 @@ export function registerShotCommands(program: Command, ctx: CommandContext): voi
           ? new SingleBar({ format: 'submitting [{bar}] {value}/{total} shots' }, Presets.shades_classic)
           : undefined;
       bar?.start(valid.length, 0);
-      const results: Array<{ file: string; line: number; shotId?: string; status: string }> = [];
+      const results: Array<{
+        file: string;
+        line: number;
+        shotId?: string;
+        status: string;
+        code?: string;
+        errors?: Array<{ path: string; message: string }>;
+      }> = [];
       for (let i = 0; i < valid.length; i += chunkSize) {
         const chunk = valid.slice(i, i + chunkSize);
         const reply = await client.submitBatch(chunk.map((c) => c.request));
@@ -99,11 +106,17 @@ export function registerShotCommands(program: Command, ctx: CommandContext): voi
             line: entry.line,
             status: r.status,
             ...(r.shotId ? { shotId: r.shotId } : {}),
+            ...(r.code ? { code: r.code } : {}),
+            ...(r.errors ? { errors: r.errors } : {}),
           });
         }
         bar?.update(Math.min(i + chunkSize, valid.length));
       }
       bar?.stop();
+      // A refused row names the shot that has its code (or key), and what to do instead.
+      const refused = results.filter((r) => r.status === 'conflict');
+      for (const r of refused)
+        for (const e of r.errors ?? []) ctx.io.err(`${r.file}:${r.line}: ${r.code}: ${e.message}`);
       if (ctx.asJson()) ctx.io.out(json({ results, invalid: problems }));
       else {
         ctx.io.out(
@@ -112,12 +125,13 @@ export function registerShotCommands(program: Command, ctx: CommandContext): voi
             results.map((r) => [`${r.file}:${r.line}`, r.shotId, r.status]),
           ),
         );
-        const created = results.filter((r) => r.status === 'created').length;
+        const count = (status: string) => results.filter((r) => r.status === status).length;
         ctx.io.out(
-          `${created} created, ${results.length - created} already submitted, ${problems.length} invalid`,
+          `${count('created')} created, ${count('existing')} already submitted, ${problems.length} invalid` +
+            (refused.length ? `, ${refused.length} refused (see above)` : ''),
         );
       }
-      if (problems.length > 0) ctx.setExit(exitCodes.failed);
+      if (problems.length > 0 || refused.length > 0) ctx.setExit(exitCodes.failed);
     });
 
   program
@@ -205,6 +219,12 @@ export function registerShotCommands(program: Command, ctx: CommandContext): voi
       ['--route <route>', 'genai or vendor', 'required'],
       ['--reason <text>', 'why (kept in the audit trail)', 'required'],
     ],
+  );
+  steer(
+    'revise',
+    'replace the request of a shot whose work has not started with the one in a file (JSON, YAML, or a one-row CSV)',
+    (id, o) => ctx.client().revise(id, readOneShot(o.file!)),
+    [['--file <file>', 'the new request', 'required']],
   );
   steer('cancel', 'cancel a shot', (id, o) => ctx.client().cancel(id, o.reason!), [
     ['--reason <text>', 'why', 'required'],

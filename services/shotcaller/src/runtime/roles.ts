@@ -134,6 +134,11 @@ const kitsuSync: RoleStarter = async (ctx) => {
               log.info({ shot: o.shot, outcome: o.outcome }, 'imported from Kitsu');
             else if (o.outcome === 'invalid')
               log.warn({ shot: o.shot, issues: o.issues }, 'Kitsu shot not imported');
+            else if (o.outcome === 'code-taken')
+              log.warn(
+                { shot: o.shot, kitsuShotId: o.kitsuShotId, liveShotId: o.shotId, issues: o.issues },
+                'Kitsu shot not imported: another live shot has its code',
+              );
         },
       },
       {
@@ -283,6 +288,28 @@ function startRetention(ctx: RoleContext): NodeJS.Timeout | undefined {
   return timer;
 }
 
+/**
+ * Indexes the codes of shots made before the code index existed, show by show, so the first
+ * submission of a show need not, and names the codes an older version let several live shots share
+ * (the board shows them all; the first submitted keeps the code). Once done it reads one field a show.
+ */
+async function indexShotCodes(ctx: RoleContext, shots: ShotPartitions): Promise<void> {
+  const log = ctx.logger('api');
+  for (const k of ctx.partitions.all) {
+    const store = shots.store(k);
+    for (const show of await store.shows()) {
+      const done = await store.indexCodes(show);
+      if (!done) continue;
+      log.info({ show, codes: done.indexed }, 'shot codes indexed: one live shot per code from now on');
+      for (const { code, shotIds } of done.shared)
+        log.warn(
+          { show, code, shotIds },
+          `shot code ${code} has ${shotIds.length} live shots from before codes were checked; ${shotIds[0]} keeps it: cancel the others (shotcaller cancel <id> --reason …)`,
+        );
+    }
+  }
+}
+
 const api: RoleStarter = async (ctx) => {
   const { config, redis, partitions } = ctx;
   const { Authenticator, buildApi, readTokensFile } = await import('@shotcaller/api');
@@ -290,6 +317,7 @@ const api: RoleStarter = async (ctx) => {
   let upgraded = 0;
   for (const k of partitions.all) upgraded += await shots.store(k).upgradeIndexes();
   if (upgraded > 0) ctx.logger('api').info({ shots: upgraded }, 'shot indexes upgraded to per-show only');
+  await indexShotCodes(ctx, shots);
   // Each partition's queues, for the metrics; named `<queue>:p<k>` when there are several partitions.
   const queues = Object.fromEntries(
     partitions.all.flatMap((k) =>

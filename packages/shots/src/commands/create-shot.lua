@@ -15,18 +15,20 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
   return { redis.call('HGET', KEYS[1], ARGV[1]), 0 }
 end
 -- A refused shot gives its key back: the same request may be sent again once the code is free.
-if redis.call('HEXISTS', KEYS[7], code_index_complete) == 0 then
+-- One HMGET reads whether the show's code index is complete and who holds the code.
+local index = redis.call('HMGET', KEYS[7], code_index_complete, ARGV[11])
+local codes = { ARGV[11], ARGV[3] }
+if not index[1] then
   -- A show with no shots yet has nothing to index; one with shots from before the index must be indexed.
   if redis.call('EXISTS', KEYS[4]) == 1 then
     redis.call('HDEL', KEYS[1], ARGV[1])
     return { '', 2 }
   end
-  redis.call('HSET', KEYS[7], code_index_complete, '1')
+  codes = { code_index_complete, '1', ARGV[11], ARGV[3] }
 end
-local holder = code_held_by_other(KEYS[7], ARGV[11], ARGV[3])
-if holder then
+if index[2] and index[2] ~= ARGV[3] then
   redis.call('HDEL', KEYS[1], ARGV[1])
-  return { holder, 3 }
+  return { index[2], 3 }
 end
 -- The submitted event's id is minted with the shot, and the key check above guards the pair: no look-up.
 local entry = add_entry(KEYS[6], ARGV[7], ARGV[9], ARGV[3])
@@ -34,5 +36,5 @@ redis.call('HSET', KEYS[2], 'state', ARGV[4], 'record', ARGV[5], 'version', 1, '
 redis.call('SADD', KEYS[3], ARGV[10])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])
-redis.call('HSET', KEYS[7], ARGV[11], ARGV[3])
+redis.call('HSET', KEYS[7], unpack(codes))
 return { ARGV[2], 1 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type * as x509 from '@peculiar/x509';
+import { errorMessage } from '@shotcaller/contracts';
 import { type Asset, JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
 import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
 import {
@@ -193,7 +194,7 @@ export async function verifyCredentials(
       );
     } else result = await store.validate(asset);
   } catch (error) {
-    result = ValidationResult.fromError(error as Error);
+    result = ValidationResult.fromError(error instanceof Error ? error : new Error(describe(error)));
     if (result.statusEntries.every((e) => !e.explanation))
       result.statusEntries.push({
         code: 'general.error' as never,
@@ -286,9 +287,8 @@ function dedupe(problems: CredentialProblem[]): CredentialProblem[] {
 }
 
 function describe(error: unknown): string {
-  const e = error as Error;
-  if (e instanceof RangeError) return 'a length or offset points outside the data';
-  return (e?.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 300);
+  if (error instanceof RangeError) return 'a length or offset points outside the data';
+  return errorMessage(error).replace(/\s+/g, ' ').slice(0, 300);
 }
 
 async function describeManifest(

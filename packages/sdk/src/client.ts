@@ -277,7 +277,7 @@ export class ShotcallerClient {
       if (signal?.aborted) throw error;
       throw new ApiUnreachable(
         this.baseUrl,
-        (error as Error).cause ? String((error as { cause: unknown }).cause) : errorMessage(error),
+        error instanceof Error && error.cause ? String(error.cause) : errorMessage(error),
       );
     }
   }

@@ -90,7 +90,7 @@ export class S3Store implements ArtifactStore {
     const e = error as SdkError;
     const name = e.name ?? e.Code ?? '';
     const status = e.$metadata?.httpStatusCode;
-    if (name === 'AbortError' || (error as Error).name === 'AbortError') return error as Error;
+    if (error instanceof Error && (name === 'AbortError' || error.name === 'AbortError')) return error;
     if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404)) return new ObjectNotFound(key);
     let reason: string;
     if (name === 'NoSuchBucket')

@@ -25,6 +25,8 @@ if not index[1] then
     return { '', 2 }
   end
   codes = { code_index_complete, '1', ARGV[11], ARGV[3] }
+  -- The show's first shot: the show joins the set of shows (a show with an index is in it already).
+  redis.call('SADD', KEYS[3], ARGV[10])
 end
 if index[2] and index[2] ~= ARGV[3] then
   redis.call('HDEL', KEYS[1], ARGV[1])
@@ -33,7 +35,6 @@ end
 -- The submitted event's id is minted with the shot, and the key check above guards the pair: no look-up.
 local entry = add_entry(KEYS[6], ARGV[7], ARGV[9], ARGV[3])
 redis.call('HSET', KEYS[2], 'state', ARGV[4], 'record', ARGV[5], 'version', 1, '', pack_entry(ARGV[7], entry))
-redis.call('SADD', KEYS[3], ARGV[10])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])
 redis.call('HSET', KEYS[7], unpack(codes))

@@ -279,23 +279,15 @@ export function shotRoutes({ store, commands, maxBatch, source }: ShotRoutesDeps
 
 /** A row of a batch refused because of what is already there; undefined for any other error. */
 function conflictOf(error: unknown, index: number): SubmitBatchResponse['results'][number] | undefined {
-  if (error instanceof ShotCodeTaken)
-    return {
-      index,
-      status: 'conflict',
-      code: error.code,
-      shotId: error.shotId,
-      errors: [{ path: `shots[${index}].shot`, message: error.message }],
-    };
-  if (error instanceof IdempotencyConflict)
-    return {
-      index,
-      status: 'conflict',
-      code: error.code,
-      shotId: error.shotId,
-      errors: [{ path: `shots[${index}].idempotencyKey`, message: error.message }],
-    };
-  return undefined;
+  if (!(error instanceof ShotCodeTaken || error instanceof IdempotencyConflict)) return undefined;
+  const field = error instanceof ShotCodeTaken ? 'shot' : 'idempotencyKey';
+  return {
+    index,
+    status: 'conflict',
+    code: error.code,
+    shotId: error.shotId,
+    errors: [{ path: `shots[${index}].${field}`, message: error.message }],
+  };
 }
 
 /** Two shots of one batch with one shot code, other than one submission sent twice: the second is a mistake. */

@@ -22,6 +22,7 @@ export {
   SHOT_ASSERTION,
   ShotcallerAssertion,
   type ShotRef,
+  shotRefOf,
 } from './manifest';
 export { CredentialProblem, CredentialsReport } from './report';
 export { type SignedAsset, signAsset, signSidecar } from './sign';

@@ -66,6 +66,23 @@ export interface ShotRef {
   attempt: number;
 }
 
+/** A shot as a manifest names it, from the shot as Shotcaller keeps it. */
+export function shotRefOf(shot: {
+  id: string;
+  show: string;
+  attempt: number;
+  request: { episode?: string | undefined; sequence: string; shot: string };
+}): ShotRef {
+  return {
+    id: shot.id,
+    show: shot.show,
+    ...(shot.request.episode ? { episode: shot.request.episode } : {}),
+    sequence: shot.request.sequence,
+    shot: shot.request.shot,
+    attempt: shot.attempt,
+  };
+}
+
 /** A reference asset given to the AI, with its SHA-256 when Shotcaller could read it. */
 export interface ReferenceInput {
   uri: string;

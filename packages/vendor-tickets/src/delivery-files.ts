@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { formatOfName, type SigningIdentity, sidecarName, signSidecar } from '@shotcaller/provenance';
+import {
+  formatOfName,
+  type SigningIdentity,
+  shotRefOf,
+  sidecarName,
+  signSidecar,
+} from '@shotcaller/provenance';
 import type { ShotRecord } from '@shotcaller/shots';
 import {
   type ArtifactStore,
@@ -100,14 +106,7 @@ export async function recordDeliveryCredentials(
       {
         kind: 'delivered',
         title: name,
-        shot: {
-          id: shot.id,
-          show: shot.show,
-          ...(shot.request.episode ? { episode: shot.request.episode } : {}),
-          sequence: shot.request.sequence,
-          shot: shot.request.shot,
-          attempt: shot.attempt,
-        },
+        shot: shotRefOf(shot),
         vendorId: ticket.vendorId,
         ticketId: ticket.ticketId,
         sha256: file.sha256,

@@ -6,6 +6,7 @@ import {
   type GeneratedAsset,
   type ReferenceInput,
   type SigningIdentity,
+  shotRefOf,
   sidecarName,
   signAsset,
 } from '@shotcaller/provenance';
@@ -71,14 +72,7 @@ export async function signOutputs(
   const p = shot.precheck;
   const base: Omit<GeneratedAsset, 'title' | 'frame'> = {
     kind: 'generated',
-    shot: {
-      id: shot.id,
-      show: shot.show,
-      ...(shot.request.episode ? { episode: shot.request.episode } : {}),
-      sequence: shot.request.sequence,
-      shot: shot.request.shot,
-      attempt: shot.attempt,
-    },
+    shot: shotRefOf(shot),
     provider: generation.provider,
     model: result.model,
     modelVersion: result.modelVersion,

@@ -28,6 +28,7 @@ export {
   shotIdPrefix,
   shotIdPrefixOfKeyspace,
 } from './partitions';
+export { isRedisUnreachable } from './redis-unreachable';
 export { awaitReplicas, type ReplicaAcks, ReplicationTimeout, requireReplicaAcks } from './replica-acks';
 export { type GroupPosition, safeTrimBound } from './retention';
 export { appendEventLuaFunction, withEventLogScripts } from './scripts';

@@ -1,4 +1,5 @@
 import { type Problem, ShotcallerError, ValidationFailed } from '@shotcaller/contracts';
+import { isRedisUnreachable } from '@shotcaller/events';
 import { ShotCodeTaken } from '@shotcaller/shots';
 import { RateLimited } from './errors';
 
@@ -103,6 +104,13 @@ export function toProblem(error: unknown, instance?: string): Problem {
     code = 'handler_timeout';
     detail =
       'The server did not finish this request in time (api.timeouts.handlerMs); the work may still complete, so check before retrying a change';
+  } else if (isRedisUnreachable(error)) {
+    // A failover or a restart under way: the caller's request was fine, and can be sent again shortly.
+    status = 503;
+    code = 'redis_unavailable';
+    // No Retry-After: clients resend a 503 that has one on their own, which is safe only when nothing
+    // happened, and here the write may have landed before the connection was lost.
+    detail = `Redis did not answer (${(error as Error).message}); a failover or restart may be under way. The request may or may not have taken effect: check, or send it again in a moment (a submission with the same idempotency key is created once)`;
   } else if (isFastifyClientError(error)) {
     status = error.statusCode!;
     ({ code, detail } = describeFastifyError(error));

@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import { CompliancePartitions } from '@shotcaller/compliance';
-import { ShotcallerError } from '@shotcaller/contracts';
+import { errorMessage, ShotcallerError } from '@shotcaller/contracts';
 import { dashboardDist } from '@shotcaller/dashboard';
 import type { RedisClient } from '@shotcaller/events';
 import { eventSource } from '@shotcaller/events';
@@ -195,9 +195,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, `/requests/${request.id}`);
-    // An error of ours (the store or Temporal being down) is already a sentence; anything else needs its stack.
-    if (problem.status >= 500 && error instanceof ShotcallerError)
-      deps.logger.warn({ code: problem.code, err: error.message, reqId: request.id }, 'request not served');
+    // An error of ours (the store or Temporal being down), or Redis not answering, is already a sentence;
+    // anything else needs its stack.
+    if (problem.status >= 500 && (error instanceof ShotcallerError || problem.code === 'redis_unavailable'))
+      deps.logger.warn(
+        { code: problem.code, err: errorMessage(error), reqId: request.id },
+        'request not served',
+      );
     else if (problem.status >= 500) deps.logger.error({ err: error, reqId: request.id }, 'unhandled error');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
     if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', problem.retryAfterSeconds);

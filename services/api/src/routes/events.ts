@@ -98,9 +98,14 @@ export function eventRoutes(deps: {
         live.on('error', (error: Error) =>
           request.log.debug({ err: error.message }, 'live stream: Redis Pub/Sub error (reconnecting)'),
         );
+        // Live events that come before the headers have gone wait for them.
+        let early: string[] | undefined = [];
         live.on('message', (_channel: string, json: string) => {
           const event = JSON.parse(json) as { type: string; show?: string };
-          if (visibleOnFeed(event, principal, filter)) send(`event: ${event.type}\ndata: ${json}\n\n`);
+          if (!visibleOnFeed(event, principal, filter)) return;
+          const chunk = `event: ${event.type}\ndata: ${json}\n\n`;
+          if (early) early.push(chunk);
+          else send(chunk);
         });
         await live.subscribe(...readable.map((k) => streams[k]!.live));
         openStreams.set(principal.id, held + 1);
@@ -155,6 +160,8 @@ export function eventRoutes(deps: {
         };
         request.raw.on('close', close);
         send(': connected\n\n');
+        for (const chunk of early) send(chunk);
+        early = undefined;
         const heartbeat = setInterval(() => {
           send(': heartbeat\n\n');
           void drained();

@@ -82,7 +82,7 @@ export interface LocalAdapterOptions {
 
 /**
  * The embedded provider: no GPU, no account. A deterministic procedural generator that writes real PNG
- * frames for the shot's frame range, seeded from the shot, and reports the CPU time it used.
+ * frames for the shot's frame range, seeded from the shot, and reports the compute time its frames took.
  */
 export class LocalAdapter implements GenaiAdapter {
   readonly name = 'local';
@@ -96,11 +96,11 @@ export class LocalAdapter implements GenaiAdapter {
     task: GenerationTask,
     options: { onProgress(p: Progress): void; signal: AbortSignal },
   ): Promise<GenerationResult> {
-    const cpuBefore = process.cpuUsage();
-    const used = (): Usage => {
-      const cpu = process.cpuUsage(cpuBefore);
-      return { unit: 'cpu-second', quantity: Math.round((cpu.user + cpu.system) / 1000) / 1000 };
-    };
+    // The time spent painting and encoding this task's frames, which run synchronously, so their wall
+    // time is their CPU time. The process's CPU (process.cpuUsage) would charge this task for every other
+    // task and role the process runs meanwhile. Rounded up to the millisecond, as metered compute is.
+    let computeMs = 0;
+    const used = (): Usage => ({ unit: 'cpu-second', quantity: Math.ceil(computeMs) / 1000 });
     const { request } = task;
     const total = frameCount(request.frames);
     const width = Math.max(16, Math.round(request.resolution.width * this.scale));
@@ -118,9 +118,12 @@ export class LocalAdapter implements GenaiAdapter {
     const outputs: GeneratedFile[] = [];
     for (let i = 0; i < total; i++) {
       if (options.signal.aborted) throw new GenerationCancelled(task.taskId, used());
+      const computing = performance.now();
       const png = new PNG({ width, height });
       paint(png, task.seed, i, total, particles);
       const bytes = PNG.sync.write(png);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      computeMs += performance.now() - computing;
       const frame = request.frames.start + i;
       const path = join(task.outputDir, `${request.shot}.${String(frame).padStart(4, '0')}.png`);
       await writeFile(path, bytes);
@@ -128,7 +131,7 @@ export class LocalAdapter implements GenaiAdapter {
         path,
         frame,
         bytes: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sha256,
       });
       options.onProgress({ percent: ((i + 1) / total) * 100, message: `frame ${frame}` });
       // Yield between frames so a cancel (and everything else on the loop) gets its turn.

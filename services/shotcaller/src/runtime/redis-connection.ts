@@ -31,7 +31,7 @@ const hostPort = (s: string) => {
 /**
  * A connection to the target. BullMQ workers need commands that never give up while Redis restarts or
  * fails over: maxRetriesPerRequest null, on every node of a cluster too. Commands issued in the same
- * tick go out in one write (auto-pipelining): every role shares the connection, and a write per command
+ * tick go out in one write (auto-pipelining, on one server): every role shares the connection, and a write per command
  * cost a tenth of a busy process's CPU in socket calls.
  */
 export function connectRedis(target: RedisTarget, settings: ShotcallerConfig['redis']): RedisClient {
@@ -43,8 +43,9 @@ export function connectRedis(target: RedisTarget, settings: ShotcallerConfig['re
     ...(settings.tls ? { tls: {} } : {}),
   };
   if (target.kind === 'url') return new Redis(target.url, { maxRetriesPerRequest: null, ...pipelined });
-  if (target.kind === 'cluster')
-    return new Cluster(target.nodes.map(hostPort), { redisOptions: auth, ...pipelined });
+  // Not on a cluster: ioredis's auto-pipelines there hand a MOVED reply back to the caller instead of
+  // following it (seen at start, before the slot map settles).
+  if (target.kind === 'cluster') return new Cluster(target.nodes.map(hostPort), { redisOptions: auth });
   return new Redis({
     ...auth,
     ...pipelined,

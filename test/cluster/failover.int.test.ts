@@ -1,3 +1,4 @@
+import { budgetKeys, decodeFacts } from '@shotcaller/budget';
 import { type RedisClusterHandle, startRedisCluster } from '@shotcaller/engines';
 import { Partitions } from '@shotcaller/events';
 import { ApiError } from '@shotcaller/sdk';
@@ -188,14 +189,26 @@ describe('a partitioned deployment on a cluster with replicas', () => {
       await eventually(
         async () => {
           let usage = 0;
+          // Where the log and the ledger differ, shot by shot (usage event ids on each side): what a
+          // failure needs to be understood, printed with it.
+          const differing: Array<{ shot: string; log: string[]; ledger: string[] }> = [];
+          const keys = budgetKeys(partitions.keyspace(partitions.ofShow(show)));
           for (const s of listed.shots) {
             const view = await app.client().getShot(s.id);
+            const logged: string[] = [];
             for (const e of view.history ?? [])
-              if (e.type === 'io.shotcaller.genai.usage.recorded.v1')
+              if (e.type === 'io.shotcaller.genai.usage.recorded.v1') {
                 usage += (e.data as { cost: { amountMinor: number } }).cost.amountMinor;
+                logged.push(e.id);
+              }
+            const counted = decodeFacts(s.id, (await client.get(keys.shotFacts(s.id))) ?? '')
+              .filter(({ fact }) => fact.kind === 'usage')
+              .map((f) => f.eventId);
+            if (logged.sort().join() !== counted.sort().join())
+              differing.push({ shot: s.id, log: logged, ledger: counted });
           }
           const ledger = await app.client(tokens.accountant).request('GET', `/v1/budgets?show=${show}`, Any);
-          return { usage, actual: ledger.data.total[0]?.actual ?? 0 };
+          return { usage, actual: ledger.data.total[0]?.actual ?? 0, differing };
         },
         (r) => r.usage > 0 && r.actual === r.usage,
         `the ledger of ${show} equal to its log`,

@@ -42,15 +42,23 @@ async function pings(port: number): Promise<boolean> {
   }
 }
 
-async function clusterOk(port: number, size: number): Promise<boolean> {
+/**
+ * How a node sees the cluster: not ready, or ready as a master or as a replica. A node is ready once it
+ * knows every node (so a client sees replicas as well as masters from the start) and, as a replica,
+ * once its first sync is done: until then it holds nothing, yet a failover could promote it.
+ */
+async function nodeReadiness(port: number, size: number): Promise<'not ready' | 'master' | 'replica'> {
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   // A probe of a server that may not be up yet: connect() rejects with the same error, and the caller retries.
   client.on('error', () => {});
   try {
     await client.connect();
     const info = (await client.cluster('INFO')) as string;
-    // Every node known to every node, so a client sees replicas as well as masters from the start.
-    return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${size}\\b`).test(info);
+    if (!/cluster_state:ok/.test(info) || !new RegExp(`cluster_known_nodes:${size}\\b`).test(info))
+      return 'not ready';
+    const replication = await client.info('replication');
+    if (!/role:slave/.test(replication)) return 'master';
+    return /master_link_status:up/.test(replication) ? 'replica' : 'not ready';
   } finally {
     client.disconnect();
   }
@@ -89,6 +97,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       `aof-${port}`,
       '--save',
       '',
+      // A replica's first sync starts at once instead of waiting 5 s for others to join it.
+      '--repl-diskless-sync-delay',
+      '0',
       '--loglevel',
       'warning',
     ]);
@@ -137,10 +148,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const up =
     code === 0
       ? await waitUntil(
-          async () =>
-            (
-              await Promise.all(ports.map((p) => clusterOk(p, masters * (1 + replicas)).catch(() => false)))
-            ).every(Boolean),
+          async () => {
+            const seen = await Promise.all(
+              ports.map((p) => nodeReadiness(p, ports.length).catch(() => 'not ready' as const)),
+            );
+            return (
+              !seen.includes('not ready') && seen.filter((r) => r === 'replica').length === masters * replicas
+            );
+          },
           {
             timeoutMs: 30_000,
             intervalMs: 200,

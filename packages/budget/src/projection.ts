@@ -59,6 +59,16 @@ export const ledgerEventTypes: ReadonlySet<string> = new Set([
   ] satisfies ReadonlyArray<ShotcallerEvent['type']>),
 ]);
 
+/** A fact on its way in; `aboutShot` when its event is indexed under the shot, so the log can be asked for it. */
+type IncomingFact = StoredFact & { aboutShot: boolean };
+
+function incomingFact(
+  event: ShotcallerEvent,
+  found: { shotId: string; fact: StoredFact['fact'] },
+): IncomingFact {
+  return { eventId: event.id, fact: found.fact, aboutShot: event.subject === found.shotId };
+}
+
 const installed = new WeakSet<object>();
 function withScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
@@ -111,6 +121,8 @@ export class BudgetProjection {
     redis: RedisClient,
     private readonly deployment: string,
     private readonly clock: () => Date = () => new Date(),
+    /** Told of a fact not counted because its event is not in the log (lost in a failover), for logging. */
+    private readonly onLostEvent?: (lost: { shotId: string; eventId: string }) => void,
   ) {
     this.redis = withScripts(redis);
     this.keys = budgetKeys(deployment);
@@ -187,7 +199,7 @@ export class BudgetProjection {
       return;
     }
     const found = factOf(event);
-    if (found) await this.storeFacts(found.shotId, [{ eventId: event.id, fact: found.fact }]);
+    if (found) await this.storeFacts(found.shotId, [incomingFact(event, found)]);
   }
 
   /**
@@ -196,7 +208,7 @@ export class BudgetProjection {
    * configured, rates recorded) are applied in their place, after the facts before them.
    */
   async applyMany(events: readonly ShotcallerEvent[]): Promise<void> {
-    let waiting = new Map<string, StoredFact[]>();
+    let waiting = new Map<string, IncomingFact[]>();
     const storeWaiting = async () => {
       await Promise.all([...waiting].map(([shotId, facts]) => this.storeFacts(shotId, facts)));
       waiting = new Map();
@@ -209,14 +221,16 @@ export class BudgetProjection {
         continue;
       }
       const facts = waiting.get(found.shotId) ?? waiting.set(found.shotId, []).get(found.shotId)!;
-      facts.push({ eventId: event.id, fact: found.fact });
+      facts.push(incomingFact(event, found));
     }
     await storeWaiting();
   }
 
   /** Stores facts of one shot not yet stored, and moves its lines' totals by what they change. */
-  private async storeFacts(shotId: string, incoming: readonly StoredFact[]): Promise<void> {
+  private async storeFacts(shotId: string, arriving: readonly IncomingFact[]): Promise<void> {
+    let incoming = arriving;
     for (let attempt = 0; attempt < 20; attempt++) {
+      if (incoming.length === 0) return;
       const guessed = attempt === 0 ? this.guess(shotId, incoming[0]!.fact.kind) : undefined;
       const { stored, version } = guessed ?? (await this.read(shotId));
       // A guess comes with its facts decoded: decoding them again is most of a fold's work.
@@ -243,7 +257,13 @@ export class BudgetProjection {
       if (!change && guessed) continue;
       if (!change) return;
       const records = kept.map((f) => encodeFact(shotId, f.eventId, f.fact)).join('');
-      const [outcome] = await this.record(shotId, stored, records, change, version);
+      const inLog = kept.flatMap((f) => (f.aboutShot ? [f.eventId] : []));
+      const [outcome, detail] = await this.record(shotId, stored, records, change, version, inLog);
+      if (outcome === 'lost') {
+        this.onLostEvent?.({ shotId, eventId: detail! });
+        incoming = incoming.filter((f) => f.eventId !== detail);
+        continue;
+      }
       if (outcome === 'ok') {
         this.remember(shotId, stored + records, [...decoded, ...kept], version);
         if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
@@ -383,7 +403,15 @@ export class BudgetProjection {
     return this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
   }
 
-  private record(shotId: string, stored: string, record: string, change: LedgerChange, version: string) {
+  /** Stores `record` after `stored`, moving the lines by `change`, if the events `inLog` are in the shot's log. */
+  private record(
+    shotId: string,
+    stored: string,
+    record: string,
+    change: LedgerChange,
+    version: string,
+    inLog: readonly string[],
+  ) {
     const keys = [this.keys.shotFacts(shotId), this.stream.stream, this.stream.ids];
     const args = [
       stored + record,
@@ -403,8 +431,8 @@ export class BudgetProjection {
     }
     if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
     if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
-    keys.push(this.keys.clock);
-    args.push(version);
+    keys.push(this.stream.subject(shotId), this.stream.legacySubject(shotId), this.keys.clock);
+    args.push(inLog.join('\n'), version);
     return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
   }
 

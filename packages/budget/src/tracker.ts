@@ -10,6 +10,8 @@ export interface BudgetTrackerOptions {
   blockMs?: number;
   /** Told about every failed event, with its entry and event ids, for logging. */
   onError?: ConsumerOptions['onError'];
+  /** Told of a fact not counted because its event is not in the log (lost in a failover). */
+  onLostEvent?: (lost: { shotId: string; eventId: string }) => void;
 }
 
 /** The budget role: a consumer group on the event log applying every event to the ledger. Several may run at once. */
@@ -19,7 +21,7 @@ export function startBudgetTracker(options: BudgetTrackerOptions): {
   start(): Promise<void>;
   stop(): Promise<void>;
 } {
-  const projection = new BudgetProjection(options.redis, options.deployment);
+  const projection = new BudgetProjection(options.redis, options.deployment, undefined, options.onLostEvent);
   const consumer = new EventLog(options.redis, { deployment: options.deployment }).consumer({
     group: 'budget',
     consumer: options.consumerName,

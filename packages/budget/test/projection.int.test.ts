@@ -1,5 +1,6 @@
 import { BudgetProjection, parseBudgetLines } from '@shotcaller/budget';
-import { EventLog } from '@shotcaller/events';
+import type { ShotcallerEvent } from '@shotcaller/contracts';
+import { EventLog, eventLogKeys } from '@shotcaller/events';
 import { testRedis } from '@shotcaller/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plannedShot } from './events';
@@ -12,7 +13,13 @@ afterEach(() => {
 function setup() {
   const { redis, deployment } = testRedis();
   cleanups.push(() => redis.disconnect());
-  return { redis, deployment, log: new EventLog(redis, { deployment }) };
+  const log = new EventLog(redis, { deployment });
+  // The ledger counts only events the log holds (see 'a fact whose event the log lost'): these shots'
+  // events are in it, as the budget consumer would find them.
+  const logged = async (...shots: Array<{ events: readonly ShotcallerEvent[] }>) => {
+    for (const shot of shots) await log.appendMany(shot.events);
+  };
+  return { redis, deployment, log, logged };
 }
 
 /** A line's totals when its only shot has this row. */
@@ -43,8 +50,9 @@ async function crossings(log: EventLog) {
 
 describe('the budget projection', () => {
   it('refuses a fact folded from facts another writer changed since, and stores it after folding again', async () => {
-    const { redis, deployment } = setup();
+    const { redis, deployment, logged } = setup();
     const p = plannedShot(2);
+    await logged(p);
     const [submitted, routed, started, usage] = p.events;
     let interleave = false;
     let late: Promise<void> | undefined;
@@ -72,8 +80,9 @@ describe('the budget projection', () => {
   });
 
   it('refuses a re-total folded before a fact stored meanwhile, and makes it again with the fact', async () => {
-    const { redis, deployment } = setup();
+    const { redis, deployment, logged } = setup();
     const p = plannedShot(2); // genai: usage 9,600
+    await logged(p);
     const [submitted, routed, started, usage] = p.events;
     const writer = new BudgetProjection(redis, deployment);
     for (const e of [submitted!, routed!, started!]) await writer.apply(e);
@@ -103,8 +112,9 @@ describe('the budget projection', () => {
   });
 
   it('stays exact when two consumers take turns on a shot, each guessing from what it last stored', async () => {
-    const { redis, deployment } = setup();
+    const { redis, deployment, logged } = setup();
     const p = plannedShot(3);
+    await logged(p);
     const [a, b] = [new BudgetProjection(redis, deployment), new BudgetProjection(redis, deployment)];
     // Each writes after the other has: every guess of what Redis holds is out of date.
     for (const [i, event] of p.events.entries()) await (i % 2 === 0 ? a : b).apply(event);
@@ -116,9 +126,10 @@ describe('the budget projection', () => {
   });
 
   it('flags money it has no rate for, alerts once, and converts it once the rate comes, corrected or not', async () => {
-    const { redis, deployment, log } = setup();
+    const { redis, deployment, log, logged } = setup();
     const projection = new BudgetProjection(redis, deployment);
     const p = plannedShot(3); // vendor, all USD on 2026-11-01: estimate 10,021, award 10,521, invoice 10,641, approved
+    await logged(p);
     await projection.configureLine(line(`{ id: ${p.lineId}, show: NTH, currency: EUR, amount: "1000.00" }`));
     for (const e of p.events) await projection.apply(e);
     for (const e of p.events) await projection.apply(e);
@@ -150,12 +161,14 @@ describe('the budget projection', () => {
   });
 
   it('stores a batch as one event at a time would, each shot with one write, a repeated event once', async () => {
-    const { redis, deployment } = setup();
+    const { redis, deployment, logged } = setup();
     const shots = [1, 2, 3, 4, 5, 6, 7].map((n) => plannedShot(n));
+    await logged(...shots);
     // Interleaved as a busy log is, with a redelivered event inside the batch and a line configured midway.
     const events = shots.flatMap((p) => p.events.map((e, i) => ({ e, at: i }))).sort((x, y) => x.at - y.at);
     const batch = [...events.slice(0, 9).map((x) => x.e), events[3]!.e, ...events.slice(9).map((x) => x.e)];
     const oneByOne = new BudgetProjection(redis, `${deployment}-single`);
+    for (const p of shots) await new EventLog(redis, { deployment: `${deployment}-single` }).appendMany(p.events);
     const together = new BudgetProjection(redis, deployment);
     const lineA = line(
       `{ id: NTH-EP01, show: NTH, currency: USD, amount: "500.00", thresholdsPercent: [50] }`,
@@ -188,9 +201,10 @@ describe('the budget projection', () => {
   });
 
   it('announces a crossing on the write that moves EFC over the threshold, or on a new budget, once', async () => {
-    const { redis, deployment, log } = setup();
+    const { redis, deployment, log, logged } = setup();
     const projection = new BudgetProjection(redis, deployment);
     const p = plannedShot(4); // genai: estimate 10,028, usage 10,200, not approved
+    await logged(p);
     const budget = (amount: string) =>
       line(
         `{ id: ${p.lineId}, show: NTH, currency: USD, amount: "${amount}", thresholdsPercent: [50, 100] }`,
@@ -204,5 +218,33 @@ describe('the budget projection', () => {
     expect(await crossings(log)).toEqual(['50 up 10028', '100 up 10200', '50 down 10200', '100 down 10200']);
     await projection.configureLine(budget('102.00'));
     expect((await crossings(log)).slice(4)).toEqual(['50 up 10200', '100 up 10200']);
+  });
+
+  it('does not count a fact whose event the log lost (as a failover can), and counts it once the log has it', async () => {
+    const { redis, deployment, log } = setup();
+    const p = plannedShot(2); // genai: usage 9,600
+    const usage = p.events.find((e) => e.type === 'io.shotcaller.genai.usage.recorded.v1')!;
+    // The consumer read the usage from the old master; the replica promoted never had it.
+    await log.appendMany(p.events.filter((e) => e !== usage));
+    const lost: Array<{ shotId: string; eventId: string }> = [];
+    const projection = new BudgetProjection(redis, deployment, undefined, (l) => lost.push(l));
+    await projection.applyMany(p.events);
+    expect(lost).toEqual([{ shotId: p.shotId, eventId: usage.id }]);
+    expect((await projection.row(p.shotId))!.actual).toBe(0);
+    // The task runs again and appends its usage (the same id): now it counts, once.
+    await log.appendMany([usage]);
+    await projection.apply(usage);
+    await projection.apply(usage);
+    expect((await projection.row(p.shotId))!.actual).toBe(9_600);
+    expect((await projection.lineTotals(p.lineId))!.actual).toBe(9_600);
+  });
+
+  it('takes the facts of a shot an older version indexed in a list on trust', async () => {
+    const { redis, deployment } = setup();
+    const p = plannedShot(2);
+    await redis.rpush(eventLogKeys(deployment).legacySubject(p.shotId), '1-0');
+    const projection = new BudgetProjection(redis, deployment);
+    await projection.applyMany(p.events);
+    expect((await projection.row(p.shotId))!.actual).toBe(9_600);
   });
 });

@@ -595,6 +595,10 @@ const budget: RoleStarter = async (ctx) => {
     blockMs: config.events.blockMs,
     onError: (error, info) =>
       ctx.logger('budget').warn({ err: errorMessage(error), ...info }, 'budget event not applied'),
+    onLostEvent: (lost) =>
+      ctx
+        .logger('budget')
+        .warn(lost, 'not counted: the event is not in the log on this Redis (lost in a failover)'),
   });
   await tracker.start();
   return { name: 'budget', stop: () => tracker.stop() };

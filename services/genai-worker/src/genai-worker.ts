@@ -30,7 +30,7 @@ import {
 import { type ArtifactStore, outputPrefix, StorageUnavailable } from '@shotcaller/storage';
 import { type ConnectionOptions, DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { publishOutputs } from './publish-outputs';
-import { type CredentialSettings, hashReferences, signOutputs } from './sign-outputs';
+import { type CredentialSettings, credentialFacts, hashReferences, signOutputs } from './sign-outputs';
 
 export interface GenaiWorkerOptions {
   connection: ConnectionOptions;
@@ -171,35 +171,21 @@ export class GenaiWorker {
       );
       const finishedAt = this.clock();
       const signal = AbortSignal.any(signals);
-      // Signed in scratch space before anything is published: the hash the store checks is the signed file's.
-      const signed = await signOutputs(
+      // Signed before anything is published: the hash the store checks is the signed file's.
+      const facts = credentialFacts(
         shot,
         result,
         { provider, seed: seedFor(shotId, shot.attempt), startedAt, finishedAt },
         await hashReferences(this.options.artifacts, shot.request.referenceAssets),
         this.options.credentials,
-        signal,
       );
-      const prefix = outputPrefix(shot.show, shotId, shot.attempt);
-      // Sidecars first, frames last: a frame in the store has its credentials beside it.
-      const withSidecar = signed.filter((o) => o.sidecar);
-      const sidecars = await publishOutputs(
+      const outputs = await publishOutputs(
         this.options.artifacts,
-        prefix,
-        withSidecar.map((o) => o.sidecar!),
+        outputPrefix(shot.show, shotId, shot.attempt),
+        signOutputs(result.outputs, facts, this.options.credentials.identity, signal),
         signal,
       );
-      const frames = await publishOutputs(this.options.artifacts, prefix, signed, signal);
-      const outputs = frames.map((o, i) => {
-        const at = withSidecar.indexOf(signed[i]!);
-        return {
-          ...o,
-          credentials:
-            at === -1
-              ? { binding: 'embedded' as const }
-              : { binding: 'sidecar' as const, uri: sidecars[at]!.uri, sha256: sidecars[at]!.sha256 },
-        };
-      });
+      const frames = outputs.map(({ credentials: _, ...frame }) => frame);
       const finished = [
         pending(
           'io.shotcaller.genai.usage.recorded.v1',

@@ -1,7 +1,7 @@
-import { basename } from 'node:path';
-import type { GeneratedFile } from '@shotcaller/genai';
 import { type ArtifactStore, contentTypeOf, safeName } from '@shotcaller/storage';
+import type { SignedOutput } from './sign-outputs';
 
+/** Outputs published at once: a sequence's frames are held in memory at most this many at a time. */
 const uploadsAtOnce = 4;
 
 export interface PublishedOutput {
@@ -11,41 +11,47 @@ export interface PublishedOutput {
   frame?: number;
 }
 
+/** Where a published output's Content Credentials are: inside it, or in a sidecar beside it. */
+type OutputCredentials = { binding: 'embedded' } | { binding: 'sidecar'; uri: string; sha256: string };
+
 /**
- * Puts an attempt's files from the worker's scratch space into the artifact store under `prefix`,
- * each checked against the SHA-256 the adapter computed, and returns them as events reference them
- * (in the adapter's order). Until every one is in, nothing names them: a worker killed half-way
- * leaves no output that looks delivered, and the task's next run writes the same keys again.
+ * Puts a task's signed outputs into the artifact store under `prefix`, each checked against its SHA-256,
+ * a sidecar before its frame (a frame in the store has its credentials beside it), and returns them in
+ * the order signed. Until every one is in, nothing names them: a worker killed half-way leaves no output
+ * that looks delivered, and the task's next run writes the same keys again.
  */
 export async function publishOutputs(
   store: ArtifactStore,
   prefix: string,
-  files: ReadonlyArray<Pick<GeneratedFile, 'path' | 'sha256' | 'frame'>>,
+  signed: AsyncIterable<SignedOutput>,
   signal: AbortSignal,
-): Promise<PublishedOutput[]> {
-  const published = new Array<PublishedOutput>(files.length);
-  let next = 0;
-  const uploader = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      const stored = await store.put(
-        `${prefix}/${safeName(basename(file.path))}`,
-        { path: file.path },
-        {
-          sha256: file.sha256,
-          contentType: contentTypeOf(file.path),
-          signal,
-        },
-      );
-      published[i] = {
-        uri: stored.uri,
-        sha256: stored.sha256,
-        bytes: stored.bytes,
-        ...(file.frame === undefined ? {} : { frame: file.frame }),
-      };
-    }
+): Promise<Array<PublishedOutput & { credentials: OutputCredentials }>> {
+  const put = (name: string, bytes: Buffer, sha256: string) =>
+    store.put(`${prefix}/${safeName(name)}`, { bytes }, { sha256, contentType: contentTypeOf(name), signal });
+  const publishOne = async (output: SignedOutput) => {
+    const sidecar =
+      output.sidecar && (await put(output.sidecar.name, output.sidecar.bytes, output.sidecar.sha256));
+    const stored = await put(output.name, output.bytes, output.sha256);
+    return {
+      uri: stored.uri,
+      sha256: stored.sha256,
+      bytes: stored.bytes,
+      ...(output.frame === undefined ? {} : { frame: output.frame }),
+      credentials: sidecar
+        ? { binding: 'sidecar' as const, uri: sidecar.uri, sha256: sidecar.sha256 }
+        : { binding: 'embedded' as const },
+    };
   };
-  await Promise.all(Array.from({ length: Math.min(uploadsAtOnce, files.length) }, uploader));
+  const published: Array<PublishedOutput & { credentials: OutputCredentials }> = [];
+  let batch: SignedOutput[] = [];
+  const flush = async () => {
+    published.push(...(await Promise.all(batch.map(publishOne))));
+    batch = [];
+  };
+  for await (const output of signed) {
+    batch.push(output);
+    if (batch.length === uploadsAtOnce) await flush();
+  }
+  await flush();
   return published;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { GeneratedFile, GenerationResult } from '@shotcaller/genai';
 import {
   type GeneratedAsset,
@@ -20,9 +20,13 @@ export interface CredentialSettings {
   ruleCatalogueVersion: string;
 }
 
-/** A signed output in scratch space: the file to publish, and its sidecar when the format cannot embed. */
-export interface SignedOutput extends Pick<GeneratedFile, 'path' | 'sha256' | 'frame'> {
-  sidecar?: { path: string; sha256: string };
+/** A signed output, in memory: the file to publish, and its sidecar when the format cannot embed. */
+export interface SignedOutput {
+  name: string;
+  bytes: Buffer;
+  sha256: string;
+  frame?: number;
+  sidecar?: { name: string; bytes: Buffer; sha256: string };
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -55,22 +59,17 @@ export async function hashReferences(
   );
 }
 
-/**
- * Signs every output where it lies in scratch space, before anything is published, so the hash the
- * store checks and the events record is the signed file's: PNG and JPEG are rewritten with the manifest
- * inside, other formats get a `<name>.c2pa` sidecar beside them.
- */
-export async function signOutputs(
+/** What every output's Content Credentials say about how it was made: the same for all of a task's outputs. */
+export function credentialFacts(
   shot: ShotRecord,
   result: GenerationResult,
   generation: { provider: string; seed: number; startedAt: Date; finishedAt: Date },
   references: ReferenceInput[],
   settings: CredentialSettings,
-  signal: AbortSignal,
-): Promise<SignedOutput[]> {
+): Omit<GeneratedAsset, 'title' | 'frame'> {
   const d = shot.decision;
   const p = shot.precheck;
-  const base: Omit<GeneratedAsset, 'title' | 'frame'> = {
+  return {
     kind: 'generated',
     shot: shotRefOf(shot),
     provider: generation.provider,
@@ -98,9 +97,22 @@ export async function signOutputs(
       ruleCatalogueVersion: settings.ruleCatalogueVersion,
     },
   };
+}
+
+/**
+ * Signs a task's outputs one after another, in memory, before anything is published, so the hash the
+ * store checks and the events record is the signed file's: PNG and JPEG get the manifest inside, other
+ * formats a `<name>.c2pa` sidecar. Yields each as soon as it is signed, so a long sequence is published
+ * while the rest is signed, and only a few frames are held in memory at once.
+ */
+export async function* signOutputs(
+  outputs: readonly GeneratedFile[],
+  facts: Omit<GeneratedAsset, 'title' | 'frame'>,
+  identity: SigningIdentity,
+  signal: AbortSignal,
+): AsyncGenerator<SignedOutput> {
   const sidecars = new Set<string>();
-  const signed: SignedOutput[] = [];
-  for (const output of result.outputs) {
+  for (const output of outputs) {
     signal.throwIfAborted();
     const name = basename(output.path);
     const bytes = await readFile(output.path);
@@ -108,26 +120,24 @@ export async function signOutputs(
       throw new Error(`${name} changed in scratch space after the provider delivered it`);
     const asset = await signAsset(
       bytes,
-      { ...base, title: name, ...(output.frame === undefined ? {} : { frame: output.frame }) },
-      settings.identity,
+      { ...facts, title: name, ...(output.frame === undefined ? {} : { frame: output.frame }) },
+      identity,
     );
+    const frame = output.frame === undefined ? {} : { frame: output.frame };
     if (asset.binding === 'embedded') {
-      await writeFile(output.path, asset.bytes);
-      signed.push({ path: output.path, sha256: sha256(asset.bytes), frame: output.frame });
-    } else {
-      // Two outputs that differ only in extension would share `<stem>.c2pa`: the second keeps its extension.
-      let car = sidecarName(name);
-      if (sidecars.has(car)) car = `${name}.c2pa`;
-      sidecars.add(car);
-      const path = join(dirname(output.path), car);
-      await writeFile(path, asset.sidecar);
-      signed.push({
-        path: output.path,
-        sha256: output.sha256,
-        frame: output.frame,
-        sidecar: { path, sha256: sha256(asset.sidecar) },
-      });
+      yield { name, bytes: asset.bytes, sha256: sha256(asset.bytes), ...frame };
+      continue;
     }
+    // Two outputs that differ only in extension would share `<stem>.c2pa`: the second keeps its extension.
+    let car = sidecarName(name);
+    if (sidecars.has(car)) car = `${name}.c2pa`;
+    sidecars.add(car);
+    yield {
+      name,
+      bytes,
+      sha256: output.sha256,
+      ...frame,
+      sidecar: { name: car, bytes: asset.sidecar, sha256: sha256(asset.sidecar) },
+    };
   }
-  return signed;
 }

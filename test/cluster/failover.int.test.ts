@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { budgetKeys, decodeFacts } from '@shotcaller/budget';
-import { type RedisClusterHandle, startRedisCluster } from '@shotcaller/engines';
+import { SimulationReport } from '@shotcaller/contracts';
+import { type RedisClusterHandle, repoRoot, startRedisCluster } from '@shotcaller/engines';
 import { Partitions } from '@shotcaller/events';
 import { ApiError } from '@shotcaller/sdk';
 import { aPerformer, aShotRequest, eventually } from '@shotcaller/testkit';
@@ -215,5 +218,17 @@ describe('a partitioned deployment on a cluster with replicas', () => {
         60_000,
       );
     }
+
+    // A what-if of the killed partition's show reads it on the promoted master: every shot of the show
+    // is replayed under the candidate policy, or named as skipped with its reason.
+    const whatIf = await app.client(tokens.accountant).request('POST', '/v1/simulations', SimulationReport, {
+      show: heldShow,
+      policy: readFileSync(join(repoRoot(), 'examples', 'policies', 'all-vendor.yaml'), 'utf8'),
+    });
+    const ofShow = await app.client().listShots({ show: heldShow, limit: 500 });
+    expect(whatIf.data.shots.length).toBeGreaterThan(0);
+    expect([...whatIf.data.shots, ...whatIf.data.skipped].map((s) => s.shotId).sort()).toEqual(
+      ofShow.shots.map((s) => s.id).sort(),
+    );
   }, 400_000);
 });

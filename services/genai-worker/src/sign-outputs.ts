@@ -102,8 +102,8 @@ export function credentialFacts(
 /**
  * Signs a task's outputs one after another, in memory, before anything is published, so the hash the
  * store checks and the events record is the signed file's: PNG and JPEG get the manifest inside, other
- * formats a `<name>.c2pa` sidecar. Yields each as soon as it is signed, so a long sequence is published
- * while the rest is signed, and only a few frames are held in memory at once.
+ * formats a `<name>.c2pa` sidecar. Yields each as soon as it is signed, so the caller publishes a few at
+ * a time and a long sequence is never held in memory whole.
  */
 export async function* signOutputs(
   outputs: readonly GeneratedFile[],

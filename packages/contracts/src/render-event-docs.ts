@@ -50,6 +50,8 @@ export function renderEventDocs(): string {
     "from. Live events (a task's progress) matter only while they happen: they are published to the SSE",
     'feed (`GET /v1/events`) and the latest one of a running task is shown on its shot (`progress`), but',
     'they never enter the log, so they cost no log space and no consumer work, and a replay does not see them.',
+    'A task reports every tenth up to 90 %: when generation ends, signing and publishing follow, and the',
+    'next thing a watcher hears is the delivery (or the failure).',
     '',
     `${eventTypes.length} types:`,
     '',

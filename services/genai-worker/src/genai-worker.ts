@@ -283,8 +283,8 @@ export class GenaiWorker {
 
   /**
    * Progress is live, not durable: published to watchers and kept on the shot while the task runs,
-   * throttled to every tenth so a 1,000-frame shot does not flood anyone. Reports go out one at a time,
-   * in order; one that fails is logged and the task goes on (progress is worth no retry).
+   * throttled to every tenth (up to 90 %) so a 1,000-frame shot does not flood anyone. Reports go out
+   * one at a time, in order; one that fails is logged and the task goes on (progress is worth no retry).
    */
   private progressReporter(shot: ShotRecord, taskId: string) {
     const { provider, store, logger } = this.options;
@@ -314,6 +314,10 @@ export class GenaiWorker {
     };
     return {
       report: (p: Progress) => {
+        // Generation done is not the task done: signing and publishing come next, and the delivery (or
+        // the failure) is the next thing watchers hear. A "100 %" would only stand in front of it (and
+        // cost a write and a publish on every shot).
+        if (p.percent >= 100) return;
         const step = Math.floor(p.percent / 10) * 10;
         if (step <= lastStep) return;
         lastStep = step;

@@ -30,25 +30,19 @@ const hostPort = (s: string) => {
 
 /**
  * A connection to the target. BullMQ workers need commands that never give up while Redis restarts or
- * fails over: maxRetriesPerRequest null, on every node of a cluster too. Commands issued in the same
- * tick go out in one write (auto-pipelining, on one server): every role shares the connection, and a write per command
- * cost a tenth of a busy process's CPU in socket calls.
+ * fails over: maxRetriesPerRequest null, on every node of a cluster too.
  */
 export function connectRedis(target: RedisTarget, settings: ShotcallerConfig['redis']): RedisClient {
-  const pipelined = { enableAutoPipelining: true };
   const auth: RedisOptions = {
     maxRetriesPerRequest: null,
     ...(settings.username ? { username: settings.username } : {}),
     ...(settings.password ? { password: settings.password } : {}),
     ...(settings.tls ? { tls: {} } : {}),
   };
-  if (target.kind === 'url') return new Redis(target.url, { maxRetriesPerRequest: null, ...pipelined });
-  // Not on a cluster: ioredis's auto-pipelines there hand a MOVED reply back to the caller instead of
-  // following it (seen at start, before the slot map settles).
+  if (target.kind === 'url') return new Redis(target.url, { maxRetriesPerRequest: null });
   if (target.kind === 'cluster') return new Cluster(target.nodes.map(hostPort), { redisOptions: auth });
   return new Redis({
     ...auth,
-    ...pipelined,
     sentinels: target.sentinels.map(hostPort),
     name: target.name,
     ...(settings.username ? { sentinelUsername: settings.username } : {}),

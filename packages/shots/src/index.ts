@@ -18,6 +18,7 @@ export {
 } from './lifecycle';
 export {
   bullPrefix,
+  closeWorker,
   createQueue,
   genaiQueueName,
   priorities,

@@ -1,5 +1,5 @@
 import { deploymentPrefix } from '@shotcaller/events';
-import { type ConnectionOptions, Queue, type QueueOptions } from 'bullmq';
+import { type ConnectionOptions, Queue, type QueueOptions, type Worker } from 'bullmq';
 import { z } from 'zod';
 
 export const queueNames = { vendor: 'vendor', notify: 'notify' } as const;
@@ -75,5 +75,26 @@ export class WorkQueues {
 
   async close(): Promise<void> {
     await Promise.all([...this.open.values()].map((q) => q.close()));
+  }
+}
+
+/**
+ * Closes a BullMQ worker, letting the jobs in its hands finish, but waits at most `graceMs`: BullMQ's
+ * close can wait forever on a connection to a Redis node that is gone, such as a cluster master just
+ * failed over (taskforcesh/bullmq#4656). Past the grace, the caller goes on stopping; a job still in
+ * hand is taken up by another worker once its lock runs out, as after a crash.
+ */
+export async function closeWorker(worker: Worker, graceMs: number): Promise<'closed' | 'gave up'> {
+  let timer: NodeJS.Timeout | undefined;
+  const closing = worker.close().then(() => 'closed' as const);
+  // Settles after the grace when it settles at all; nothing is left to do with it then.
+  closing.catch(() => undefined);
+  const late = new Promise<'gave up'>((resolve) => {
+    timer = setTimeout(() => resolve('gave up'), graceMs);
+  });
+  try {
+    return await Promise.race([closing, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

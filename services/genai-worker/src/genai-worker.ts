@@ -19,6 +19,7 @@ import {
 import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
+  closeWorker,
   genaiQueueName,
   IllegalTransition,
   pending,
@@ -119,9 +120,17 @@ export class GenaiWorker {
       );
   }
 
-  /** Stops taking work; tasks in hand finish (or, on a hard kill, BullMQ hands them to another worker). */
+  /**
+   * Stops taking work; tasks in hand finish (or, on a hard kill, BullMQ hands them to another worker).
+   * Waits at most as long as a task may run: BullMQ's close can hang on a Redis node that is gone.
+   */
   async close(): Promise<void> {
-    await this.worker.close();
+    const graceMs = this.options.taskTimeoutMs ?? 30 * 60_000;
+    if ((await closeWorker(this.worker, graceMs)) === 'gave up')
+      this.options.logger.warn(
+        { queue: this.worker.name, graceMs },
+        'genai queue worker did not close in time',
+      );
   }
 
   private async run(job: Job<ShotJob>, token?: string, bullSignal?: AbortSignal): Promise<GenaiOutcome> {

@@ -1,7 +1,7 @@
 import { errorMessage, parseEvent } from '@shotcaller/contracts';
 import { EventLog, type GroupConsumer, type RedisClient } from '@shotcaller/events';
 import type { Logger, ShotcallerConfig } from '@shotcaller/platform';
-import { bullPrefix, queueNames } from '@shotcaller/shots';
+import { bullPrefix, closeWorker, queueNames } from '@shotcaller/shots';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import { deliver } from './deliver';
@@ -126,7 +126,9 @@ export class Notifier {
 
   async close(): Promise<void> {
     await this.consumer.stop();
-    await this.worker.close();
+    // A delivery in hand finishes (within 15 s: see closeWorker); an unfinished one is sent again later.
+    if ((await closeWorker(this.worker, 15_000)) === 'gave up')
+      this.options.logger.warn({ queue: this.worker.name }, 'notify queue worker did not close within 15 s');
     await this.queue.close();
     this.mailer?.close();
   }

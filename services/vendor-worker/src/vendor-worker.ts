@@ -3,6 +3,7 @@ import { eventSource } from '@shotcaller/events';
 import type { Logger } from '@shotcaller/platform';
 import {
   bullPrefix,
+  closeWorker,
   queueNames,
   type ShotJob,
   ShotJob as ShotJobSchema,
@@ -57,8 +58,10 @@ export class VendorWorker {
       );
   }
 
+  /** Stops taking tickets; one being opened finishes (within 15 s: see closeWorker). */
   async close(): Promise<void> {
-    await this.worker.close();
+    if ((await closeWorker(this.worker, 15_000)) === 'gave up')
+      this.options.logger.warn({ queue: this.worker.name }, 'vendor queue worker did not close within 15 s');
   }
 
   private async run(jobId: string, data: unknown): Promise<string> {

@@ -168,7 +168,8 @@ describe('the budget projection', () => {
     const events = shots.flatMap((p) => p.events.map((e, i) => ({ e, at: i }))).sort((x, y) => x.at - y.at);
     const batch = [...events.slice(0, 9).map((x) => x.e), events[3]!.e, ...events.slice(9).map((x) => x.e)];
     const oneByOne = new BudgetProjection(redis, `${deployment}-single`);
-    for (const p of shots) await new EventLog(redis, { deployment: `${deployment}-single` }).appendMany(p.events);
+    for (const p of shots)
+      await new EventLog(redis, { deployment: `${deployment}-single` }).appendMany(p.events);
     const together = new BudgetProjection(redis, deployment);
     const lineA = line(
       `{ id: NTH-EP01, show: NTH, currency: USD, amount: "500.00", thresholdsPercent: [50] }`,

@@ -40,7 +40,7 @@ const thresholds = lua('lib-thresholds');
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    scBudgetRecordFact(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    scBudgetRecordFacts(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     scBudgetConfigureLine(...keysAndArgs: string[]): Result<number, Context>;
     scBudgetRecordRates(...keysAndArgs: string[]): Result<string[], Context>;
     scBudgetSetLineTotals(numberOfKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
@@ -62,6 +62,23 @@ export const ledgerEventTypes: ReadonlySet<string> = new Set([
 /** A fact on its way in; `aboutShot` when its event is indexed under the shot, so the log can be asked for it. */
 type IncomingFact = StoredFact & { aboutShot: boolean };
 
+/** A shot's new facts, folded and ready to store (see record-facts.lua). */
+interface FactsWrite {
+  shotId: string;
+  /** The facts as read (or guessed), which the script checks are still there. */
+  stored: string;
+  /** The new facts, encoded. */
+  records: string;
+  /** The rates version the facts were folded with. */
+  version: string;
+  change: LedgerChange;
+  lineIds: string[];
+  /** Every fact of the shot once stored, decoded. */
+  facts: StoredFact[];
+  /** Ids of the new facts' events, to find in the shot's index. */
+  inLog: string[];
+}
+
 function incomingFact(
   event: ShotcallerEvent,
   found: { shotId: string; fact: StoredFact['fact'] },
@@ -73,8 +90,8 @@ const installed = new WeakSet<object>();
 function withScripts(redis: RedisClient): RedisClient {
   if (!installed.has(redis)) {
     // The number of keys varies with the lines a fact moves, so the caller gives it.
-    redis.defineCommand('scBudgetRecordFact', {
-      lua: appendEventLuaFunction + thresholds + lua('record-fact'),
+    redis.defineCommand('scBudgetRecordFacts', {
+      lua: appendEventLuaFunction + thresholds + lua('record-facts'),
     });
     redis.defineCommand('scBudgetConfigureLine', {
       numberOfKeys: 5,
@@ -199,18 +216,18 @@ export class BudgetProjection {
       return;
     }
     const found = factOf(event);
-    if (found) await this.storeFacts(found.shotId, [incomingFact(event, found)]);
+    if (found) await this.storeFacts([[found.shotId, [incomingFact(event, found)]]]);
   }
 
   /**
-   * Applies a batch of events as {@link apply} would one by one, but stores each shot's facts in the
-   * batch with one fold and one write rather than one each. Events that are not facts (a line
-   * configured, rates recorded) are applied in their place, after the facts before them.
+   * Applies a batch of events as {@link apply} would one by one, but folds each shot's facts in the
+   * batch once and stores every shot's in one script, rather than one each. Events that are not facts
+   * (a line configured, rates recorded) are applied in their place, after the facts before them.
    */
   async applyMany(events: readonly ShotcallerEvent[]): Promise<void> {
     let waiting = new Map<string, IncomingFact[]>();
     const storeWaiting = async () => {
-      await Promise.all([...waiting].map(([shotId, facts]) => this.storeFacts(shotId, facts)));
+      if (waiting.size > 0) await this.storeFacts([...waiting]);
       waiting = new Map();
     };
     for (const event of events) {
@@ -226,55 +243,99 @@ export class BudgetProjection {
     await storeWaiting();
   }
 
-  /** Stores facts of one shot not yet stored, and moves its lines' totals by what they change. */
-  private async storeFacts(shotId: string, arriving: readonly IncomingFact[]): Promise<void> {
-    let incoming = arriving;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      if (incoming.length === 0) return;
-      const guessed = attempt === 0 ? this.guess(shotId, incoming[0]!.fact.kind) : undefined;
-      const { stored, version } = guessed ?? (await this.read(shotId));
-      // A guess comes with its facts decoded: decoding them again is most of a fold's work.
-      const decoded = guessed?.facts ?? decodeFacts(shotId, stored);
-      const facts = decoded.map((f) => f.fact);
-      const known = new Set(decoded.map((f) => f.eventId));
-      const fresh = incoming.filter(
-        (f, i) => !known.has(f.eventId) && incoming.findIndex((g) => g.eventId === f.eventId) === i,
+  /**
+   * Stores the facts of these shots not yet stored, and moves their lines' totals by what they change:
+   * one script for all of them, and again for those it refused (facts changed meanwhile, a line's
+   * currency changed, an event the log lost) once they are read and folded again.
+   */
+  private async storeFacts(batch: ReadonlyArray<[string, readonly IncomingFact[]]>): Promise<void> {
+    let waiting = batch.map(([shotId, incoming]) => ({ shotId, incoming }));
+    for (let attempt = 0; attempt < 20 && waiting.length > 0; attempt++) {
+      const again: typeof waiting = [];
+      const writes: Array<FactsWrite & { item: (typeof waiting)[number] }> = [];
+      await Promise.all(
+        waiting.map(async (item) => {
+          const write = await this.fold(item.shotId, item.incoming, attempt === 0);
+          if (write === 'read again') again.push(item);
+          else if (write) writes.push({ ...write, item });
+        }),
       );
-      const kept = factsWorthStoring(facts, fresh, (f) => f.fact);
-      const lineIds = [...facts, ...kept.map((f) => f.fact)].flatMap((f) =>
-        f.kind === 'submitted' ? [f.lineId] : [],
-      );
-      const change =
-        kept.length === 0
-          ? undefined
-          : ledgerChange(
-              shotId,
-              facts,
-              kept.map((f) => f.fact),
-              await this.moneyFor(lineIds, version),
-            );
-      // Doing nothing is decided on what Redis holds, never on a guess: the script checks only writes.
-      if (!change && guessed) continue;
-      if (!change) return;
-      const records = kept.map((f) => encodeFact(shotId, f.eventId, f.fact)).join('');
-      const inLog = kept.flatMap((f) => (f.aboutShot ? [f.eventId] : []));
-      const [outcome, detail] = await this.record(shotId, stored, records, change, version, inLog);
-      if (outcome === 'lost') {
-        this.onLostEvent?.({ shotId, eventId: detail! });
-        incoming = incoming.filter((f) => f.eventId !== detail);
-        continue;
+      // One script per rates version the writes were folded with (almost always one).
+      const byVersion = new Map<string, typeof writes>();
+      for (const w of writes) byVersion.set(w.version, [...(byVersion.get(w.version) ?? []), w]);
+      for (const [version, group] of byVersion) {
+        const answers = await this.record(group, version);
+        for (const [i, write] of group.entries()) {
+          const [outcome, detail] = [answers[2 * i], answers[2 * i + 1]];
+          const { shotId, change } = write;
+          if (outcome === 'ok') {
+            this.remember(shotId, write.stored + write.records, write.facts, version);
+            if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
+            continue;
+          }
+          if (outcome === 'lost') {
+            this.onLostEvent?.({ shotId, eventId: detail! });
+            write.item.incoming = write.item.incoming.filter((f) => f.eventId !== detail);
+          } else {
+            this.lastStored.delete(shotId);
+            this.ratesVersionSeen = undefined;
+            // The line's currency changed since it was read: read it again and fold again.
+            if (outcome === 'currency') for (const id of write.lineIds) this.lineCurrencies.delete(id);
+          }
+          again.push(write.item);
+        }
       }
-      if (outcome === 'ok') {
-        this.remember(shotId, stored + records, [...decoded, ...kept], version);
-        if (change.newlyMissing && this.emitThresholds) await this.announceMissing(shotId, change);
-        return;
-      }
-      this.lastStored.delete(shotId);
-      this.ratesVersionSeen = undefined;
-      // The line's currency changed since it was read: read it again and fold again.
-      if (outcome === 'currency') for (const id of lineIds) this.lineCurrencies.delete(id);
+      waiting = again.filter((item) => item.incoming.length > 0);
     }
-    throw new Error(`Budget facts of ${shotId} kept changing under concurrent writers; it will be retried`);
+    if (waiting.length > 0)
+      throw new Error(
+        `Budget facts of ${waiting.map((w) => w.shotId).join(', ')} kept changing under concurrent writers; they will be retried`,
+      );
+  }
+
+  /**
+   * One shot's new facts folded with what it holds (as guessed from this projection's last write, when
+   * `mayGuess`, or as read): the write to make, nothing (`undefined`) when they change nothing, or
+   * `read again` when that was decided on a guess: doing nothing is decided on what Redis holds.
+   */
+  private async fold(
+    shotId: string,
+    incoming: readonly IncomingFact[],
+    mayGuess: boolean,
+  ): Promise<FactsWrite | 'read again' | undefined> {
+    const guessed = mayGuess ? this.guess(shotId, incoming[0]!.fact.kind) : undefined;
+    const { stored, version } = guessed ?? (await this.read(shotId));
+    // A guess comes with its facts decoded: decoding them again is most of a fold's work.
+    const decoded = guessed?.facts ?? decodeFacts(shotId, stored);
+    const facts = decoded.map((f) => f.fact);
+    const known = new Set(decoded.map((f) => f.eventId));
+    const fresh = incoming.filter(
+      (f, i) => !known.has(f.eventId) && incoming.findIndex((g) => g.eventId === f.eventId) === i,
+    );
+    const kept = factsWorthStoring(facts, fresh, (f) => f.fact);
+    const lineIds = [...facts, ...kept.map((f) => f.fact)].flatMap((f) =>
+      f.kind === 'submitted' ? [f.lineId] : [],
+    );
+    const change =
+      kept.length === 0
+        ? undefined
+        : ledgerChange(
+            shotId,
+            facts,
+            kept.map((f) => f.fact),
+            await this.moneyFor(lineIds, version),
+          );
+    if (!change) return guessed ? 'read again' : undefined;
+    return {
+      shotId,
+      stored,
+      version,
+      change,
+      lineIds,
+      records: kept.map((f) => encodeFact(shotId, f.eventId, f.fact)).join(''),
+      facts: [...decoded, ...kept.map(({ eventId, fact }) => ({ eventId, fact }))],
+      inLog: kept.flatMap((f) => (f.aboutShot ? [f.eventId] : [])),
+    };
   }
 
   /** A shot's stored facts and the rates version, as Redis has them now. */
@@ -403,37 +464,36 @@ export class BudgetProjection {
     return this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
   }
 
-  /** Stores `record` after `stored`, moving the lines by `change`, if the events `inLog` are in the shot's log. */
-  private record(
-    shotId: string,
-    stored: string,
-    record: string,
-    change: LedgerChange,
-    version: string,
-    inLog: readonly string[],
-  ) {
-    const keys = [this.keys.shotFacts(shotId), this.stream.stream, this.stream.ids];
+  /** Makes the writes, folded with rates `version`, in one script; two answers per write (see record-facts.lua). */
+  private record(writes: readonly FactsWrite[], version: string) {
+    const keys = [this.stream.stream, this.stream.ids, this.keys.clock];
     const args = [
-      stored + record,
-      String(Buffer.byteLength(stored)),
-      shotId,
-      change.joinShow === undefined ? '0' : '1',
-      change.leaveShow === undefined ? '0' : '1',
-      change.currency ?? '',
       this.source,
       this.clock().toISOString(),
       this.emitThresholds ? '1' : '0',
-      String(change.lines.length),
+      version,
+      String(writes.length),
     ];
-    for (const line of change.lines) {
-      keys.push(this.keys.lineState(line.lineId), this.stream.subject(line.lineId));
-      args.push(line.lineId, ...lineTotalFields.map((f) => String(line[f])));
+    for (const { shotId, stored, records, change, inLog } of writes) {
+      keys.push(this.keys.shotFacts(shotId), this.stream.subject(shotId), this.stream.legacySubject(shotId));
+      args.push(
+        stored + records,
+        String(Buffer.byteLength(stored)),
+        shotId,
+        change.joinShow === undefined ? '0' : '1',
+        change.leaveShow === undefined ? '0' : '1',
+        change.currency ?? '',
+        inLog.join('\n'),
+        String(change.lines.length),
+      );
+      for (const line of change.lines) {
+        keys.push(this.keys.lineState(line.lineId), this.stream.subject(line.lineId));
+        args.push(line.lineId, ...lineTotalFields.map((f) => String(line[f])));
+      }
+      if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
+      if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
     }
-    if (change.joinShow !== undefined) keys.push(this.keys.show(change.joinShow));
-    if (change.leaveShow !== undefined) keys.push(this.keys.show(change.leaveShow));
-    keys.push(this.stream.subject(shotId), this.stream.legacySubject(shotId), this.keys.clock);
-    args.push(inLog.join('\n'), version);
-    return this.redis.scBudgetRecordFact(keys.length, ...keys, ...args);
+    return this.redis.scBudgetRecordFacts(keys.length, ...keys, ...args);
   }
 
   /** A line's versions and which is current. */
@@ -600,7 +660,7 @@ export class BudgetProjection {
     this.emitThresholds = false;
     this.rebuilding = true;
     try {
-      // In chunks, so each shot's facts in a chunk are stored with one write.
+      // In chunks, so a chunk's facts are folded once per shot and stored with one script.
       let chunk: ShotcallerEvent[] = [];
       for await (const { event } of log.replay()) {
         chunk.push(event);

@@ -1,7 +1,7 @@
 -- Records exchange rates of one event. A rate is kept per pair and day; a rate of a later event
 -- (by event time, then id) replaces an earlier one, so however the events are delivered the latest
 -- correction wins. Moves the clock's rates version when anything changed, so folds made with the old rates
--- are refused (record-fact.lua) and the line totals are made again.
+-- are refused (record-facts.lua) and the line totals are made again.
 -- KEYS[1] rates hash (FROM:TO:DATE -> JSON {rate, at, id}), KEYS[2] the ledger's clock (see keys.ts)
 -- ARGV[1] event time, ARGV[2] event id, ARGV[3] the clock's rates-version step, then per rate: field, rate
 -- Returns the rates that changed: field, the rate before ('' if none), the rate after, ...

@@ -248,4 +248,31 @@ describe('the budget projection', () => {
     await projection.applyMany(p.events);
     expect((await projection.row(p.shotId))!.actual).toBe(9_600);
   });
+
+  it('stores the other shots of a write when one of them is refused, and that one after folding again', async () => {
+    const { redis, deployment, logged } = setup();
+    const [a, b] = [plannedShot(2), plannedShot(4)];
+    await logged(a, b);
+    const projection = new BudgetProjection(redis, deployment);
+    await projection.applyMany([...a.events.slice(0, 2), ...b.events.slice(0, 2)]);
+    // Another consumer stores a's usage: what this projection remembers of a is now out of date.
+    await new BudgetProjection(redis, deployment).apply(a.events[3]!);
+    const clockBefore = Number(await redis.get(projection.keys.clock));
+    await projection.applyMany([a.events[2]!, b.events[2]!]);
+    // Two writes (each bumps the clock once): both shots, where a's part was refused; then a again.
+    expect(Number(await redis.get(projection.keys.clock)) - clockBefore).toBe(2);
+    // The same as one consumer applying every event in turn.
+    const { deployment: alone } = setup();
+    const reference = new BudgetProjection(redis, alone);
+    for (const e of [...a.events, ...b.events.slice(0, 3)]) {
+      await new EventLog(redis, { deployment: alone }).appendMany([e]);
+      await reference.apply(e);
+    }
+    for (const shot of [a, b])
+      expect(await projection.row(shot.shotId)).toEqual(await reference.row(shot.shotId));
+    for (const lineId of new Set([a.lineId, b.lineId]))
+      expect(await projection.lineTotals(lineId)).toEqual(await reference.lineTotals(lineId));
+    const stored = (await redis.get(projection.keys.shotFacts(a.shotId)))!;
+    expect(stored.split('\n').filter(Boolean)).toHaveLength(4);
+  });
 });

@@ -11,6 +11,14 @@ import { ShotcallerError } from '@shotcaller/contracts';
 const dictionaryV1 = readFileSync(new URL('./event-dictionary-v1.txt', import.meta.url));
 
 /**
+ * How values are deflated: a window of 8 KB, which holds the 5 KB dictionary and a shot record, with a
+ * smaller hash table than zlib's default. Each value is deflated on its own, and zlib's set-up for a
+ * 32 KB window cost more than the deflating: this takes a third less time for the same bytes. Any
+ * window up to 32 KB inflates with the defaults, so values written either way read alike.
+ */
+const deflating = { dictionary: dictionaryV1, windowBits: 13, memLevel: 6 };
+
+/**
  * The event types format 3 names by their place in this list, in the byte after the format's: a
  * consumer reads an event's type without inflating the event, and skips the types it does not want for
  * almost nothing. Append-only: a new type goes at the end (a test checks every catalogue type is here),
@@ -44,7 +52,7 @@ export class UnreadableStoredJson extends ShotcallerError {
  * shot holds in Redis memory, and they are read far less often than they are kept.
  */
 export function compactJson(json: string): Buffer {
-  const packed = deflateRawSync(json, { dictionary: dictionaryV1 });
+  const packed = deflateRawSync(json, deflating);
   return Buffer.concat([Buffer.from([FORMAT_V1]), packed]);
 }
 
@@ -83,11 +91,11 @@ export function compactEvent(event: { id: string; subject?: string; correlationi
   const body = correlationid === subject ? rest : { correlationid, ...rest };
   const index = typeIndexV1.get(String(body.type));
   if (index === undefined || index > 0xff) {
-    const packed = deflateRawSync(JSON.stringify(body), { dictionary: dictionaryV1 });
+    const packed = deflateRawSync(JSON.stringify(body), deflating);
     return Buffer.concat([Buffer.from([EVENT_V1]), packed]);
   }
   const { type: _type, ...untyped } = body;
-  const packed = deflateRawSync(JSON.stringify(untyped), { dictionary: dictionaryV1 });
+  const packed = deflateRawSync(JSON.stringify(untyped), deflating);
   return Buffer.concat([Buffer.from([EVENT_TYPED_V1, index]), packed]);
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { eventTypes, makeEvent } from '@shotcaller/contracts';
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,6 +27,15 @@ describe('compact JSON', () => {
     const json = JSON.stringify(aUsageEvent(3));
     expect(expandJson(json)).toBe(json);
     expect(expandJson(Buffer.from(json))).toBe(json);
+  });
+
+  it('reads values deflated with zlib’s default 32 KB window, as versions before the 8 KB one wrote them', () => {
+    const dictionary = readFileSync(new URL('../src/event-dictionary-v1.txt', import.meta.url));
+    const json = JSON.stringify(aSubmittedEvent(4));
+    const older = Buffer.concat([Buffer.from([0x01]), deflateRawSync(json, { dictionary })]);
+    expect(expandJson(older)).toBe(json);
+    // And what this version writes is no larger than what they wrote.
+    expect(compactJson(json).length).toBeLessThanOrEqual(older.length);
   });
 
   it('refuses a value of a format it does not know, saying so', () => {

@@ -265,7 +265,9 @@ describe('a role given some partitions', () => {
       byPartition.set(k, [...(byPartition.get(k) ?? []), shot.id]);
     }
     // Everything the restricted process does from here is on the server's MONITOR.
-    const monitor = await new Redis(redis.url).monitor();
+    // monitor() answers a connection of its own: the one it came from must be closed too.
+    const watcher = new Redis(redis.url);
+    const monitor = await watcher.monitor();
     const touched: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => touched.push(args.join(' ')));
     const restricted = await startShotcaller(
@@ -295,6 +297,7 @@ describe('a role given some partitions', () => {
     } finally {
       await restricted.stop();
       monitor.disconnect();
+      watcher.disconnect();
     }
     // What the server saw until the restricted process stopped; the reads below are the test's own.
     const watched = touched.slice();

@@ -3,7 +3,7 @@ import { startZouServer, type ZouServerHandle } from '@shotcaller/engines';
 import { eventLogKeys } from '@shotcaller/events';
 import { type ImportOutcome, KitsuClient, KitsuMapping, KitsuStatuses, KitsuSync } from '@shotcaller/kitsu';
 import { ShotStore } from '@shotcaller/shots';
-import { eventually } from '@shotcaller/testkit';
+import { aShotRequest, eventually } from '@shotcaller/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShotcaller, tokens } from '../support/shotcaller';
 import { ZouSeeder } from './zou-seed';
@@ -308,22 +308,19 @@ describe('Kitsu, against a real Zou server', () => {
 
   it('skips a Kitsu shot whose code is live under another shot, and imports it once that shot is cancelled', async () => {
     // A TD submitted DUP_0010 by hand before the coordinator added it to Kitsu.
-    const { shot: byHand } = await app.client().submitShot({
-      show: 'NTH',
-      episode: 'EP01',
-      sequence: 'COL',
-      shot: 'DUP_0010',
-      frames: { start: 1001, end: 1024 },
-      resolution: { width: 2048, height: 858 },
-      brief: 'Ash drifts past the window',
-      category: 'environment',
-      deliverable: 'temp',
-      territories: ['US'],
-      deadline: '2027-03-12T18:00:00Z',
-      budgetLine: 'NTH-EP01-VFX',
-      requestedRoute: 'vendor',
-      idempotencyKey: 'by-hand-dup-0010',
-    });
+    const { shot: byHand } = await app.client().submitShot(
+      aShotRequest({
+        shot: 'DUP_0010',
+        frames: { start: 1001, end: 1024 },
+        resolution: { width: 2048, height: 858 },
+        brief: 'Ash drifts past the window',
+        category: 'environment',
+        deadline: '2027-03-12T18:00:00Z',
+        budgetLine: 'NTH-EP01-VFX',
+        requestedRoute: 'vendor',
+        idempotencyKey: 'by-hand-dup-0010',
+      }),
+    );
     const { projectId, sequenceId, compositingId } = await seededIds();
     const inKitsu = await seed.call<{ id: string }>('POST', `/data/projects/${projectId}/shots`, {
       name: 'DUP_0010',

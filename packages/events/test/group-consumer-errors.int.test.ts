@@ -29,7 +29,16 @@ function recordingConsumer(log: EventLog, extra: Partial<Parameters<EventLog['co
     ...extra,
   });
   cleanups.push(() => consumer.stop());
-  return { consumer, handled, errors };
+  /** Appends `event` and waits until the consumer has handled it. */
+  const handles = async (event: ReturnType<typeof aUsageEvent>, what: string) => {
+    await log.append(event);
+    await eventually(
+      () => handled,
+      (ids) => ids.includes(event.id),
+      what,
+    );
+  };
+  return { consumer, handled, errors, handles };
 }
 
 describe('a group consumer meeting Redis errors', () => {
@@ -44,15 +53,10 @@ describe('a group consumer meeting Redis errors', () => {
     const appenderErrors: Error[] = [];
     redis.on('error', (error: Error) => appenderErrors.push(error));
     const log = new EventLog(redis, { deployment: 'drop' });
-    const { consumer, handled, errors } = recordingConsumer(log);
+    const { consumer, handled, errors, handles } = recordingConsumer(log);
     await consumer.start();
     const before = aUsageEvent(1);
-    await log.append(before);
-    await eventually(
-      () => handled,
-      (ids) => ids.includes(before.id),
-      'the first event handled',
-    );
+    await handles(before, 'the first event handled');
 
     await server.stop();
     await eventually(
@@ -63,12 +67,7 @@ describe('a group consumer meeting Redis errors', () => {
     server = await startRedisServer({ port: server.port, dataDir });
 
     const after = aUsageEvent(2);
-    await log.append(after);
-    await eventually(
-      () => handled,
-      (ids) => ids.includes(after.id),
-      'an event appended after the restart handled',
-    );
+    await handles(after, 'an event appended after the restart handled');
     expect(handled.filter((id) => id === before.id)).toHaveLength(1);
   });
 
@@ -121,7 +120,7 @@ describe('a group consumer meeting Redis errors', () => {
     cleanups.push(() => redis.disconnect());
     const log = new EventLog(redis, { deployment });
     let caughtUp = 0;
-    const { consumer, handled, errors } = recordingConsumer(log, {
+    const { consumer, errors, handles } = recordingConsumer(log, {
       startAt: '$',
       onGroupCreatedAgain: async () => {
         caughtUp++;
@@ -129,12 +128,7 @@ describe('a group consumer meeting Redis errors', () => {
     });
     await consumer.start();
     const before = aUsageEvent(1);
-    await log.append(before);
-    await eventually(
-      () => handled,
-      (ids) => ids.includes(before.id),
-      'the first event handled',
-    );
+    await handles(before, 'the first event handled');
 
     // As a replica promoted without the group would answer.
     await redis.xgroup('DESTROY', log.keys.stream, 'g');
@@ -145,11 +139,6 @@ describe('a group consumer meeting Redis errors', () => {
     );
     expect(errors.some((m) => /NOGROUP/.test(m))).toBe(true);
     const after = aUsageEvent(2);
-    await log.append(after);
-    await eventually(
-      () => handled,
-      (ids) => ids.includes(after.id),
-      'an event after the group was made again handled',
-    );
+    await handles(after, 'an event after the group was made again handled');
   });
 });

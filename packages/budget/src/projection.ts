@@ -262,7 +262,11 @@ export class BudgetProjection {
       );
       // One script per rates version the writes were folded with (almost always one).
       const byVersion = new Map<string, typeof writes>();
-      for (const w of writes) byVersion.set(w.version, [...(byVersion.get(w.version) ?? []), w]);
+      for (const w of writes) {
+        const group = byVersion.get(w.version);
+        if (group) group.push(w);
+        else byVersion.set(w.version, [w]);
+      }
       for (const [version, group] of byVersion) {
         const answers = await this.record(group, version);
         for (const [i, write] of group.entries()) {

@@ -78,18 +78,25 @@ function paint(png: PNG, seed: number, i: number, total: number, particles: Part
 export interface LocalAdapterOptions {
   /** Frames are written at the shot's resolution times this (1/8 by default), to keep previews small. */
   previewScale?: number;
+  /**
+   * A task's frames are handed over in memory up to this many bytes in all (8 MiB by default), and written
+   * to its scratch directory past that: a short shot skips the disk, a long one is never held whole.
+   */
+  inMemoryBytes?: number;
 }
 
 /**
- * The embedded provider: no GPU, no account. A deterministic procedural generator that writes real PNG
+ * The embedded provider: no GPU, no account. A deterministic procedural generator that paints real PNG
  * frames for the shot's frame range, seeded from the shot, and reports the compute time its frames took.
  */
 export class LocalAdapter implements GenaiAdapter {
   readonly name = 'local';
   private readonly scale: number;
+  private readonly inMemoryBytes: number;
 
   constructor(options: LocalAdapterOptions = {}) {
     this.scale = options.previewScale ?? 1 / 8;
+    this.inMemoryBytes = options.inMemoryBytes ?? 8 * 1024 * 1024;
   }
 
   async generate(
@@ -114,8 +121,9 @@ export class LocalAdapter implements GenaiAdapter {
       size: 1 + Math.floor(random() * 3),
       shade: 80 + Math.floor(random() * 120),
     }));
-    await mkdir(task.outputDir, { recursive: true });
     const outputs: GeneratedFile[] = [];
+    let heldBytes = 0;
+    let madeDir = false;
     for (let i = 0; i < total; i++) {
       if (options.signal.aborted) throw new GenerationCancelled(task.taskId, used());
       const computing = performance.now();
@@ -125,14 +133,18 @@ export class LocalAdapter implements GenaiAdapter {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       computeMs += performance.now() - computing;
       const frame = request.frames.start + i;
-      const path = join(task.outputDir, `${request.shot}.${String(frame).padStart(4, '0')}.png`);
-      await writeFile(path, bytes);
-      outputs.push({
-        path,
-        frame,
-        bytes: bytes.length,
-        sha256,
-      });
+      const name = `${request.shot}.${String(frame).padStart(4, '0')}.png`;
+      const made = { frame, bytes: bytes.length, sha256 };
+      if (heldBytes + bytes.length <= this.inMemoryBytes) {
+        heldBytes += bytes.length;
+        outputs.push({ ...made, name, data: bytes });
+      } else {
+        if (!madeDir) await mkdir(task.outputDir, { recursive: true });
+        madeDir = true;
+        const path = join(task.outputDir, name);
+        await writeFile(path, bytes);
+        outputs.push({ ...made, path });
+      }
       options.onProgress({ percent: ((i + 1) / total) * 100, message: `frame ${frame}` });
       // Yield between frames so a cancel (and everything else on the loop) gets its turn.
       await new Promise((r) => setImmediate(r));

@@ -57,7 +57,7 @@ describe('the ComfyUI adapter', () => {
     expect(sent.prompt['5']!.inputs.batch_size).toBe(4);
     expect(progress.at(-1)!.percent).toBe(100);
     expect(out.outputs).toHaveLength(4);
-    expect(PNG.sync.read(readFileSync(out.outputs[0]!.path)).width).toBe(16);
+    expect(PNG.sync.read(readFileSync((out.outputs[0] as { path: string }).path)).width).toBe(16);
     expect(out.usage.unit).toBe('gpu-second');
     expect(out.workflowHash).toMatch(/^[a-f0-9]{64}$/);
   });

@@ -88,7 +88,7 @@ describe('the replicate preset', () => {
     });
     expect(progress.map((p) => p.percent)).toEqual([35, 70, 70]);
     expect(out.outputs).toHaveLength(2);
-    expect(readFileSync(out.outputs[0]!.path, 'utf8')).toMatch(/out-0\.mp4$/);
+    expect(readFileSync((out.outputs[0] as { path: string }).path, 'utf8')).toMatch(/out-0\.mp4$/);
     expect(out.usage).toEqual({ unit: 'gpu-second', quantity: 12.5 });
   });
 

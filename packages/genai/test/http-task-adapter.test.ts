@@ -107,7 +107,7 @@ describe('the http-task adapter', () => {
       body: { seed: 7, frames: 48, size: { w: 1920, h: 1080 } },
     });
     expect(result.outputs).toHaveLength(2);
-    expect(readFileSync(result.outputs[0]!.path, 'utf8')).toBe('video /files/a.mp4');
+    expect(readFileSync((result.outputs[0] as { path: string }).path, 'utf8')).toBe('video /files/a.mp4');
     expect(result.usage).toEqual({ unit: 'credit', quantity: 12.5 });
   });
 

@@ -170,6 +170,8 @@ export class GenaiWorker {
     const signals = [abort.signal, ...(bullSignal ? [bullSignal] : []), timeout];
     const outputDir = resolve(this.options.dataDir, 'scratch', `${shotId}-attempt-${shot.attempt}`);
     const progress = this.progressReporter(shot, taskId);
+    // Until an adapter hands over every output in memory, its scratch space may hold files.
+    let scratchUsed = true;
     try {
       // No generation (and no GPU time) for outputs that would have nowhere to go.
       await this.options.artifacts.check({ write: false });
@@ -178,6 +180,7 @@ export class GenaiWorker {
         { taskId, shotId, request: shot.request, seed: seedFor(shotId, shot.attempt), outputDir },
         { signal: AbortSignal.any(signals), onProgress: progress.report },
       );
+      scratchUsed = result.outputs.some((o) => 'path' in o);
       const finishedAt = this.clock();
       const signal = AbortSignal.any(signals);
       // Signed before anything is published: the hash the store checks is the signed file's.
@@ -286,7 +289,7 @@ export class GenaiWorker {
     } finally {
       stopWatching();
       await progress.done();
-      await rm(outputDir, { recursive: true, force: true }).catch(() => undefined);
+      if (scratchUsed) await rm(outputDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 

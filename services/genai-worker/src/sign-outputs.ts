@@ -114,9 +114,10 @@ export async function* signOutputs(
   const sidecars = new Set<string>();
   for (const output of outputs) {
     signal.throwIfAborted();
-    const name = basename(output.path);
-    const bytes = await readFile(output.path);
-    if (sha256(bytes) !== output.sha256)
+    const name = 'data' in output ? output.name : basename(output.path);
+    const bytes = 'data' in output ? output.data : await readFile(output.path);
+    // What sat on disk could have changed since; what the adapter held in memory could not.
+    if (!('data' in output) && sha256(bytes) !== output.sha256)
       throw new Error(`${name} changed in scratch space after the provider delivered it`);
     const asset = await signAsset(
       bytes,

@@ -4,7 +4,10 @@ import { JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
 import { SigningFailed } from './errors';
 import { embeds, formatOfName, sniffFormat } from './formats';
 import { type AssetFacts, buildManifest } from './manifest';
+import { useNodeHashing } from './node-crypto';
 import type { SigningIdentity } from './signing-identity';
+
+useNodeHashing();
 
 export type SignedAsset =
   | { binding: 'embedded'; format: string; bytes: Buffer }

@@ -13,7 +13,10 @@ import {
 } from '@trustnxt/c2pa-ts/manifest';
 import { embeds, sniffFormat } from './formats';
 import { DELIVERY_ASSERTION, DIGITAL_SOURCE_TYPE, SHOT_ASSERTION, ShotcallerAssertion } from './manifest';
+import { useNodeHashing } from './node-crypto';
 import type { CredentialProblem, CredentialsReport } from './report';
+
+useNodeHashing();
 
 /** Frames and sidecars larger than this are refused unread (a frame is tens of MB; a sidecar, a few KB). */
 export const MAX_VERIFY_BYTES = 1024 * 1024 * 1024;

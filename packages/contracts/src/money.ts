@@ -41,11 +41,19 @@ export function minorUnitDigits(currency: string): number {
   return digits;
 }
 
+const formats = new Map<number, Intl.NumberFormat>();
+
 /** Formats money for people, e.g. `USD 1,234.50`. */
 export function formatMoney(m: Money): string {
   const digits = minorUnitDigits(m.currency);
   const value = m.amountMinor / 10 ** digits;
-  return `${m.currency} ${value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  // toLocaleString builds a formatter on every call, and routing formats several amounts for every shot.
+  let format = formats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(digits, format);
+  }
+  return `${m.currency} ${format.format(value)}`;
 }
 
 /** An exchange rate as written: a positive decimal, kept as text so nothing is lost to binary floating point. */

@@ -120,7 +120,7 @@ export class EventLog {
       // A trimmed event leaves its id behind in the subject index; there is nothing left to show.
       if (!raw) continue;
       const stored = toStoredEvent(raw);
-      out.push({ entryId: stored.entryId, event: parseEvent(JSON.parse(stored.json)) });
+      out.push({ entryId: stored.entryId, event: parseEvent(stored.value) });
     }
     return out;
   }
@@ -145,7 +145,7 @@ export class EventLog {
       )) as unknown as RawBufferEntry[];
       for (const raw of entries) {
         const stored = toStoredEvent(raw);
-        yield { entryId: stored.entryId, event: parseEvent(JSON.parse(stored.json)) };
+        yield { entryId: stored.entryId, event: parseEvent(stored.value) };
       }
       if (entries.length < batch) return;
       start = `(${String(entries.at(-1)![0])}`;

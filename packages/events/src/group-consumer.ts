@@ -311,7 +311,7 @@ export class GroupConsumer {
     // Told apart without expanding the event, where its stored form names its type.
     if (types && stored.knownType !== undefined && !types.has(stored.knownType)) return 'skip';
     try {
-      const json: unknown = JSON.parse(stored.json);
+      const json = stored.value;
       if (types && !types.has((json as { type?: unknown }).type as string)) return 'skip';
       return parseEvent(json);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { expandEvent, typeOfCompactEvent } from './compact-json';
+import { expandEvent, expandEventValue, typeOfCompactEvent } from './compact-json';
 
 /** A raw stream entry as Redis returns it: `[id, [field, value, field, value, …]]`. */
 export type RawEntry = [string, string[]];
@@ -14,7 +14,9 @@ export interface StoredEvent {
   knownType: string | undefined;
   /** The event's subject ('' for none; entries written before subjects were stored say '' too). */
   subject: string;
-  /** The CloudEvent as stored, expanded to JSON (when first read), not yet validated. */
+  /** The CloudEvent as stored, expanded to a JSON value (when first read), not yet validated; throws when unreadable. */
+  readonly value: unknown;
+  /** The same as JSON text, for keeping beside a dead letter. */
   readonly json: string;
 }
 
@@ -29,14 +31,28 @@ export function toStoredEvent([entryId, fields]: RawEntry | RawBufferEntry): Sto
   const event = map.get('event');
   const [eventId, subject, legacyType] = [text('id'), text('subject'), text('type')];
   let json: string | undefined;
+  let value: unknown;
+  let expanded = false;
   return {
     entryId: String(entryId),
     eventId,
     legacyType,
     knownType: legacyType || (event === undefined ? undefined : typeOfCompactEvent(event)),
     subject,
+    get value() {
+      if (!expanded) {
+        if (event === undefined) throw new SyntaxError('the stream entry holds no event');
+        value = expandEventValue(event, { id: eventId, subject });
+        expanded = true;
+      }
+      return value;
+    },
     get json() {
-      json ??= event === undefined ? '' : expandEvent(event, { id: eventId, subject });
+      json ??= expanded
+        ? JSON.stringify(value)
+        : event === undefined
+          ? ''
+          : expandEvent(event, { id: eventId, subject });
       return json;
     },
   };

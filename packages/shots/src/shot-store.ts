@@ -14,7 +14,6 @@ import {
 import {
   awaitReplicas,
   compactEvent,
-  compactJson,
   EventLog,
   eventLogKeys,
   expandJson,
@@ -28,6 +27,7 @@ import { newestFirst } from './newest-first';
 import { createShotOutcome, withShotScripts } from './scripts';
 import { indexShotCodes, ShotCodeTaken } from './shot-codes';
 import { ShotRecord } from './shot-record';
+import { storedRecord } from './stored-record';
 
 /** An event to append with a shot change: its type and data; the store fills in the envelope. */
 export type PendingEvent = EventDraft;
@@ -78,7 +78,7 @@ export interface ListOptions {
   limit: number;
 }
 
-/** A shot from its stored hash fields: the record is kept compact (see compactJson), the version apart. */
+/** A shot from its stored hash fields: the record plain or compact (see storedRecord), the version apart. */
 function toRecord(record: Buffer | null, version: Buffer | null): ShotRecord | undefined {
   if (!record || !version) return undefined;
   return ShotRecord.parse({ ...JSON.parse(expandJson(record)), version: Number(String(version)) });
@@ -150,7 +150,7 @@ export class ShotStore {
         `${id}|${print}`,
         id,
         'submitted',
-        compactJson(JSON.stringify(record)),
+        storedRecord(record),
         String(opts.now.getTime()),
         event.id,
         event.type,
@@ -258,7 +258,7 @@ export class ShotStore {
         k.codes(current.show),
         String(current.version),
         to,
-        compactJson(JSON.stringify({ ...next, version: undefined })),
+        storedRecord({ ...next, version: undefined }),
         id,
         String(Date.parse(current.createdAt)),
         options.clearProgress ? '1' : '0',

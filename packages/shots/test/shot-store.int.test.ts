@@ -69,6 +69,52 @@ describe('the shot store', () => {
     expect((await store.list({ state: 'submitted', visibleShows: '*', limit: 10 })).shots).toEqual([]);
   });
 
+  it('keeps a record plain while the shot passes through, compact once it rests, and reads it alike', async () => {
+    const { shot } = await store.create(aShotRequest(), opts);
+    const firstByte = async () => (await redis.hgetBuffer(store.keys.shot(shot.id), 'record'))![0];
+    const plain = '{'.charCodeAt(0);
+    expect(await firstByte()).toBe(plain);
+    const move = (
+      to: 'routing' | 'queued' | 'in-progress' | 'delivered' | 'held',
+      route?: 'genai' | 'vendor',
+    ) =>
+      store.change(shot.id, {
+        to,
+        ...(route ? { patch: () => ({ route }) } : {}),
+        events: () => [],
+        source: '/test',
+        now,
+      });
+    await move('routing');
+    await move('queued', 'genai');
+    expect(await firstByte()).toBe(plain);
+    const { shot: running } = await move('in-progress');
+    // A genai task runs for seconds or minutes; a vendor's ticket for days (below).
+    expect(await firstByte()).toBe(plain);
+    expect(await store.get(shot.id)).toEqual(running);
+    const { shot: delivered } = await move('delivered');
+    expect(await firstByte()).not.toBe(plain);
+    expect(await store.get(shot.id)).toEqual(delivered);
+
+    const vendor = await store.create(aShotRequest({ shot: 'V010' }), opts);
+    await store.change(vendor.shot.id, { to: 'routing', events: () => [], source: '/test', now });
+    await store.change(vendor.shot.id, {
+      to: 'queued',
+      patch: () => ({ route: 'vendor' }),
+      events: () => [],
+      source: '/test',
+      now,
+    });
+    const { shot: withVendor } = await store.change(vendor.shot.id, {
+      to: 'in-progress',
+      events: () => [],
+      source: '/test',
+      now,
+    });
+    expect((await redis.hgetBuffer(store.keys.shot(vendor.shot.id), 'record'))![0]).not.toBe(plain);
+    expect(await store.get(vendor.shot.id)).toEqual(withVendor);
+  });
+
   it('appends a chosen event id once, even when a move brings it again', async () => {
     const { shot } = await store.create(aShotRequest(), opts);
     const cancelled = (id: string) =>

@@ -14,6 +14,7 @@ import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { spawnRole, stopProcess } from '../support/role-process';
 import { breakdownOf } from './command-breakdown';
+import { processCpuMs, redisCpuMs } from './cpu-usage';
 import { percentile, retainedBytes, totalCommands, usedMemory } from './redis-stats';
 
 const token = 'bench-admin-token';
@@ -47,7 +48,18 @@ export type BenchMode = 'one-process' | 'processes';
 
 const workerRoles = ['router', 'genai-worker', 'budget', 'compliance'] as const;
 
-async function shotcaller(target: BenchTarget, deployment: string, mode: BenchMode = 'one-process') {
+/** The pids of a run's processes, by what each runs. */
+type RunProcesses = Record<string, number>;
+
+async function shotcaller(
+  target: BenchTarget,
+  deployment: string,
+  mode: BenchMode = 'one-process',
+): Promise<{
+  running: { apiUrl?: string | undefined; stop(): Promise<void> };
+  client: ShotcallerClient;
+  processes: RunProcesses;
+}> {
   const examples = join(repoRoot(), 'examples');
   const settings = {
     deployment,
@@ -67,7 +79,12 @@ async function shotcaller(target: BenchTarget, deployment: string, mode: BenchMo
   const config = loadConfig({ env: {}, overrides: settings });
   if (mode === 'one-process') {
     const running = await startShotcaller(config, ['api', ...workerRoles]);
-    return { running, client: new ShotcallerClient({ baseUrl: running.apiUrl!, token }) };
+    return {
+      running,
+      client: new ShotcallerClient({ baseUrl: running.apiUrl!, token }),
+      // This process: every role, and the bench's client and ledger watcher.
+      processes: { 'all roles, bench client': process.pid },
+    };
   }
   const configFile = join(settings.dataDir, 'bench-config.json');
   writeFileSync(configFile, JSON.stringify(settings));
@@ -83,7 +100,22 @@ async function shotcaller(target: BenchTarget, deployment: string, mode: BenchMo
       },
     },
     client: new ShotcallerClient({ baseUrl: api.apiUrl!, token }),
+    processes: {
+      'api, bench client': process.pid,
+      ...Object.fromEntries(workerRoles.map((role, i) => [role, processes[i]!.pid!])),
+    },
   };
+}
+
+/** CPU milliseconds each process has used so far, by its name; Redis servers as `redis` (summed). */
+async function cpuSnapshot(processes: RunProcesses, servers: readonly Redis[]) {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(processes)) {
+    const ms = processCpuMs(pid);
+    if (ms !== undefined) out[name] = ms;
+  }
+  out.redis = (await Promise.all(servers.map(redisCpuMs))).reduce((a, b) => a + b, 0);
+  return out;
 }
 
 /** Waits until the role processes have registered: each partition's consumer groups and queue workers exist. */
@@ -191,11 +223,12 @@ function ledgerWatcher(target: BenchTarget, deployment: string) {
  */
 export async function shotcallerThroughput(target: BenchTarget, n: number, mode: BenchMode = 'one-process') {
   const deployment = `bench-t-${Date.now()}`;
-  const { running, client } = await shotcaller(target, deployment, mode);
+  const { running, client, processes } = await shotcaller(target, deployment, mode);
   const watcher = ledgerWatcher(target, deployment);
   try {
     const memoryBefore = await perServer(target.servers, usedMemory);
     const commandsBefore = await perServer(target.servers, totalCommands);
+    const cpuBefore = await cpuSnapshot(processes, target.servers);
     const started = performance.now();
     for (let i = 0; i < n; i += 250) {
       const reply = await client.submitBatch(
@@ -205,6 +238,7 @@ export async function shotcallerThroughput(target: BenchTarget, n: number, mode:
     }
     await watcher.until(n, 300_000);
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = await cpuSnapshot(processes, target.servers);
     const commands = (await perServer(target.servers, totalCommands)).map((c, i) => c - commandsBefore[i]!);
     // Retained once the pipeline is idle: the consumer groups' last acknowledgements are in.
     await new Promise((r) => setTimeout(r, 1_000));
@@ -220,6 +254,12 @@ export async function shotcallerThroughput(target: BenchTarget, n: number, mode:
       ),
       usedMemoryGrowthPerShot: memory.reduce((a, b) => a + b, 0) / n,
       commandShareByServer: commands.map((c) => c / total),
+      // Where a shot's CPU goes, by process: what a change to one role costs or saves shows here first.
+      cpuMsPerShotByProcess: Object.fromEntries(
+        Object.entries(cpuAfter)
+          .filter(([name]) => cpuBefore[name] !== undefined)
+          .map(([name, ms]) => [name, (ms - cpuBefore[name]!) / n]),
+      ),
     };
   } finally {
     await watcher.close();

@@ -46,10 +46,10 @@ export interface GenerationResult {
 
 /**
  * A generative-AI provider. `generate` submits a task, reports progress, honours `signal` all the way to
- * the provider, and returns the outputs (files in `outputDir`, or bytes in memory) with what the work used. It throws
- * ProviderUnavailable (retry), ProviderRejectedTask (permanent) or GenerationCancelled; each carries the
- * `usage` the provider charged for when the work had started before it ended, so failed attempts are paid
- * for in the ledger too.
+ * the provider, and returns the outputs (files in `outputDir`, or bytes in memory) with what the work
+ * used. It throws ProviderUnavailable (retry), ProviderRejectedTask (permanent) or GenerationCancelled;
+ * each carries the `usage` the provider charged for when the work had started before it ended, so failed
+ * attempts are paid for in the ledger too.
  */
 export interface GenaiAdapter {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { createHash, getRandomValues } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Crypto, type CryptoProvider, type HashAlgorithm } from '@trustnxt/c2pa-ts/crypto';
 
 const nodeNames: Record<HashAlgorithm, string> = {
@@ -33,7 +33,7 @@ function nodeHashing(web: CryptoProvider): CryptoProvider {
     verifySignature: (payload, signature, publicKey, algorithm) =>
       web.verifySignature(payload, signature, publicKey, algorithm),
     sign: (payload, privateKey, algorithm) => web.sign(payload, privateKey, algorithm),
-    getRandomValues: (count) => getRandomValues(new Uint8Array(count)),
+    getRandomValues: (count) => web.getRandomValues(count),
   };
 }
 

@@ -4,9 +4,9 @@ import type { ShotRecord } from './shot-record';
 
 /**
  * States a shot passes through on its way to work, most often within a second: its record is about to be
- * written again, so it is kept as plain JSON rather than deflated each time (deflating a record costs
- * more than the rest of a move's work in this process). A shot that rests (held, with a vendor, delivered
- * and after) is kept compact, which is what a show's shots cost in memory.
+ * written again, so it is kept as plain JSON rather than deflated each time (a record of ~2,400 bytes
+ * took 40 to 70 µs to deflate, and a genai shot was written four times). A shot that rests (held, with a
+ * vendor, delivered and after) is kept compact: that is what a show's shots cost in memory.
  */
 const passing: ReadonlySet<ShotState> = new Set<ShotState>(['submitted', 'routing', 'rerouted', 'queued']);
 

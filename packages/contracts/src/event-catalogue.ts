@@ -31,6 +31,7 @@ export const CredentialedOutput = OutputFile.extend({
     }),
   ]),
 });
+export type CredentialedOutput = z.infer<typeof CredentialedOutput>;
 
 export const UsageUnit = z.enum(['gpu-second', 'cpu-second', 'credit', 'frame', 'second-of-footage']);
 

@@ -1,18 +1,9 @@
+import type { CredentialedOutput } from '@shotcaller/contracts';
 import { type ArtifactStore, contentTypeOf, safeName } from '@shotcaller/storage';
 import type { SignedOutput } from './sign-outputs';
 
 /** Outputs published at once: a sequence's frames are held in memory at most this many at a time. */
 const uploadsAtOnce = 4;
-
-export interface PublishedOutput {
-  uri: string;
-  sha256: string;
-  bytes: number;
-  frame?: number;
-}
-
-/** Where a published output's Content Credentials are: inside it, or in a sidecar beside it. */
-type OutputCredentials = { binding: 'embedded' } | { binding: 'sidecar'; uri: string; sha256: string };
 
 /**
  * Puts a task's signed outputs into the artifact store under `prefix`, each checked against its SHA-256,
@@ -25,10 +16,10 @@ export async function publishOutputs(
   prefix: string,
   signed: AsyncIterable<SignedOutput>,
   signal: AbortSignal,
-): Promise<Array<PublishedOutput & { credentials: OutputCredentials }>> {
+): Promise<CredentialedOutput[]> {
   const put = (name: string, bytes: Buffer, sha256: string) =>
     store.put(`${prefix}/${safeName(name)}`, { bytes }, { sha256, contentType: contentTypeOf(name), signal });
-  const publishOne = async (output: SignedOutput) => {
+  const publishOne = async (output: SignedOutput): Promise<CredentialedOutput> => {
     const sidecar =
       output.sidecar && (await put(output.sidecar.name, output.sidecar.bytes, output.sidecar.sha256));
     const stored = await put(output.name, output.bytes, output.sha256);
@@ -38,11 +29,11 @@ export async function publishOutputs(
       bytes: stored.bytes,
       ...(output.frame === undefined ? {} : { frame: output.frame }),
       credentials: sidecar
-        ? { binding: 'sidecar' as const, uri: sidecar.uri, sha256: sidecar.sha256 }
-        : { binding: 'embedded' as const },
+        ? { binding: 'sidecar', uri: sidecar.uri, sha256: sidecar.sha256 }
+        : { binding: 'embedded' },
     };
   };
-  const published: Array<PublishedOutput & { credentials: OutputCredentials }> = [];
+  const published: CredentialedOutput[] = [];
   let batch: SignedOutput[] = [];
   const flush = async () => {
     published.push(...(await Promise.all(batch.map(publishOne))));

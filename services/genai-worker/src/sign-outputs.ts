@@ -99,6 +99,18 @@ export function credentialFacts(
   };
 }
 
+/** An output the adapter left in scratch space, checked against its hash: a file there could have changed since. */
+async function readScratch(output: {
+  path: string;
+  sha256: string;
+}): Promise<{ name: string; bytes: Buffer }> {
+  const name = basename(output.path);
+  const bytes = await readFile(output.path);
+  if (sha256(bytes) !== output.sha256)
+    throw new Error(`${name} changed in scratch space after the provider delivered it`);
+  return { name, bytes };
+}
+
 /**
  * Signs a task's outputs one after another, in memory, before anything is published, so the hash the
  * store checks and the events record is the signed file's: PNG and JPEG get the manifest inside, other
@@ -114,11 +126,8 @@ export async function* signOutputs(
   const sidecars = new Set<string>();
   for (const output of outputs) {
     signal.throwIfAborted();
-    const name = 'data' in output ? output.name : basename(output.path);
-    const bytes = 'data' in output ? output.data : await readFile(output.path);
-    // What sat on disk could have changed since; what the adapter held in memory could not.
-    if (!('data' in output) && sha256(bytes) !== output.sha256)
-      throw new Error(`${name} changed in scratch space after the provider delivered it`);
+    const { name, bytes } =
+      'data' in output ? { name: output.name, bytes: output.data } : await readScratch(output);
     const asset = await signAsset(
       bytes,
       { ...facts, title: name, ...(output.frame === undefined ? {} : { frame: output.frame }) },
